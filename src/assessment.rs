@@ -1,0 +1,179 @@
+//! The assessment: results of every check, with the evidence trail. Renderers read only this.
+//!
+//! Its JSON form ([`Assessment`] serialized) is a documented, versioned contract (`schema_version`); see
+//! `docs/json-output.md`. Results are sorted by standard then check id, findings by file, line and key, so
+//! output is byte-identical whatever the thread count.
+
+use crate::evidence::{EvidenceFile, Organisation};
+use crate::standards::spec::Severity;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Version of the JSON output shape; bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Pass,
+    Fail,
+    Error,
+    NotApplicable,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pass => "pass",
+            State::Fail => "fail",
+            State::Error => "error",
+            State::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The record's identity (its key fields, or file:line).
+    pub key: String,
+    pub file: String,
+    pub line: u32,
+    /// The field that decided the result, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Value>,
+    pub message: String,
+}
+
+/// One set-level expectation and whether it held.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expectation {
+    /// `count`, `passing`, `failing`, `ratio`, `min` or `max`.
+    pub name: String,
+    pub expected: String,
+    pub actual: String,
+    pub holds: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub standard: String,
+    pub severity: Severity,
+    pub state: State,
+    pub summary: String,
+    pub selected: usize,
+    pub passing: usize,
+    pub failing: usize,
+    pub expectations: Vec<Expectation>,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    pub maps: BTreeMap<String, Vec<String>>,
+    pub datasets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackInfo {
+    pub name: String,
+    pub title: String,
+    pub version: String,
+    /// SHA-256 over the pack's files (names and contents, in name order).
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardInfo {
+    pub id: String,
+    pub number: Option<u32>,
+    pub title: String,
+    pub statement: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub checks: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub not_applicable: usize,
+    pub findings: usize,
+    /// Failing checks by severity.
+    pub failing_by_severity: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticInfo {
+    pub level: crate::diagnostic::Level,
+    pub code: String,
+    pub location: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl From<&crate::diagnostic::Diagnostic> for DiagnosticInfo {
+    fn from(d: &crate::diagnostic::Diagnostic) -> Self {
+        DiagnosticInfo {
+            level: d.level,
+            code: d.code.to_string(),
+            location: d.location(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub schema_version: &'static str,
+    pub tool: Tool,
+    pub pack: PackInfo,
+    pub organisation: Organisation,
+    pub as_of: String,
+    pub summary: Summary,
+    pub standards: Vec<StandardInfo>,
+    pub results: Vec<CheckResult>,
+    pub evidence: Vec<EvidenceFile>,
+    pub diagnostics: Vec<DiagnosticInfo>,
+}
+
+impl Assessment {
+    pub fn summarise(results: &[CheckResult]) -> Summary {
+        let mut s = Summary { checks: results.len(), ..Summary::default() };
+        for r in results {
+            match r.state {
+                State::Pass => s.pass += 1,
+                State::Fail => {
+                    s.fail += 1;
+                    *s.failing_by_severity.entry(r.severity.as_str().to_string()).or_default() += 1;
+                }
+                State::Error => s.error += 1,
+                State::NotApplicable => s.not_applicable += 1,
+            }
+            s.findings += r.findings.len();
+        }
+        s
+    }
+
+    /// Whether any check failed at or above `threshold`.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.results.iter().any(|r| r.state == State::Fail && r.severity >= threshold)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.results.iter().any(|r| r.state == State::Error)
+    }
+}

@@ -1,0 +1,186 @@
+//! Runtime types: a compiled, runnable check.
+//!
+//! A [`Check`] is what [`crate::standards::compile`] makes of a spec: parsed paths, typed literals with
+//! parameters and the assessment date already applied, compiled regexes and a template environment holding
+//! its message, summary and remediation templates. The engine only ever sees these types.
+
+use super::path::FieldPath;
+use super::types::Typed;
+use crate::standards::spec::{Quantifier, Severity, ValueType, WhenEmpty};
+use ipnet::IpNet;
+use regex::Regex;
+use serde_json::Value;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub struct Check {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub severity: Severity,
+    pub standard: String,
+    pub rationale: Option<String>,
+    pub references: Vec<String>,
+    pub maps: BTreeMap<String, Vec<String>>,
+    /// Resolved parameter values (defaults with the manifest's overrides).
+    pub params: BTreeMap<String, Value>,
+    pub dataset: String,
+    pub key: Vec<FieldPath>,
+    pub lookups: Vec<Lookup>,
+    pub where_: Option<Condition>,
+    pub assert: Option<Condition>,
+    pub expect: Expect,
+    pub when_empty: WhenEmpty,
+    /// `exists_in` sets, referenced by index from conditions.
+    pub sets: Vec<SetRef>,
+    /// minijinja expression sources, referenced by index from conditions.
+    pub exprs: Vec<String>,
+    pub templates: Arc<minijinja::Environment<'static>>,
+    /// Every dataset the check reads.
+    pub datasets: BTreeSet<String>,
+    /// The assessment date as a timestamp (midnight UTC).
+    pub as_of: jiff::Timestamp,
+}
+
+/// Names of the templates a check registers in its environment.
+pub const MESSAGE: &str = "message";
+pub const SUMMARY: &str = "summary";
+pub const REMEDIATION: &str = "remediation";
+
+pub struct Lookup {
+    pub alias: String,
+    pub dataset: String,
+    /// (this record's field, other dataset's field)
+    pub on: Vec<(FieldPath, FieldPath)>,
+    pub ignore_case: bool,
+    pub version_prefix: Option<(FieldPath, FieldPath)>,
+    pub where_: Option<Condition>,
+}
+
+/// The other side of `exists_in`.
+pub struct SetRef {
+    pub dataset: String,
+    pub field: FieldPath,
+    pub ignore_case: bool,
+    pub where_: Option<Condition>,
+}
+
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    /// Index into [`Check::exprs`].
+    Expr(usize),
+    Leaf(Box<Leaf>),
+}
+
+pub struct Leaf {
+    pub field: FieldPath,
+    pub minus: Option<FieldPath>,
+    pub ty: ValueType,
+    pub ignore_case: bool,
+    pub quantifier: Option<Quantifier>,
+    pub count: Option<Comparison>,
+    pub op: Op,
+    /// How the expectation reads in findings, e.g. `eq true` or `ge as_of - 365d (2025-11-01)`.
+    pub expected: String,
+}
+
+pub enum Op {
+    /// Only with `quantifier: count` and no per-item op: every item counts.
+    Always,
+    Cmp(CmpOp, Typed),
+    In(Vec<Typed>),
+    NotIn(Vec<Typed>),
+    Contains(Typed),
+    NotContains(Typed),
+    StartsWith(String),
+    EndsWith(String),
+    Matches(Regex),
+    NotMatches(Regex),
+    SubnetOf(IpNet),
+    Exists,
+    Absent,
+    Empty(bool),
+    /// Index into [`Check::sets`].
+    ExistsIn(usize),
+    NotExistsIn(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "eq",
+            CmpOp::Ne => "ne",
+            CmpOp::Lt => "lt",
+            CmpOp::Le => "le",
+            CmpOp::Gt => "gt",
+            CmpOp::Ge => "ge",
+        }
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "≠",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "≤",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => "≥",
+        }
+    }
+    /// Whether an ordering satisfies the op (`None`: unordered, only `ne` holds).
+    pub fn holds(self, ord: Option<Ordering>) -> bool {
+        match (self, ord) {
+            (CmpOp::Ne, None) => true,
+            (_, None) => false,
+            (CmpOp::Eq, Some(o)) => o.is_eq(),
+            (CmpOp::Ne, Some(o)) => o.is_ne(),
+            (CmpOp::Lt, Some(o)) => o.is_lt(),
+            (CmpOp::Le, Some(o)) => o.is_le(),
+            (CmpOp::Gt, Some(o)) => o.is_gt(),
+            (CmpOp::Ge, Some(o)) => o.is_ge(),
+        }
+    }
+}
+
+/// A numeric comparison (counts, ratios).
+#[derive(Debug, Clone, Copy)]
+pub struct Comparison {
+    pub op: CmpOp,
+    pub value: f64,
+}
+
+impl Comparison {
+    pub fn holds(&self, n: f64) -> bool {
+        self.op.holds(n.partial_cmp(&self.value))
+    }
+}
+
+/// A comparison on a field's smallest or largest value.
+pub struct Aggregate {
+    pub field: FieldPath,
+    pub ty: ValueType,
+    pub op: CmpOp,
+    pub value: Typed,
+}
+
+#[derive(Default)]
+pub struct Expect {
+    pub count: Option<Comparison>,
+    pub passing: Option<Comparison>,
+    pub failing: Option<Comparison>,
+    pub ratio: Option<Comparison>,
+    pub min: Option<Aggregate>,
+    pub max: Option<Aggregate>,
+}

@@ -1,0 +1,15 @@
+//! The engine: compiled checks ([`Check`]) evaluated against evidence ([`run`]).
+//!
+//! - [`types`]: conversions to numbers, dates, durations, versions and networks;
+//! - [`path`]: field paths into records;
+//! - [`condition`]: evaluating conditions on one record, with explanations;
+//! - [`run`]: a check over its dataset, and all checks in parallel.
+
+pub mod check;
+pub mod condition;
+pub mod path;
+pub mod run;
+pub mod types;
+
+pub use check::Check;
+pub use run::{run, run_check};

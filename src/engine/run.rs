@@ -1,0 +1,319 @@
+//! Running checks: each check over its dataset's records, all checks in parallel.
+//!
+//! Flow per check: select (`where`) -> assert per record -> expectations over the set -> findings for the
+//! records that fail. Records are evaluated with rayon; results are collected in record order and findings
+//! sorted, so the output is the same for any number of threads.
+
+use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
+use super::condition::{Scope, View, Why};
+use super::types::{Typed, convert, scalar_text};
+use crate::assessment::{CheckResult, Expectation, Finding, State};
+use crate::evidence::{Evidence, Record};
+use crate::standards::spec::WhenEmpty;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
+pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
+    let work = || checks.par_iter().map(|c| run_check(c, evidence)).collect::<Vec<_>>();
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => checks.iter().map(|c| run_check(c, evidence)).collect(),
+    }
+}
+
+/// Per-record outcome: not selected, or selected and passing / failing the assertion.
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    Skipped,
+    Pass,
+    Fail,
+}
+
+pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
+    let mut result = CheckResult {
+        id: check.id.clone(),
+        version: check.version,
+        title: check.title.clone(),
+        standard: check.standard.clone(),
+        severity: check.severity,
+        state: State::Pass,
+        summary: String::new(),
+        selected: 0,
+        passing: 0,
+        failing: 0,
+        expectations: Vec::new(),
+        findings: Vec::new(),
+        error: None,
+        remediation: None,
+        maps: check.maps.clone(),
+        datasets: check.datasets.iter().cloned().collect(),
+    };
+    if let Err(e) = evaluate(check, evidence, &mut result) {
+        result.state = State::Error;
+        result.summary = format!("could not be assessed: {e}");
+        result.error = Some(e);
+        result.findings.clear();
+    }
+    result
+}
+
+fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Result<(), String> {
+    for name in &check.datasets {
+        Scope::records_of(evidence, name)?;
+    }
+    let scope = Scope::new(check, evidence)?;
+    let records = scope.records(&check.dataset)?;
+
+    let marks: Vec<Mark> = records
+        .par_iter()
+        .map(|record| {
+            let joined = scope.join(record);
+            let view = View { record, joined: &joined };
+            if let Some(w) = &check.where_
+                && !scope.eval(w, view, false).map_err(|e| at(evidence, record, e))?.holds
+            {
+                return Ok(Mark::Skipped);
+            }
+            match &check.assert {
+                None => Ok(Mark::Pass),
+                Some(a) => Ok(if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds { Mark::Pass } else { Mark::Fail }),
+            }
+        })
+        .collect::<Result<_, String>>()?;
+
+    let selected: Vec<&Record> = records.iter().zip(&marks).filter(|(_, m)| **m != Mark::Skipped).map(|(r, _)| r).collect();
+    let failing: Vec<&Record> = records.iter().zip(&marks).filter(|(_, m)| **m == Mark::Fail).map(|(r, _)| r).collect();
+    result.selected = selected.len();
+    result.failing = failing.len();
+    result.passing = result.selected - result.failing;
+
+    let expect = &check.expect;
+    if selected.is_empty() && expect.count.is_none() {
+        result.state = match check.when_empty {
+            WhenEmpty::NotApplicable => State::NotApplicable,
+            WhenEmpty::Pass => State::Pass,
+            WhenEmpty::Fail => State::Fail,
+        };
+        result.summary = format!("no `{}` record is in scope of this check", check.dataset);
+        result.remediation = render_remediation(check, &scope, result);
+        return Ok(());
+    }
+
+    let mut exps = Vec::new();
+    let count = |name: &str, c: &Comparison, n: usize, exps: &mut Vec<Expectation>| {
+        exps.push(Expectation {
+            name: name.into(),
+            expected: format!("{} {}", c.op.name(), trim_num(c.value)),
+            actual: n.to_string(),
+            holds: c.holds(n as f64),
+        })
+    };
+    if let Some(c) = &expect.count {
+        count("count", c, result.selected, &mut exps);
+    }
+    if let Some(c) = &expect.passing {
+        count("passing", c, result.passing, &mut exps);
+    }
+    let default_failing = Comparison { op: super::check::CmpOp::Eq, value: 0.0 };
+    let failing_expectation = expect.failing.as_ref().or_else(|| {
+        let bare = expect.count.is_none() && expect.passing.is_none() && expect.ratio.is_none() && expect.min.is_none() && expect.max.is_none();
+        (check.assert.is_some() && bare).then_some(&default_failing)
+    });
+    if let Some(c) = failing_expectation {
+        count("failing", c, result.failing, &mut exps);
+    }
+    if let Some(c) = &expect.ratio {
+        let ratio = if result.selected == 0 { 1.0 } else { result.passing as f64 / result.selected as f64 };
+        exps.push(Expectation {
+            name: "ratio".into(),
+            expected: format!("{} {}", c.op.name(), percent(c.value)),
+            actual: percent(ratio),
+            holds: c.holds(ratio),
+        });
+    }
+    let mut breaking: Vec<&Record> = Vec::new();
+    for (name, agg, want_min) in [("min", &expect.min, true), ("max", &expect.max, false)] {
+        if let Some(agg) = agg {
+            let (exp, breakers) = aggregate(name, agg, want_min, &selected, &scope);
+            if !exp.holds {
+                breaking.extend(breakers);
+            }
+            exps.push(exp);
+        }
+    }
+
+    let holds = exps.iter().all(|e| e.holds);
+    result.state = if holds { State::Pass } else { State::Fail };
+    result.expectations = exps;
+
+    if !holds {
+        // Findings: records failing `assert`; with only `count`, the selected records; else those breaking min/max.
+        let culprits: Vec<&Record> = if check.assert.is_some() && !failing.is_empty() {
+            failing
+        } else if !breaking.is_empty() {
+            breaking
+        } else if expect.count.is_some() {
+            selected.clone()
+        } else {
+            Vec::new()
+        };
+        result.findings = culprits
+            .par_iter()
+            .map(|r| finding(check, &scope, evidence, r))
+            .collect::<Result<Vec<_>, String>>()?;
+        result.findings.sort_by(|a, b| (&a.file, a.line, &a.key).cmp(&(&b.file, b.line, &b.key)));
+    }
+    result.summary = render_summary(check, &scope, result);
+    result.remediation = render_remediation(check, &scope, result);
+    Ok(())
+}
+
+impl Scope<'_> {
+    fn records_of<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
+        match evidence.datasets.get(name) {
+            None => Err(format!(
+                "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
+            )),
+            Some(d) => match &d.error {
+                Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
+                None => Ok(&d.records),
+            },
+        }
+    }
+}
+
+fn at(evidence: &Evidence, record: &Record, e: String) -> String {
+    format!("{} (at {}:{})", e, evidence.file_path(record.file), record.line)
+}
+
+fn aggregate<'r>(name: &str, agg: &Aggregate, want_min: bool, selected: &[&'r Record], scope: &Scope<'_>) -> (Expectation, Vec<&'r Record>) {
+    let mut best: Option<Typed> = None;
+    let mut breakers = Vec::new();
+    for r in selected {
+        let Some(v) = agg.field.get(&r.value, 0).filter(|v| !v.is_null()) else { continue };
+        let Ok(t) = convert(v, agg.ty, false) else { continue };
+        if !agg.op.holds(t.compare(&agg.value)) {
+            breakers.push(*r);
+        }
+        let better = match &best {
+            None => true,
+            Some(b) => t.compare(b).is_some_and(|o| if want_min { o.is_lt() } else { o.is_gt() }),
+        };
+        if better {
+            best = Some(t);
+        }
+    }
+    let _ = scope;
+    let holds = best.as_ref().is_some_and(|b| agg.op.holds(b.compare(&agg.value)));
+    let exp = Expectation {
+        name: name.into(),
+        expected: format!("{} of {} {} {}", name, agg.field, agg.op.name(), agg.value),
+        actual: best.map_or_else(|| format!("no {} value", agg.field), |b| b.to_string()),
+        holds,
+    };
+    (exp, breakers)
+}
+
+fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Record) -> Result<Finding, String> {
+    let joined = scope.join(record);
+    let view = View { record, joined: &joined };
+    let why: Why = match &check.assert {
+        Some(a) => scope.eval(a, view, true)?.why.unwrap_or_default(),
+        None => match &check.where_ {
+            Some(w) => scope.eval(w, view, true)?.why.map(|w| Why { text: format!("selected: {}", w.text), ..w }).unwrap_or_default(),
+            None => Why::default(),
+        },
+    };
+    let line = why
+        .field
+        .as_deref()
+        .and_then(|f| f.split(['.', '[', ' ']).next())
+        .map_or(record.line, |head| record.field_line(head));
+    let message = if check.templates.get_template(MESSAGE).is_ok() {
+        render(check, MESSAGE, scope.context(view))
+    } else if why.text.is_empty() {
+        format!("record fails {}", check.id)
+    } else {
+        why.text.clone()
+    };
+    Ok(Finding {
+        key: record_key(check, scope, view),
+        file: evidence.file_path(record.file).to_string(),
+        line,
+        field: why.field,
+        observed: why.observed,
+        message,
+    })
+}
+
+/// The record's key fields joined by ` / `, or `file:line` when it has none.
+pub fn record_key(check: &Check, scope: &Scope<'_>, view: View<'_>) -> String {
+    let parts: Vec<String> = check
+        .key
+        .iter()
+        .filter_map(|p| scope.get(view, p).and_then(|v| scalar_text(&v).map(|t| t.into_owned())))
+        .collect();
+    if parts.is_empty() || parts.len() != check.key.len() {
+        format!("{}:{}", scope.evidence.file_path(view.record.file), view.record.line)
+    } else {
+        parts.join(" / ")
+    }
+}
+
+fn render(check: &Check, name: &str, ctx: minijinja::Value) -> String {
+    match check.templates.get_template(name).and_then(|t| t.render(ctx)) {
+        Ok(s) => s.trim().to_string(),
+        Err(e) => format!("({name} template failed: {e})"),
+    }
+}
+
+fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
+    if check.templates.get_template(SUMMARY).is_ok() {
+        let ratio = if r.selected == 0 { 1.0 } else { r.passing as f64 / r.selected as f64 };
+        let ctx = minijinja::context! {
+            selected => r.selected, passing => r.passing, failing => r.failing, ratio => ratio,
+            params => scope.params.clone(), as_of => scope.as_of.clone(), check => scope.check_context(),
+        };
+        return render(check, SUMMARY, ctx);
+    }
+    let failed: Vec<String> = r
+        .expectations
+        .iter()
+        .filter(|e| !e.holds)
+        .map(|e| format!("{} is {} (expected {})", e.name, e.actual, e.expected))
+        .collect();
+    if failed.is_empty() {
+        match (check.assert.is_some(), r.selected) {
+            (true, n) => format!("{n} of {n} records pass"),
+            (false, n) => format!("{n} records selected"),
+        }
+    } else if check.assert.is_some() {
+        format!("{} of {} records fail: {}", r.failing, r.selected, failed.join("; "))
+    } else {
+        failed.join("; ")
+    }
+}
+
+fn render_remediation(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> Option<String> {
+    check.templates.get_template(REMEDIATION).ok()?;
+    let ctx = minijinja::context! {
+        params => scope.params.clone(), as_of => scope.as_of.clone(), check => scope.check_context(),
+        selected => r.selected, failing => r.failing,
+    };
+    Some(render(check, REMEDIATION, ctx))
+}
+
+fn trim_num(n: f64) -> String {
+    if n.fract() == 0.0 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+fn percent(fraction: f64) -> String {
+    let p = (fraction * 1000.0).round() / 10.0;
+    format!("{}%", trim_num(p))
+}
+
+/// Results of several runs keyed by check id (used by inline tests).
+pub fn by_id(results: Vec<CheckResult>) -> BTreeMap<String, CheckResult> {
+    results.into_iter().map(|r| (r.id.clone(), r)).collect()
+}

@@ -1,0 +1,304 @@
+//! Parsing one evidence file into records, for each format: JSON, YAML, CSV/TSV, text lines, key/value.
+//!
+//! Every record keeps its line: JSON and YAML through the span-aware loaders, CSV through the reader's
+//! positions, text formats by counting. A record that is not an object, a ragged CSV row or a syntax error is a
+//! [`FormatError`] with the line, so the dataset errors with a cause a trust can fix.
+
+use super::manifest::Format;
+use crate::engine::path::{FieldPath, Segment};
+use crate::source::{SourceFile, pointer_push};
+use serde_json::{Map, Value};
+
+/// A parsed record before it is attached to a file.
+#[derive(Debug, Clone)]
+pub struct RawRecord {
+    pub value: Value,
+    pub line: u32,
+    pub field_lines: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+/// How to read a file.
+pub struct ReadOptions<'a> {
+    pub format: Format,
+    pub records: Option<&'a FieldPath>,
+    pub pattern: Option<&'a regex::Regex>,
+    pub delimiter: u8,
+}
+
+pub fn parse(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord>, FormatError> {
+    match opts.format {
+        Format::Json | Format::Yaml => structured(file, opts),
+        Format::Csv => delimited(file, opts.delimiter),
+        Format::Tsv => delimited(file, b'\t'),
+        Format::Lines => lines(file, opts.pattern),
+        Format::Keyvalue => Ok(key_value(file)),
+    }
+}
+
+fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord>, FormatError> {
+    let depth = opts.records.map_or(2, |p| p.segments.len() + 1);
+    let doc = match opts.format {
+        Format::Json => crate::json::parse(&file.text, depth),
+        _ => crate::yaml::parse(&file.text, depth),
+    }
+    .map_err(|e| FormatError { message: e.message, line: Some(file.line_of(e.span.start)) })?;
+
+    let mut selected: Vec<(&Value, String)> = Vec::new();
+    match opts.records {
+        Some(path) => select(&doc.value, &path.segments, String::new(), &mut selected),
+        None => match &doc.value {
+            Value::Array(items) => selected.extend(items.iter().enumerate().map(|(i, v)| (v, format!("/{i}")))),
+            Value::Object(m) if matches!(m.get("value"), Some(Value::Array(_))) => {
+                if let Some(Value::Array(items)) = m.get("value") {
+                    selected.extend(items.iter().enumerate().map(|(i, v)| (v, format!("/value/{i}"))));
+                }
+            }
+            Value::Object(_) => selected.push((&doc.value, String::new())),
+            Value::Null => {}
+            other => {
+                return Err(FormatError {
+                    message: format!("the file holds {}, not records (an array of objects or an object)", kind(other)),
+                    line: Some(1),
+                });
+            }
+        },
+    }
+    if opts.records.is_some() && selected.is_empty() && !doc.value.is_null() {
+        let path = opts.records.map(|p| p.to_string()).unwrap_or_default();
+        return Err(FormatError { message: format!("the record path `{path}` matches nothing in this file"), line: Some(1) });
+    }
+    let line_of = |ptr: &str| doc.spans.value(ptr).map_or(1, |s| file.line_of(s.start)) as u32;
+    selected
+        .into_iter()
+        .map(|(value, ptr)| {
+            let line = line_of(&ptr);
+            let Value::Object(map) = value else {
+                return Err(FormatError {
+                    message: format!("record {ptr} is {}, not an object with fields", kind(value)),
+                    line: Some(line as usize),
+                });
+            };
+            let field_lines = map
+                .keys()
+                .filter_map(|k| {
+                    let l = doc.spans.key(&pointer_push(&ptr, k)).map(|s| file.line_of(s.start) as u32)?;
+                    (l != line).then(|| (k.clone(), l))
+                })
+                .collect();
+            Ok(RawRecord { value: value.clone(), line, field_lines })
+        })
+        .collect()
+}
+
+fn select<'v>(value: &'v Value, segments: &[Segment], ptr: String, out: &mut Vec<(&'v Value, String)>) {
+    let Some((seg, rest)) = segments.split_first() else {
+        out.push((value, ptr));
+        return;
+    };
+    match (seg, value) {
+        (Segment::Key(k), Value::Object(m)) => {
+            if let Some(v) = m.get(k) {
+                select(v, rest, pointer_push(&ptr, k), out);
+            }
+        }
+        (Segment::Index(i), Value::Array(a)) => {
+            if let Some(v) = a.get(*i) {
+                select(v, rest, format!("{ptr}/{i}"), out);
+            }
+        }
+        (Segment::Wildcard, Value::Array(a)) => {
+            for (i, v) in a.iter().enumerate() {
+                select(v, rest, format!("{ptr}/{i}"), out);
+            }
+        }
+        (Segment::Wildcard, Value::Object(m)) => {
+            for (k, v) in m {
+                select(v, rest, pointer_push(&ptr, k), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// CSV/TSV with a header row. Empty cells are null; a row with the wrong number of cells is an error.
+fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatError> {
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(file.text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Ok(Vec::new());
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            return Err(FormatError { message: format!("column {} has no header", i + 1), line: Some(1) });
+        }
+        if headers[..i].contains(h) {
+            return Err(FormatError { message: format!("the header `{h}` appears twice"), line: Some(1) });
+        }
+    }
+    let mut out = Vec::new();
+    let mut row = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = row.position().map_or(0, |p| p.line()) as u32;
+                let mut map = Map::with_capacity(headers.len());
+                for (h, cell) in headers.iter().zip(row.iter()) {
+                    let v = if cell.is_empty() { Value::Null } else { Value::String(cell.to_string()) };
+                    map.insert(h.clone(), v);
+                }
+                out.push(RawRecord { value: Value::Object(map), line, field_lines: Vec::new() });
+            }
+            Err(e) => return Err(csv_error(&e)),
+        }
+    }
+    Ok(out)
+}
+
+fn csv_error(e: &csv::Error) -> FormatError {
+    let line = e.position().map(|p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("a row has {len} cells but the header has {expected_len}; check for unquoted delimiters")
+        }
+        csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8; save it as UTF-8".to_string(),
+        _ => format!("invalid CSV: {e}"),
+    };
+    FormatError { message, line }
+}
+
+/// One record per non-blank line: `line` holds the text; a pattern's named groups become fields and lines
+/// that do not match are skipped.
+fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<RawRecord>, FormatError> {
+    let mut out = Vec::new();
+    for (i, raw) in file.text.split('\n').enumerate() {
+        let text = raw.strip_suffix('\r').unwrap_or(raw);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut map = Map::new();
+        map.insert("line".into(), Value::String(text.to_string()));
+        if let Some(re) = pattern {
+            let Some(caps) = re.captures(text) else { continue };
+            for name in re.capture_names().flatten() {
+                if let Some(m) = caps.name(name) {
+                    map.insert(name.to_string(), Value::String(m.as_str().to_string()));
+                }
+            }
+        }
+        out.push(RawRecord { value: Value::Object(map), line: i as u32 + 1, field_lines: Vec::new() });
+    }
+    Ok(out)
+}
+
+/// `Key value` or `Key=value` lines into one record; `#` and `;` start comments; the first value of a key
+/// wins, as in sshd_config.
+fn key_value(file: &SourceFile) -> Vec<RawRecord> {
+    let mut map = Map::new();
+    let mut field_lines = Vec::new();
+    for (i, raw) in file.text.split('\n').enumerate() {
+        let text = raw.trim();
+        if text.is_empty() || text.starts_with('#') || text.starts_with(';') {
+            continue;
+        }
+        let split = text.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(text.len());
+        let key = text[..split].trim();
+        let value = text[split..].trim_start_matches(|c: char| c == '=' || c.is_whitespace()).trim();
+        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+        if key.is_empty() || map.contains_key(key) {
+            continue;
+        }
+        map.insert(key.to_string(), Value::String(value.to_string()));
+        field_lines.push((key.to_string(), i as u32 + 1));
+    }
+    vec![RawRecord { value: Value::Object(map), line: 1, field_lines }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str, text: &str, format: Format, records: Option<&str>, pattern: Option<&str>) -> Result<Vec<RawRecord>, FormatError> {
+        let file = SourceFile::new(name, text);
+        let path = records.map(|r| FieldPath::parse(r).unwrap());
+        let re = pattern.map(|p| regex::Regex::new(p).unwrap());
+        parse(&file, &ReadOptions { format, records: path.as_ref(), pattern: re.as_ref(), delimiter: b',' })
+    }
+
+    #[test]
+    fn json_graph_export_records_keep_lines() {
+        let text = "{\n \"@odata.context\": \"x\",\n \"value\": [\n  {\"deviceName\": \"A\"},\n  {\n   \"deviceName\": \"B\",\n   \"isEncrypted\": false\n  }\n ]\n}\n";
+        let recs = read("d.json", text, Format::Json, Some("value[*]"), None).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!((recs[0].line, recs[1].line), (4, 5));
+        assert_eq!(recs[1].field_lines, vec![("deviceName".to_string(), 6), ("isEncrypted".to_string(), 7)]);
+        // Without a path, a Graph `{ value: [...] }` object is read the same way.
+        assert_eq!(read("d.json", text, Format::Json, None, None).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn yaml_records_keep_lines() {
+        let recs = read("s.yaml", "- name: A\n  contract: yes\n- name: B\n", Format::Yaml, None, None).unwrap();
+        assert_eq!((recs[0].line, recs[1].line), (1, 3));
+        assert_eq!(recs[0].value["contract"], "yes");
+    }
+
+    #[test]
+    fn non_object_records_are_errors() {
+        let err = read("x.json", "[1, 2]", Format::Json, None, None).unwrap_err();
+        assert!(err.message.contains("is a number, not an object"), "{}", err.message);
+    }
+
+    #[test]
+    fn csv_rows_quoted_newlines_and_ragged_rows() {
+        let text = "Name,Enabled,Note\r\nA,True,\"two\nlines\"\r\nB,False,\r\n";
+        let recs = read("a.csv", text, Format::Csv, None, None).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!((recs[0].line, recs[1].line), (2, 4));
+        assert_eq!(recs[0].value["Note"], "two\nlines");
+        assert!(recs[1].value["Note"].is_null());
+        let err = read("b.csv", "a,b\n1,2,3\n", Format::Csv, None, None).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("3 cells but the header has 2"));
+    }
+
+    #[test]
+    fn lines_with_named_groups() {
+        let text = "2026-10-01 alert CC-4501 acknowledged\nnoise\n2026-10-03 alert CC-4502 acknowledged\n";
+        let recs = read("a.log", text, Format::Lines, None, Some(r"^(?P<date>\S+) alert (?P<id>\S+)")).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].value["id"], "CC-4502");
+        assert_eq!(recs[1].line, 3);
+    }
+
+    #[test]
+    fn key_value_first_value_wins() {
+        let text = "# comment\nPermitRootLogin no\nPasswordAuthentication=yes\nPermitRootLogin yes\n";
+        let recs = read("sshd_config", text, Format::Keyvalue, None, None).unwrap();
+        assert_eq!(recs[0].value["PermitRootLogin"], "no");
+        assert_eq!(recs[0].value["PasswordAuthentication"], "yes");
+        assert_eq!(recs[0].field_lines[1], ("PasswordAuthentication".to_string(), 3));
+    }
+}

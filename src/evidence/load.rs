@@ -1,0 +1,217 @@
+//! Loading a config repo: manifest, then every dataset's files in parallel.
+//!
+//! An unusable manifest is fatal (the caller exits 2). Anything wrong with one dataset — a bad glob, no file
+//! for a required dataset, an unreadable or unparsable file, a symlink leaving the repo — becomes that
+//! dataset's `error` plus a diagnostic naming the file and line, and every other dataset still loads.
+
+use super::discover::{RepoFile, check_inside, globs, walk};
+use super::formats::{self, FormatError, ReadOptions};
+use super::manifest::{DatasetSource, Format, MANIFEST, Manifest};
+use super::{Dataset, Evidence, EvidenceFile, Organisation, Record};
+use crate::diagnostic::Diagnostic;
+use crate::engine::path::FieldPath;
+use crate::source::{SourceFile, decode_text};
+use crate::standards::schema::{Kind, validate};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Loads the repo at `root`. `Err` holds the diagnostics that make the manifest unusable.
+pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let manifest_path = root.join(MANIFEST);
+    let bytes = std::fs::read(&manifest_path).map_err(|e| {
+        vec![
+            Diagnostic::error("assure::manifest", format!("cannot read {}: {e}", manifest_path.display()))
+                .help("a config repo needs an assure.yaml at its root naming the organisation and its datasets"),
+        ]
+    })?;
+    let text = decode_text(bytes).map_err(|e| vec![Diagnostic::error("assure::encoding", e).in_path(MANIFEST)])?;
+    let file = SourceFile::new(MANIFEST, text);
+    let (manifest, as_of, spans) = parse_manifest(&file)?;
+
+    let repo_files = walk(root).map_err(|e| vec![Diagnostic::error("assure::io", e)])?;
+    let mut evidence = Evidence {
+        organisation: Organisation { name: manifest.organisation.name.clone(), ods_code: manifest.organisation.ods_code.clone() },
+        as_of,
+        params: manifest.params.clone(),
+        ..Evidence::default()
+    };
+    let mut diags = Vec::new();
+
+    // Plan: which files each dataset reads, and how.
+    struct Job<'a> {
+        dataset: &'a str,
+        file: &'a RepoFile,
+        opts: usize,
+    }
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    let mut options: Vec<(Option<FieldPath>, Option<regex::Regex>, u8, Option<Format>)> = Vec::new();
+    for (name, src) in &manifest.datasets {
+        let at = |field: &str| spans.value(&format!("/datasets/{name}/{field}"));
+        let fail = |message: String, field: &str, evidence: &mut Evidence, diags: &mut Vec<Diagnostic>| {
+            diags.push(manifest_diag(&file, at(field), format!("dataset `{name}`: {message}")));
+            evidence.datasets.insert(name.clone(), Dataset { records: Vec::new(), error: Some(message) });
+        };
+        let set = match globs(&src.files.to_vec()) {
+            Ok(s) => s,
+            Err(e) => {
+                fail(e, "files", &mut evidence, &mut diags);
+                continue;
+            }
+        };
+        let records = match src.records.as_deref().map(FieldPath::parse).transpose() {
+            Ok(r) => r,
+            Err(e) => {
+                fail(e, "records", &mut evidence, &mut diags);
+                continue;
+            }
+        };
+        let pattern = match src.pattern.as_deref().map(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build()).transpose() {
+            Ok(p) => p,
+            Err(e) => {
+                fail(format!("`pattern` does not compile: {e}"), "pattern", &mut evidence, &mut diags);
+                continue;
+            }
+        };
+        let delimiter = match src.delimiter.as_deref() {
+            None => b',',
+            Some(d) if d.len() == 1 => d.as_bytes()[0],
+            Some("\\t") => b'\t',
+            Some(d) => {
+                fail(format!("`delimiter` must be one character, not `{d}`"), "delimiter", &mut evidence, &mut diags);
+                continue;
+            }
+        };
+        let matched: Vec<&RepoFile> = repo_files.iter().filter(|f| f.rel != MANIFEST && set.is_match(&f.rel)).collect();
+        if matched.is_empty() {
+            let message = format!("no file matches {}", src.files.to_vec().iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", "));
+            if src.optional {
+                evidence.datasets.insert(name.clone(), Dataset::default());
+            } else {
+                fail(format!("{message}; add the export or mark the dataset `optional: true`"), "files", &mut evidence, &mut diags);
+            }
+            continue;
+        }
+        options.push((records, pattern, delimiter, src.format));
+        evidence.datasets.insert(name.clone(), Dataset::default());
+        jobs.extend(matched.into_iter().map(|f| Job { dataset: name, file: f, opts: options.len() - 1 }));
+    }
+
+    // Read, hash and parse every file in parallel; results come back in plan order.
+    let results: Vec<Result<(EvidenceFile, Vec<formats::RawRecord>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (records, pattern, delimiter, format) = &options[job.opts];
+            read_one(root, job.file, job.dataset, &ReadOptions {
+                format: format.or_else(|| Format::from_name(&job.file.rel)).unwrap_or(Format::Lines),
+                records: records.as_ref(),
+                pattern: pattern.as_ref(),
+                delimiter: *delimiter,
+            }, format.is_some())
+        })
+        .collect();
+
+    for (job, result) in jobs.iter().zip(results) {
+        let src: &DatasetSource = &manifest.datasets[job.dataset];
+        match result {
+            Ok((mut info, raws)) => {
+                let file_index = evidence.files.len() as u32;
+                info.records = raws.len();
+                evidence.files.push(info);
+                let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
+                dataset.records.extend(raws.into_iter().map(|r| {
+                    let mut rec = Record { value: r.value, file: file_index, line: r.line, field_lines: r.field_lines };
+                    rename(&mut rec, &src.fields);
+                    rec
+                }));
+            }
+            Err(d) => {
+                let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
+                if dataset.error.is_none() {
+                    dataset.error = Some(d.one_line());
+                }
+                diags.push(d);
+            }
+        }
+    }
+    Ok((evidence, diags))
+}
+
+fn read_one(
+    root: &Path,
+    file: &RepoFile,
+    dataset: &str,
+    opts: &ReadOptions<'_>,
+    format_given: bool,
+) -> Result<(EvidenceFile, Vec<formats::RawRecord>), Diagnostic> {
+    let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
+    if !format_given && Format::from_name(&file.rel).is_none() {
+        return Err(err("assure::format", format!("cannot tell the format of {} from its name", file.rel))
+            .help(format!("set `format:` for dataset `{dataset}` in assure.yaml (json, yaml, csv, tsv, lines or keyvalue)")));
+    }
+    let path = check_inside(root, file).map_err(|e| err("assure::outside-repo", e))?;
+    let bytes = std::fs::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
+    let sha256 = crate::standards::load::hex(&Sha256::digest(&bytes));
+    let size = bytes.len() as u64;
+    let text = decode_text(bytes).map_err(|e| err("assure::encoding", format!("{}: {e}", file.rel)))?;
+    let source = SourceFile::new(file.rel.clone(), text);
+    let raws = formats::parse(&source, opts).map_err(|FormatError { message, line }| {
+        let span = line.map(|l| source.line_span(l));
+        Diagnostic::error("assure::evidence", format!("{} (dataset `{dataset}`): {message}", file.rel))
+            .at(&source, span, "here")
+            .help("fix or re-export the file; checks that need this dataset report an error until then")
+    })?;
+    Ok((EvidenceFile { path: file.rel.clone(), dataset: dataset.to_string(), sha256, bytes: size, records: 0 }, raws))
+}
+
+/// Applies `fields:` renames (canonical name <- export name) to a record's top-level keys.
+fn rename(rec: &mut Record, fields: &BTreeMap<String, String>) {
+    if fields.is_empty() {
+        return;
+    }
+    if let serde_json::Value::Object(map) = &mut rec.value {
+        for (canonical, exported) in fields {
+            if let Some(v) = map.remove(exported) {
+                map.insert(canonical.clone(), v);
+            }
+        }
+    }
+    for (name, _) in rec.field_lines.iter_mut() {
+        if let Some((canonical, _)) = fields.iter().find(|(_, e)| *e == name) {
+            *name = canonical.clone();
+        }
+    }
+}
+
+fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::source::Span>, message: String) -> Diagnostic {
+    Diagnostic::error("assure::manifest", message).at(file, span, "here")
+}
+
+/// Parses and validates the manifest; any problem here makes the run unusable.
+fn parse_manifest(file: &Arc<SourceFile>) -> Result<(Manifest, Option<jiff::civil::Date>, crate::source::SpanMap), Vec<Diagnostic>> {
+    let doc = crate::yaml::parse(&file.text, usize::MAX)
+        .map_err(|e| vec![manifest_diag(file, Some(e.span), format!("invalid YAML: {}", e.message))])?;
+    let violations = validate(Kind::Manifest, &doc.value);
+    if !violations.is_empty() {
+        return Err(violations
+            .into_iter()
+            .map(|v| {
+                let span = match &v.key {
+                    Some(k) => doc.spans.key(&crate::source::pointer_push(&v.pointer, k)),
+                    None => doc.spans.value(&v.pointer),
+                };
+                manifest_diag(file, span, v.message)
+            })
+            .collect());
+    }
+    let manifest: Manifest = serde_json::from_value(doc.value.clone()).map_err(|e| vec![manifest_diag(file, None, e.to_string())])?;
+    let as_of = match &manifest.as_of {
+        None => None,
+        Some(s) => Some(s.parse::<jiff::civil::Date>().map_err(|_| {
+            vec![manifest_diag(file, doc.spans.value("/as_of"), format!("`as_of: {s}` is not a date: write YYYY-MM-DD"))]
+        })?),
+    };
+    Ok((manifest, as_of, doc.spans))
+}

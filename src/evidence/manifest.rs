@@ -1,0 +1,100 @@
+//! The config repo's manifest, `assure.yaml`: who the organisation is, the default assessment date, where each
+//! dataset's exports live and how to read them, and parameter overrides.
+//!
+//! ```yaml
+//! organisation: { name: Northshire Hospitals NHS Foundation Trust, ods_code: RNS }
+//! as_of: 2026-11-01
+//! datasets:
+//!   devices:
+//!     files: exports/intune/managedDevices.json
+//!     records: value[*]
+//! params:
+//!   NDG3-ANNUAL: { threshold: 90 }
+//! ```
+
+use crate::standards::spec::OneOrMany;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// File name of the manifest at the root of a config repo.
+pub const MANIFEST: &str = "assure.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub organisation: OrganisationSpec,
+    /// Default assessment date (YYYY-MM-DD); `--as-of` overrides it.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Dataset name -> where its exports are and how to read them.
+    #[serde(default)]
+    pub datasets: BTreeMap<String, DatasetSource>,
+    /// Check id -> parameter -> value.
+    #[serde(default)]
+    pub params: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationSpec {
+    pub name: String,
+    /// NHS Organisation Data Service code, e.g. `RXX` for a trust.
+    #[schemars(regex(pattern = r"^[A-Z0-9]{3,6}$"))]
+    pub ods_code: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Json,
+    Yaml,
+    Csv,
+    Tsv,
+    /// One record per line of text, fields from the named groups of `pattern`.
+    Lines,
+    /// `Key value` or `Key=value` lines (sshd_config style): one record per file.
+    Keyvalue,
+}
+
+impl Format {
+    /// The format a file name implies.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        Some(match ext.as_str() {
+            "json" => Format::Json,
+            "yaml" | "yml" => Format::Yaml,
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "txt" | "log" => Format::Lines,
+            "conf" | "cfg" => Format::Keyvalue,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetSource {
+    /// Glob(s) relative to the repo, e.g. `exports/ad/*.csv`.
+    pub files: OneOrMany<String>,
+    /// Format; by default from the extension.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Path to the records in a JSON/YAML file, e.g. `value[*]`.
+    #[serde(default)]
+    pub records: Option<String>,
+    /// Renames: the name checks use -> the name in the export.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// `lines` format: a regex whose named groups become fields; other lines are skipped.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `csv` format: the field delimiter (one character).
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    /// When true, no matching file means an empty dataset rather than an error.
+    #[serde(default)]
+    pub optional: bool,
+}

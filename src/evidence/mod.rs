@@ -1,0 +1,95 @@
+//! Evidence: a trust's exports loaded into datasets of records that remember their file and line.
+//!
+//! [`load`] reads a config repo through its manifest ([`manifest::Manifest`]), finds files safely inside the
+//! repo ([`discover`]), parses each format in parallel ([`formats`]) and applies field renames. A problem with
+//! one dataset is kept on that [`Dataset`] as its `error`, so only the checks that need it error; the rest run.
+
+pub mod discover;
+pub mod formats;
+pub mod load;
+pub mod manifest;
+
+pub use load::load;
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One record: its value, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub value: Value,
+    /// Index into [`Evidence::files`].
+    pub file: u32,
+    pub line: u32,
+    /// Lines of top-level fields when they differ from `line` (JSON, YAML and key/value files).
+    pub field_lines: Vec<(String, u32)>,
+}
+
+impl Record {
+    pub fn field_line(&self, field: &str) -> u32 {
+        self.field_lines.iter().find(|(f, _)| f == field).map_or(self.line, |(_, l)| *l)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub records: Vec<Record>,
+    /// Why the dataset cannot be trusted; checks that need it error with this cause.
+    pub error: Option<String>,
+}
+
+/// A file that was read, for the evidence trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceFile {
+    pub path: String,
+    pub dataset: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub records: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Organisation {
+    pub name: String,
+    pub ods_code: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub organisation: Organisation,
+    /// The manifest's default assessment date.
+    pub as_of: Option<jiff::civil::Date>,
+    pub datasets: BTreeMap<String, Dataset>,
+    pub files: Vec<EvidenceFile>,
+    /// Parameter overrides: check id -> param -> value.
+    pub params: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl Evidence {
+    /// Evidence from inline data (a check's `tests:`): records are numbered from line 1 of a pseudo-file.
+    pub fn from_inline(data: &BTreeMap<String, Vec<Value>>) -> Evidence {
+        let mut evidence = Evidence::default();
+        for (name, records) in data {
+            let file = evidence.files.len() as u32;
+            evidence.files.push(EvidenceFile {
+                path: format!("<test data: {name}>"),
+                dataset: name.clone(),
+                sha256: String::new(),
+                bytes: 0,
+                records: records.len(),
+            });
+            let records = records
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Record { value: v.clone(), file, line: i as u32 + 1, field_lines: Vec::new() })
+                .collect();
+            evidence.datasets.insert(name.clone(), Dataset { records, error: None });
+        }
+        evidence
+    }
+
+    pub fn file_path(&self, file: u32) -> &str {
+        self.files.get(file as usize).map_or("?", |f| f.path.as_str())
+    }
+}

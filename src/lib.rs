@@ -1,0 +1,15 @@
+//! assure: data security standards as code for NHS organisations in England.
+//!
+//! One pipeline, one direction: a standards directory loads into a [`standards::Pack`] of checks; a config
+//! repo loads into [`evidence::Evidence`]; [`engine::run`] evaluates the checks in parallel into the results of
+//! an [`assessment::Assessment`], which the renderers in [`render`] turn into human or machine output.
+#![forbid(unsafe_code)]
+
+pub mod assessment;
+pub mod diagnostic;
+pub mod engine;
+pub mod evidence;
+pub mod json;
+pub mod source;
+pub mod standards;
+pub mod yaml;

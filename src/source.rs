@@ -1,0 +1,169 @@
+//! Source files and locations.
+//!
+//! [`SourceFile`] holds a file's display name (relative to the standards directory or config repo) and text,
+//! with a line index so a byte offset becomes a 1-based line and column. [`Span`] is a byte range in one file;
+//! [`SpanMap`] maps a JSON pointer (`/checks/0/assert/eq`) to the span of the value (and of its key) so
+//! every diagnostic and finding can point at the exact line.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A byte range in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end: end.max(start) }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len()).into()
+    }
+}
+
+/// Spans of values and object keys by JSON pointer.
+#[derive(Debug, Clone, Default)]
+pub struct SpanMap {
+    values: HashMap<String, Span>,
+    keys: HashMap<String, Span>,
+}
+
+impl SpanMap {
+    pub fn insert_value(&mut self, pointer: String, span: Span) {
+        self.values.insert(pointer, span);
+    }
+    pub fn insert_key(&mut self, pointer: String, span: Span) {
+        self.keys.insert(pointer, span);
+    }
+    /// The span of the value at `pointer`, or of its nearest ancestor that has one.
+    pub fn value(&self, pointer: &str) -> Option<Span> {
+        let mut p = pointer;
+        loop {
+            if let Some(span) = self.values.get(p) {
+                return Some(*span);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    }
+    /// The span of the key naming the member at `pointer` (falls back to the value span).
+    pub fn key(&self, pointer: &str) -> Option<Span> {
+        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+    }
+    /// Exact value span, without falling back to an ancestor.
+    pub fn exact(&self, pointer: &str) -> Option<Span> {
+        self.values.get(pointer).copied()
+    }
+}
+
+/// Appends one reference token to a JSON pointer (RFC 6901 escaping).
+pub fn pointer_push(base: &str, token: &str) -> String {
+    let mut out = String::with_capacity(base.len() + token.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A file's name and text, with a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(memchr_newlines(&text).map(|i| i + 1))
+            .collect();
+        Arc::new(SourceFile { name: name.into(), text, line_starts })
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let start = self.line_starts[line - 1];
+        let offset = offset.min(self.text.len());
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    /// The span of a 1-based line, without its line break.
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e.saturating_sub(1));
+        let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') { end - 1 } else { end };
+        Span::new(start, end.max(start))
+    }
+
+    /// A miette source for this file.
+    pub fn named_source(&self) -> miette::NamedSource<String> {
+        miette::NamedSource::new(&self.name, self.text.clone())
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i)
+}
+
+/// Strips a UTF-8 byte order mark and decodes UTF-16 (with BOM); other bytes must be UTF-8.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map_err(|e| utf8_error(&e));
+    }
+    let utf16 = |le: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".to_string())
+    };
+    if bytes.starts_with(b"\xFF\xFE") {
+        return utf16(true);
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return utf16(false);
+    }
+    String::from_utf8(bytes).map_err(|e| utf8_error(&e))
+}
+
+fn utf8_error(e: &std::string::FromUtf8Error) -> String {
+    format!(
+        "the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8",
+        e.utf8_error().valid_up_to()
+    )
+}

@@ -1,0 +1,406 @@
+//! Loading a standards directory into a [`Pack`], reporting **all** problems at once.
+//!
+//! Each YAML file is parsed with spans, validated against its JSON Schema, deserialized check by check (a broken
+//! check does not hide problems in the next one) and then checked semantically: unique ids, known datasets and
+//! framework ids, compilable conditions, typed and bounded parameters, and well-formed inline tests.
+
+use super::compile::{CompileInput, Problem, compile, did_you_mean};
+use super::schema::{Kind, Violation, validate};
+use super::spec::*;
+use crate::diagnostic::Diagnostic;
+use crate::engine::Check;
+use crate::source::{SourceFile, SpanMap, decode_text};
+use crate::yaml;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+static EMBEDDED: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/standards");
+
+/// Assessment date used when linting (any date works: values are only parsed).
+pub const LINT_AS_OF: &str = "2026-01-01T00:00:00Z";
+
+pub struct Framework {
+    pub spec: FrameworkSpec,
+    /// Requirement id -> title, in catalogue order.
+    pub requirements: Vec<(String, String)>,
+}
+
+pub struct Standard {
+    pub spec: StandardSpec,
+    pub file: Arc<SourceFile>,
+}
+
+/// A check as written, with where it was written.
+pub struct CheckDef {
+    pub spec: CheckSpec,
+    pub standard: String,
+    pub file: Arc<SourceFile>,
+    pub spans: Arc<SpanMap>,
+    /// Pointer of the check in its file, e.g. `/checks/2`.
+    pub pointer: String,
+}
+
+impl CheckDef {
+    /// 1-based line where the check starts.
+    pub fn line(&self) -> usize {
+        self.spans.value(&self.pointer).map_or(1, |s| self.file.line_of(s.start))
+    }
+
+    /// The check's YAML exactly as written.
+    pub fn source_text(&self) -> &str {
+        self.spans.value(&self.pointer).and_then(|s| self.file.text.get(s.start..s.end)).unwrap_or("")
+    }
+
+    /// Turns compile problems into diagnostics pointing into this check's file.
+    pub fn diagnostics(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {
+        problems
+            .into_iter()
+            .map(|p| {
+                let span = if p.on_key { self.spans.key(&p.pointer) } else { self.spans.value(&p.pointer) };
+                let mut d = Diagnostic::error(p.code, format!("{}: {}", self.spec.id, p.message)).at(&self.file, span, label_for(p.code));
+                if let Some(h) = p.help {
+                    d = d.help(h);
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+fn label_for(code: &str) -> &'static str {
+    match code {
+        "assure::unknown-dataset" => "not a known dataset",
+        "assure::unknown-framework" => "not in any catalogue",
+        "assure::regex" => "invalid regex",
+        "assure::value" => "invalid value",
+        "assure::duplicate-id" => "duplicate",
+        "assure::param" | "assure::param-override" => "out of bounds or mistyped",
+        "assure::schema" => "here",
+        _ => "here",
+    }
+}
+
+pub struct Pack {
+    pub meta: PackSpec,
+    pub sha256: String,
+    pub datasets: BTreeMap<String, DatasetSpec>,
+    pub frameworks: BTreeMap<String, Framework>,
+    pub standards: Vec<Standard>,
+    pub checks: Vec<CheckDef>,
+}
+
+impl Pack {
+    pub fn check(&self, id: &str) -> Option<&CheckDef> {
+        self.checks.iter().find(|c| c.spec.id == id)
+    }
+
+    pub fn standard(&self, id: &str) -> Option<&Standard> {
+        self.standards.iter().find(|s| s.spec.id == id)
+    }
+
+    /// Compiles every check with the manifest's parameter overrides and the assessment date.
+    /// A check that fails to compile (e.g. an out-of-bounds override) comes back as diagnostics.
+    pub fn compile_all(
+        &self,
+        overrides: &BTreeMap<String, BTreeMap<String, Value>>,
+        as_of: jiff::Timestamp,
+    ) -> (Vec<Check>, Vec<Diagnostic>) {
+        let mut checks = Vec::new();
+        let mut diagnostics = Vec::new();
+        for def in &self.checks {
+            match compile(CompileInput {
+                spec: &def.spec,
+                standard: &def.standard,
+                pointer: &def.pointer,
+                datasets: Some(&self.datasets),
+                overrides: overrides.get(&def.spec.id),
+                as_of,
+            }) {
+                Ok(c) => checks.push(c),
+                Err(problems) => diagnostics.extend(def.diagnostics(problems)),
+            }
+        }
+        (checks, diagnostics)
+    }
+}
+
+/// Reads every file under `dir` (skipping `schema/` and hidden entries). Symlinks are not followed.
+pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    if !dir.is_dir() {
+        return Err(Diagnostic::error("assure::standards-dir", format!("{} is not a directory", dir.display()))
+            .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"));
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = entry.map_err(|e| Diagnostic::error("assure::io", format!("cannot read the standards directory: {e}")))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Diagnostic::error("assure::io", format!("cannot read {name}: {e}")).in_path(name.clone()))?;
+        files.push((name, bytes));
+    }
+    Ok(files)
+}
+
+/// The pack built into the binary.
+pub fn embedded_files() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(dir: &include_dir::Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
+        for f in dir.files() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    walk(&EMBEDDED, &mut out);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// Loads a pack from its files. Returns the pack (with broken checks left out) and every diagnostic.
+pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut hasher = Sha256::new();
+    let mut diags = Vec::new();
+    let mut parsed: Vec<(String, Arc<SourceFile>, yaml::Spanned)> = Vec::new();
+    for (name, bytes) in &files {
+        if name.starts_with("schema/") || !is_yaml(name) {
+            continue;
+        }
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes);
+        let text = match decode_text(bytes.clone()) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error("assure::encoding", e).in_path(name.clone()));
+                continue;
+            }
+        };
+        let file = SourceFile::new(name.clone(), text);
+        match yaml::parse(&file.text, usize::MAX) {
+            Ok(doc) => parsed.push((name.clone(), file, doc)),
+            Err(e) => diags.push(
+                Diagnostic::error("assure::yaml", format!("invalid YAML: {}", e.message)).at(&file, Some(e.span), "here"),
+            ),
+        }
+    }
+
+    let mut meta = None;
+    let mut datasets: Option<BTreeMap<String, DatasetSpec>> = None;
+    let mut frameworks = BTreeMap::new();
+    let mut standard_docs = Vec::new();
+    for (name, file, doc) in parsed {
+        let kind = if name == "pack.yaml" {
+            Kind::Pack
+        } else if name == "datasets.yaml" {
+            Kind::Datasets
+        } else if name.starts_with("frameworks/") {
+            Kind::Framework
+        } else {
+            Kind::Standard
+        };
+        let violations = validate(kind, &doc.value);
+        push_violations(&mut diags, &file, &doc.spans, &violations);
+        match kind {
+            Kind::Pack if violations.is_empty() => meta = deserialize::<PackSpec>(&doc.value, &file, &mut diags),
+            Kind::Datasets if violations.is_empty() => datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets),
+            Kind::Framework if violations.is_empty() => {
+                if let Some(f) = deserialize::<FrameworkFile>(&doc.value, &file, &mut diags) {
+                    let id = f.framework.id.clone();
+                    if frameworks.contains_key(&id) {
+                        diags.push(
+                            Diagnostic::error("assure::duplicate-id", format!("framework `{id}` is defined twice"))
+                                .at(&file, doc.spans.value("/framework/id"), "duplicate"),
+                        );
+                    }
+                    let mut seen = HashMap::new();
+                    for (i, r) in f.requirements.iter().enumerate() {
+                        if seen.insert(r.id.clone(), i).is_some() {
+                            diags.push(
+                                Diagnostic::error("assure::duplicate-id", format!("requirement `{}` is listed twice in `{id}`", r.id))
+                                    .at(&file, doc.spans.value(&format!("/requirements/{i}/id")), "duplicate"),
+                            );
+                        }
+                    }
+                    let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
+                    frameworks.insert(id, Framework { spec: f.framework, requirements });
+                }
+            }
+            Kind::Standard => standard_docs.push((file, doc, violations)),
+            _ => {}
+        }
+    }
+    if meta.is_none() && !diags.iter().any(|d| d.path.as_deref() == Some("pack.yaml")) {
+        diags.push(
+            Diagnostic::error("assure::no-pack", "the standards directory has no pack.yaml")
+                .help("add pack.yaml with `name`, `title` and `version`"),
+        );
+    }
+
+    let lint_as_of: jiff::Timestamp = LINT_AS_OF.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let mut standards: Vec<Standard> = Vec::new();
+    let mut checks: Vec<CheckDef> = Vec::new();
+    let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
+    for (file, doc, violations) in standard_docs {
+        let spans = Arc::new(doc.spans);
+        let broken = |prefix: &str| violations.iter().any(|v| v.pointer == prefix || v.pointer.starts_with(&format!("{prefix}/")) || v.pointer.is_empty());
+        if broken("/standard") {
+            continue;
+        }
+        let Some(standard) = doc.value.get("standard").and_then(|v| deserialize::<StandardSpec>(v, &file, &mut diags)) else {
+            continue;
+        };
+        if let Some(prev) = standards.iter().find(|s| s.spec.id == standard.id) {
+            diags.push(
+                Diagnostic::error("assure::duplicate-id", format!("standard `{}` is defined twice", standard.id))
+                    .at(&file, spans.value("/standard/id"), "duplicate")
+                    .help(format!("it is also defined in {}", prev.file.name)),
+            );
+        }
+        let items = doc.value.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
+        for (i, item) in items.iter().enumerate() {
+            let pointer = format!("/checks/{i}");
+            if broken(&pointer) {
+                continue;
+            }
+            let Some(spec) = deserialize::<CheckSpec>(item, &file, &mut diags) else { continue };
+            let def = CheckDef { spec, standard: standard.id.clone(), file: file.clone(), spans: spans.clone(), pointer };
+            let line = def.line();
+            if let Some((other_file, other_line)) = check_ids.get(&def.spec.id) {
+                diags.push(
+                    Diagnostic::error("assure::duplicate-id", format!("check id `{}` is used twice", def.spec.id))
+                        .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
+                        .help(format!("first defined at {other_file}:{other_line}; check ids must be unique across the pack")),
+                );
+                continue;
+            }
+            check_ids.insert(def.spec.id.clone(), (file.name.clone(), line));
+            let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
+            if let Err(p) = compile(CompileInput {
+                spec: &def.spec,
+                standard: &def.standard,
+                pointer: &def.pointer,
+                datasets: datasets.as_ref(),
+                overrides: None,
+                as_of: lint_as_of,
+            }) {
+                problems.extend(p);
+            }
+            if problems.is_empty() {
+                checks.push(def);
+            } else {
+                diags.extend(def.diagnostics(problems));
+            }
+        }
+        standards.push(Standard { spec: standard, file: file.clone() });
+    }
+    standards.sort_by(|a, b| (a.spec.number, &a.spec.id).cmp(&(b.spec.number, &b.spec.id)));
+    let order: HashMap<&str, usize> = standards.iter().enumerate().map(|(i, s)| (s.spec.id.as_str(), i)).collect();
+    checks.sort_by(|a, b| (order.get(a.standard.as_str()), &a.spec.id).cmp(&(order.get(b.standard.as_str()), &b.spec.id)));
+    diags.sort_by_key(|d| d.location().map(|l| sort_key(&l)));
+
+    let meta = meta.unwrap_or(PackSpec {
+        name: "unnamed".into(),
+        title: "Unnamed pack".into(),
+        version: "0".into(),
+        effective: None,
+        description: None,
+    });
+    let sha256 = hex(&hasher.finalize());
+    let pack = Pack { meta, sha256, datasets: datasets.unwrap_or_default(), frameworks, standards, checks };
+    (pack, diags)
+}
+
+/// Orders `file:line:col` naturally (line 9 before line 10).
+fn sort_key(location: &str) -> (String, usize, usize) {
+    let mut parts = location.rsplitn(3, ':');
+    let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+    (parts.next().unwrap_or(location).to_string(), line, col)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn push_violations(diags: &mut Vec<Diagnostic>, file: &Arc<SourceFile>, spans: &SpanMap, violations: &[Violation]) {
+    for v in violations {
+        let span = match &v.key {
+            Some(k) => spans.key(&crate::source::pointer_push(&v.pointer, k)),
+            None => spans.value(&v.pointer),
+        };
+        let label = if v.key.is_some() { "unknown key" } else { "does not match the schema" };
+        diags.push(Diagnostic::error("assure::schema", v.message.clone()).at(file, span, label));
+    }
+}
+
+fn deserialize<T: serde::de::DeserializeOwned>(value: &Value, file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(Diagnostic::error("assure::schema", format!("{} at {}", e.inner(), e.path())).at(file, None, "here"));
+            None
+        }
+    }
+}
+
+/// Checks that need the whole pack: framework ids, test data naming known datasets, test params.
+fn semantic(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>, frameworks: &BTreeMap<String, Framework>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let base = &def.pointer;
+    let mut problem = |code, pointer: String, message: String, help: Option<String>| {
+        out.push(Problem { code, pointer, message, help, on_key: false });
+    };
+    for (framework, ids) in &def.spec.maps {
+        let Some(f) = frameworks.get(framework) else {
+            let help = did_you_mean(framework, frameworks.keys().map(String::as_str))
+                .map_or_else(|| format!("known frameworks: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")), |s| format!("did you mean `{s}`?"));
+            problem("assure::unknown-framework", format!("{base}/maps/{framework}"), format!("no catalogue for framework `{framework}`"), Some(help));
+            continue;
+        };
+        for (i, id) in ids.iter().enumerate() {
+            if !f.requirements.iter().any(|(r, _)| r == id) {
+                let help = did_you_mean(id, f.requirements.iter().map(|(r, _)| r.as_str()))
+                    .map_or_else(|| format!("add it to frameworks/{framework}.yaml if it is a real requirement"), |s| format!("did you mean `{s}`?"));
+                problem("assure::unknown-framework", format!("{base}/maps/{framework}/{i}"), format!("`{id}` is not in the {} catalogue", f.spec.title), Some(help));
+            }
+        }
+    }
+    for (t, test) in def.spec.tests.iter().enumerate() {
+        let tp = format!("{base}/tests/{t}");
+        if let Some(known) = datasets {
+            for name in test.data.keys() {
+                if !known.contains_key(name) {
+                    problem("assure::unknown-dataset", format!("{tp}/data/{name}"), format!("test data names unknown dataset `{name}`"), None);
+                }
+            }
+        }
+        for name in test.params.keys() {
+            if !def.spec.params.contains_key(name) {
+                problem("assure::unknown-param", format!("{tp}/params/{name}"), format!("test sets unknown parameter `{name}`"), None);
+            }
+        }
+        if let Some(a) = &test.as_of
+            && a.parse::<jiff::civil::Date>().is_err()
+        {
+            problem("assure::value", format!("{tp}/as_of"), format!("`{a}` is not a date (write 2026-11-01)"), None);
+        }
+        if test.failing.is_some() && test.expect != TestExpect::Fail {
+            problem("assure::test", format!("{tp}/failing"), "`failing` lists failing records, so the test must `expect: fail`".into(), None);
+        }
+    }
+    out
+}

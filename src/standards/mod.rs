@@ -1,0 +1,13 @@
+//! The standards pack: policymakers' YAML loaded, validated and ready to compile.
+//!
+//! - [`spec`]: the types as written (and the JSON Schemas generated from them, [`schema`]);
+//! - [`load`]: reading a directory (or the pack embedded in the binary) into a [`Pack`], collecting every
+//!   problem as a [`crate::diagnostic::Diagnostic`] with file, line and a labelled snippet;
+//! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`].
+
+pub mod compile;
+pub mod load;
+pub mod schema;
+pub mod spec;
+
+pub use load::{Pack, embedded_files, load_dir, load_files};

@@ -1,0 +1,129 @@
+//! JSON Schemas generated from the spec types, and validation of loaded YAML against them.
+//!
+//! `assure schema` prints them; `standards/schema/*.schema.json` holds the checked-in copies that editors use
+//! (a test fails when they drift from the types).
+
+use jsonschema::Validator;
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// The kinds of YAML file assure reads, each with its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Standard,
+    Pack,
+    Datasets,
+    Framework,
+    Manifest,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Standard, Kind::Pack, Kind::Datasets, Kind::Framework, Kind::Manifest];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Standard => "standard",
+            Kind::Pack => "pack",
+            Kind::Datasets => "datasets",
+            Kind::Framework => "framework",
+            Kind::Manifest => "manifest",
+        }
+    }
+
+    pub fn file_name(self) -> String {
+        format!("{}.schema.json", self.name())
+    }
+
+    pub fn schema(self) -> Value {
+        let schema = match self {
+            Kind::Standard => schemars::schema_for!(super::spec::StandardFile),
+            Kind::Pack => schemars::schema_for!(super::spec::PackSpec),
+            Kind::Datasets => schemars::schema_for!(super::spec::DatasetsFile),
+            Kind::Framework => schemars::schema_for!(super::spec::FrameworkFile),
+            Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
+        };
+        schema.to_value()
+    }
+
+    /// Pretty JSON with a trailing newline, as checked in.
+    pub fn schema_text(self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.schema()).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    fn validator(self) -> Option<&'static Validator> {
+        static VALIDATORS: LazyLock<Vec<Option<Validator>>> =
+            LazyLock::new(|| Kind::ALL.iter().map(|k| jsonschema::validator_for(&k.schema()).ok()).collect());
+        VALIDATORS[Kind::ALL.iter().position(|k| *k == self)?].as_ref()
+    }
+}
+
+/// One schema violation: the JSON pointer of the offending value and a message.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub pointer: String,
+    pub message: String,
+    /// An unexpected key: point at the key itself.
+    pub key: Option<String>,
+}
+
+/// Validates `value` against the schema of `kind`, returning every violation.
+pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
+    let Some(validator) = kind.validator() else {
+        return vec![Violation { pointer: String::new(), message: format!("internal error: the {} schema does not compile", kind.name()), key: None }];
+    };
+    let mut out: Vec<Violation> = validator
+        .iter_errors(value)
+        .map(|e| {
+            let pointer = e.instance_path().to_string();
+            let key = match e.kind() {
+                jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.first().cloned(),
+                _ => None,
+            };
+            let message = match &key {
+                Some(k) => {
+                    let allowed = allowed_keys(kind, value, &pointer);
+                    match crate::standards::compile::did_you_mean(k, allowed.iter().map(String::as_str)) {
+                        Some(s) => format!("unknown key `{k}` (did you mean `{s}`?)"),
+                        None => format!("unknown key `{k}`"),
+                    }
+                }
+                None => e.to_string(),
+            };
+            Violation { pointer, message, key }
+        })
+        .collect();
+    out.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    out
+}
+
+/// Keys a schema allows at `pointer`, for did-you-mean hints (best effort: known object shapes).
+fn allowed_keys(kind: Kind, _value: &Value, pointer: &str) -> Vec<String> {
+    let schema = kind.schema();
+    let defs = schema.get("$defs").and_then(Value::as_object);
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |v: &Value| {
+        if let Some(props) = v.get("properties").and_then(Value::as_object) {
+            keys.extend(props.keys().cloned());
+        }
+    };
+    add(&schema);
+    if let Some(defs) = defs {
+        // Leaf keys are the common case; prefer the definition whose name matches the context.
+        let last = pointer.rsplit('/').find(|s| s.parse::<usize>().is_err()).unwrap_or("");
+        let preferred = match last {
+            "where" | "assert" | "not" | "all" | "any" => Some("ConditionSpec"),
+            "expect" => Some("ExpectSpec"),
+            "checks" => Some("CheckSpec"),
+            "lookup" => Some("LookupSpec"),
+            "standard" => Some("StandardSpec"),
+            _ => None,
+        };
+        match preferred.and_then(|p| defs.get(p)) {
+            Some(def) => add(def),
+            None => defs.values().for_each(&mut add),
+        }
+    }
+    keys
+}

@@ -1,0 +1,465 @@
+//! Spec types: the standards pack exactly as policymakers write it.
+//!
+//! These types are deserialized from YAML (through [`crate::yaml`]) and generate the JSON Schemas in
+//! `standards/schema/`. They carry no behaviour: [`super::compile`] turns a [`CheckSpec`] into a runnable
+//! [`crate::engine::Check`]. A condition is one flat object ([`ConditionSpec`]) rather than an untagged enum so
+//! that schema errors name the exact unexpected key; `compile` enforces "exactly one op".
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One value or a list of values.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `pack.yaml`: the pack's identity.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackSpec {
+    /// Machine name, e.g. `nhs-data-security`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Pack version; bump when any check changes meaning.
+    pub version: String,
+    /// Date from which the pack applies (YYYY-MM-DD).
+    #[serde(default)]
+    pub effective: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `datasets.yaml`: the evidence datasets checks may read.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetsFile {
+    pub datasets: BTreeMap<String, DatasetSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetSpec {
+    pub description: String,
+    /// Field(s) naming a record in findings.
+    #[serde(default)]
+    pub key: Option<OneOrMany<String>>,
+}
+
+/// `frameworks/*.yaml`: a catalogue of framework requirement ids.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkFile {
+    pub framework: FrameworkSpec,
+    pub requirements: Vec<RequirementSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkSpec {
+    /// The key checks use in `maps`, e.g. `caf`.
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementSpec {
+    pub id: String,
+    pub title: String,
+}
+
+/// A standards file: one standard and its checks.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardFile {
+    pub standard: StandardSpec,
+    #[serde(default)]
+    pub checks: Vec<CheckSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardSpec {
+    /// Unique id, e.g. `NDG3`.
+    pub id: String,
+    #[serde(default)]
+    pub number: Option<u32>,
+    pub title: String,
+    /// Leadership obligation: People, Process or Technology.
+    #[serde(default)]
+    pub obligation: Option<String>,
+    /// The standard's statement, quoted.
+    pub statement: String,
+    /// Source and licence of the statement.
+    #[serde(default)]
+    pub attribution: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// State of a check whose `where` selects no record.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenEmpty {
+    #[default]
+    NotApplicable,
+    Pass,
+    Fail,
+}
+
+/// One check.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// Unique, stable id such as `NDG8-OS`.
+    #[schemars(regex(pattern = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"))]
+    pub id: String,
+    /// Bumped when the check changes meaning.
+    #[serde(default)]
+    pub version: Option<u32>,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub rationale: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Framework id -> requirement ids.
+    #[serde(default)]
+    pub maps: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamSpec>,
+    /// Dataset whose records are checked.
+    pub dataset: String,
+    /// Field(s) naming a record in findings (default: the dataset's key).
+    #[serde(default)]
+    pub key: Option<OneOrMany<String>>,
+    #[serde(default)]
+    pub lookup: Vec<LookupSpec>,
+    /// Selects the records the check applies to.
+    #[serde(default, rename = "where")]
+    pub where_: Option<ConditionSpec>,
+    /// Every selected record must meet this.
+    #[serde(default)]
+    pub assert: Option<ConditionSpec>,
+    /// Expectations over the whole selection.
+    #[serde(default)]
+    pub expect: Option<ExpectSpec>,
+    #[serde(default)]
+    pub when_empty: Option<WhenEmpty>,
+    /// Template for one finding.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Template for the check's one-line result.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Template: what to do about a failure.
+    #[serde(default)]
+    pub remediation: Option<String>,
+    #[serde(default)]
+    pub tests: Vec<TestSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    Number,
+    Integer,
+    String,
+    Bool,
+    Duration,
+    Date,
+}
+
+/// A named parameter with a default and optional bounds.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub default: Value,
+    #[serde(default)]
+    pub min: Option<Value>,
+    #[serde(default)]
+    pub max: Option<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the default comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Attach the first matching record of another dataset.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupSpec {
+    /// Name the matched record is attached under.
+    #[serde(rename = "as")]
+    pub alias: String,
+    pub dataset: String,
+    /// This record's field -> the other dataset's field.
+    pub on: BTreeMap<String, String>,
+    #[serde(default)]
+    pub ignore_case: bool,
+    #[serde(default)]
+    pub version_prefix: Option<VersionPrefixSpec>,
+    #[serde(default, rename = "where")]
+    pub where_: Option<Box<ConditionSpec>>,
+}
+
+/// Among key matches, pick the record whose `other` version is the longest prefix of this record's `field`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionPrefixSpec {
+    pub field: String,
+    pub other: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    String,
+    Number,
+    Bool,
+    Date,
+    Datetime,
+    Duration,
+    Version,
+    Cidr,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantifier {
+    Any,
+    All,
+    None,
+    Count,
+}
+
+/// A condition: `all`, `any`, `not`, `expr`, or a leaf `{ field, <op>: value }`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    /// Every condition holds.
+    #[serde(default)]
+    pub all: Option<Vec<ConditionSpec>>,
+    /// At least one condition holds.
+    #[serde(default)]
+    pub any: Option<Vec<ConditionSpec>>,
+    /// The condition does not hold.
+    #[serde(default)]
+    pub not: Option<Box<ConditionSpec>>,
+    /// A minijinja expression that must be truthy.
+    #[serde(default)]
+    pub expr: Option<String>,
+    /// Path of the value a leaf tests.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// Path of a date field subtracted from `field`, giving a duration.
+    #[serde(default)]
+    pub minus: Option<String>,
+    /// Type both sides convert to.
+    #[serde(default, rename = "as")]
+    pub as_type: Option<ValueType>,
+    #[serde(default)]
+    pub ignore_case: Option<bool>,
+    #[serde(default)]
+    pub quantifier: Option<Quantifier>,
+    /// With `quantifier: count`, the comparison on the number of items that hold.
+    #[serde(default)]
+    pub count: Option<ComparisonSpec>,
+    #[serde(default)]
+    pub eq: Option<Value>,
+    #[serde(default)]
+    pub ne: Option<Value>,
+    #[serde(default)]
+    pub lt: Option<Value>,
+    #[serde(default)]
+    pub le: Option<Value>,
+    #[serde(default)]
+    pub gt: Option<Value>,
+    #[serde(default)]
+    pub ge: Option<Value>,
+    #[serde(default, rename = "in")]
+    pub in_: Option<Vec<Value>>,
+    #[serde(default)]
+    pub not_in: Option<Vec<Value>>,
+    #[serde(default)]
+    pub contains: Option<Value>,
+    #[serde(default)]
+    pub not_contains: Option<Value>,
+    #[serde(default)]
+    pub starts_with: Option<String>,
+    #[serde(default)]
+    pub ends_with: Option<String>,
+    /// Rust regex, unanchored.
+    #[serde(default)]
+    pub matches: Option<String>,
+    #[serde(default)]
+    pub not_matches: Option<String>,
+    #[serde(default)]
+    pub subnet_of: Option<String>,
+    #[serde(default)]
+    pub exists: Option<bool>,
+    #[serde(default)]
+    pub absent: Option<bool>,
+    #[serde(default)]
+    pub empty: Option<bool>,
+    #[serde(default)]
+    pub exists_in: Option<ExistsInSpec>,
+    #[serde(default)]
+    pub not_exists_in: Option<ExistsInSpec>,
+}
+
+/// The other side of `exists_in` / `not_exists_in`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExistsInSpec {
+    pub dataset: String,
+    pub field: String,
+    #[serde(default)]
+    pub ignore_case: bool,
+    #[serde(default, rename = "where")]
+    pub where_: Option<Box<ConditionSpec>>,
+}
+
+/// One comparison: exactly one of eq, ne, lt, le, gt, ge.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonSpec {
+    #[serde(default)]
+    pub eq: Option<Value>,
+    #[serde(default)]
+    pub ne: Option<Value>,
+    #[serde(default)]
+    pub lt: Option<Value>,
+    #[serde(default)]
+    pub le: Option<Value>,
+    #[serde(default)]
+    pub gt: Option<Value>,
+    #[serde(default)]
+    pub ge: Option<Value>,
+}
+
+/// A comparison over a field's smallest or largest value.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateSpec {
+    pub field: String,
+    #[serde(default, rename = "as")]
+    pub as_type: Option<ValueType>,
+    #[serde(default)]
+    pub eq: Option<Value>,
+    #[serde(default)]
+    pub ne: Option<Value>,
+    #[serde(default)]
+    pub lt: Option<Value>,
+    #[serde(default)]
+    pub le: Option<Value>,
+    #[serde(default)]
+    pub gt: Option<Value>,
+    #[serde(default)]
+    pub ge: Option<Value>,
+}
+
+impl AggregateSpec {
+    pub fn comparison(&self) -> ComparisonSpec {
+        ComparisonSpec {
+            eq: self.eq.clone(),
+            ne: self.ne.clone(),
+            lt: self.lt.clone(),
+            le: self.le.clone(),
+            gt: self.gt.clone(),
+            ge: self.ge.clone(),
+        }
+    }
+}
+
+/// Set-level expectations; all must hold.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// Number of records selected by `where`.
+    #[serde(default)]
+    pub count: Option<ComparisonSpec>,
+    /// Number of records meeting `assert`.
+    #[serde(default)]
+    pub passing: Option<ComparisonSpec>,
+    /// Number of records failing `assert`.
+    #[serde(default)]
+    pub failing: Option<ComparisonSpec>,
+    /// passing / selected: a fraction, or a percentage string like `95%`.
+    #[serde(default)]
+    pub ratio: Option<ComparisonSpec>,
+    #[serde(default)]
+    pub min: Option<AggregateSpec>,
+    #[serde(default)]
+    pub max: Option<AggregateSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TestExpect {
+    Pass,
+    Fail,
+    NotApplicable,
+    Error,
+}
+
+/// An inline test run by `assure test`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    pub name: String,
+    /// Assessment date for the test (default 2026-01-01).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, Value>,
+    /// Dataset name -> records.
+    #[serde(default)]
+    pub data: BTreeMap<String, Vec<Value>>,
+    pub expect: TestExpect,
+    /// Keys of the records expected to fail, in any order.
+    #[serde(default)]
+    pub failing: Option<Vec<String>>,
+}
