@@ -177,3 +177,39 @@ impl Assessment {
         self.results.iter().any(|r| r.state == State::Error)
     }
 }
+
+impl Assessment {
+    /// Assembles the assessment of a run. Results are put in pack order (standard, then check id).
+    pub fn new(
+        pack: &crate::standards::Pack,
+        evidence: &crate::evidence::Evidence,
+        results: Vec<CheckResult>,
+        as_of: jiff::civil::Date,
+        diagnostics: &[crate::diagnostic::Diagnostic],
+    ) -> Assessment {
+        let order: BTreeMap<&str, usize> = pack.checks.iter().enumerate().map(|(i, c)| (c.spec.id.as_str(), i)).collect();
+        let mut results = results;
+        results.sort_by_key(|r| (order.get(r.id.as_str()).copied().unwrap_or(usize::MAX), r.id.clone()));
+        Assessment {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool { name: "assure", version: env!("CARGO_PKG_VERSION") },
+            pack: PackInfo {
+                name: pack.meta.name.clone(),
+                title: pack.meta.title.clone(),
+                version: pack.meta.version.clone(),
+                sha256: pack.sha256.clone(),
+            },
+            organisation: evidence.organisation.clone(),
+            as_of: as_of.to_string(),
+            summary: Assessment::summarise(&results),
+            standards: pack
+                .standards
+                .iter()
+                .map(|s| StandardInfo { id: s.spec.id.clone(), number: s.spec.number, title: s.spec.title.clone(), statement: s.spec.statement.clone() })
+                .collect(),
+            results,
+            evidence: evidence.files.clone(),
+            diagnostics: diagnostics.iter().map(DiagnosticInfo::from).collect(),
+        }
+    }
+}

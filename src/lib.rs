@@ -6,10 +6,13 @@
 #![forbid(unsafe_code)]
 
 pub mod assessment;
+pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
 pub mod json;
 pub mod source;
 pub mod standards;
+pub mod testing;
+pub mod render;
 pub mod yaml;

@@ -142,7 +142,7 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(file.text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(&e))?
+        .map_err(|e| csv_error(&e, file))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -163,7 +163,8 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
         match reader.read_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {
-                let line = row.position().map_or(0, |p| p.line()) as u32;
+                // Line from the byte offset: the reader's own line count is off for CRLF files.
+                let line = row.position().map_or(0, |p| csv_line(file, p)) as u32;
                 let mut map = Map::with_capacity(headers.len());
                 for (h, cell) in headers.iter().zip(row.iter()) {
                     let v = if cell.is_empty() { Value::Null } else { Value::String(cell.to_string()) };
@@ -171,14 +172,24 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
                 }
                 out.push(RawRecord { value: Value::Object(map), line, field_lines: Vec::new() });
             }
-            Err(e) => return Err(csv_error(&e)),
+            Err(e) => return Err(csv_error(&e, file)),
         }
     }
     Ok(out)
 }
 
-fn csv_error(e: &csv::Error) -> FormatError {
-    let line = e.position().map(|p| p.line() as usize);
+/// The line a CSV record starts on (its position may sit on the previous row's line terminator).
+fn csv_line(file: &SourceFile, p: &csv::Position) -> usize {
+    let bytes = file.text.as_bytes();
+    let mut at = p.byte() as usize;
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    file.line_of(at)
+}
+
+fn csv_error(e: &csv::Error, file: &SourceFile) -> FormatError {
+    let line = e.position().map(|p| csv_line(file, p));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("a row has {len} cells but the header has {expected_len}; check for unquoted delimiters")

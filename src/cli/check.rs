@@ -1,0 +1,124 @@
+//! `assure check`: assess a config repo.
+
+use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, Format, PackArgs, emit, eprint_diagnostics};
+use crate::assessment::Assessment;
+use crate::diagnostic::Diagnostic;
+use crate::standards::spec::Severity;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config repo (holding assure.yaml)
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Assessment date (YYYY-MM-DD, or `today`); default: the manifest's as_of
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 when a check at or above this severity fails
+    #[arg(long, value_enum, default_value = "low")]
+    pub fail_on: FailOn,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Write the output to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Never exit 1 for failing checks
+    None,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<Severity> {
+        Some(match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+            FailOn::Info => Severity::Info,
+            FailOn::None => return None,
+        })
+    }
+}
+
+pub fn run(args: Args) -> u8 {
+    match assess(&args) {
+        Ok(a) => {
+            let text = match args.format {
+                Format::Human => crate::render::human::render(&a),
+                Format::Json => crate::render::json::render(&a),
+            };
+            if let Err(code) = emit(&text, args.output.as_ref()) {
+                return code;
+            }
+            if args.fail_on.severity().is_some_and(|s| a.fails_at(s)) {
+                EXIT_FAILING
+            } else if a.has_errors() {
+                EXIT_INCOMPLETE
+            } else {
+                EXIT_CLEAN
+            }
+        }
+        Err(code) => code,
+    }
+}
+
+/// Loads everything and runs the checks; `Err` is an exit code after printing why.
+pub fn assess(args: &Args) -> Result<Assessment, u8> {
+    let pack = args.pack.load()?;
+    let (evidence, evidence_diags) = crate::evidence::load(&args.repo).map_err(|d| {
+        eprint_diagnostics(&d);
+        EXIT_UNUSABLE
+    })?;
+    eprint_diagnostics(&evidence_diags);
+
+    let as_of = match (&args.as_of, evidence.as_of) {
+        (Some(s), _) if s == "today" => jiff::Zoned::now().date(),
+        (Some(s), _) => s.parse::<jiff::civil::Date>().map_err(|_| {
+            eprintln!("error: --as-of {s} is not a date: write YYYY-MM-DD or `today`");
+            EXIT_UNUSABLE
+        })?,
+        (None, Some(d)) => d,
+        (None, None) => {
+            eprintln!("error: no assessment date: set `as_of:` in assure.yaml or pass --as-of YYYY-MM-DD (or `today`)");
+            return Err(EXIT_UNUSABLE);
+        }
+    };
+    let as_of_ts = as_of.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).map_err(|e| {
+        eprintln!("error: --as-of {as_of}: {e}");
+        EXIT_UNUSABLE
+    })?;
+
+    let mut problems: Vec<Diagnostic> = evidence
+        .params
+        .keys()
+        .filter(|id| pack.check(id).is_none())
+        .map(|id| {
+            Diagnostic::error("assure::param-override", format!("assure.yaml sets params for `{id}`, which is not a check in the pack"))
+                .in_path(crate::evidence::manifest::MANIFEST)
+                .help("run `assure list` to see the check ids")
+        })
+        .collect();
+    let (checks, compile_diags) = pack.compile_all(&evidence.params, as_of_ts);
+    problems.extend(compile_diags);
+    if !problems.is_empty() {
+        eprint_diagnostics(&problems);
+        return Err(EXIT_UNUSABLE);
+    }
+
+    let results = crate::engine::run(&checks, &evidence, args.jobs);
+    Ok(Assessment::new(&pack, &evidence, results, as_of, &evidence_diags))
+}

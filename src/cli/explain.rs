@@ -1,0 +1,82 @@
+//! `assure explain ID`: one check in full — what it asks, why, its parameters, mappings and its YAML.
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use crate::standards::compile::did_you_mean;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Check id, e.g. NDG8-OS
+    pub id: String,
+    #[command(flatten)]
+    pub pack: PackArgs,
+}
+
+pub fn run(args: Args) -> u8 {
+    let pack = match args.pack.load() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(def) = pack.check(&args.id) else {
+        let hint = did_you_mean(&args.id, pack.checks.iter().map(|c| c.spec.id.as_str())).map_or(String::new(), |s| format!("; did you mean {s}?"));
+        eprintln!("error: no check `{}` in the pack{hint}", args.id);
+        return EXIT_UNUSABLE;
+    };
+    let s = &def.spec;
+    println!("{} (version {}) · {} · {}", s.id, s.version.unwrap_or(1), s.severity.as_str(), s.title);
+    if let Some(std) = pack.standard(&def.standard) {
+        println!("\nStandard {}: {}\n  {}", std.spec.id, std.spec.title, std.spec.statement.trim());
+    }
+    if let Some(r) = &s.rationale {
+        println!("\nWhy\n  {}", r.trim());
+    }
+    let mut datasets = vec![s.dataset.clone()];
+    datasets.extend(s.lookup.iter().map(|l| l.dataset.clone()));
+    println!("\nEvidence\n  datasets: {}", datasets.join(", "));
+    if !s.params.is_empty() {
+        println!("\nParameters (override in assure.yaml under params: {}: ...)", s.id);
+        for (name, p) in &s.params {
+            let bounds = match (&p.min, &p.max) {
+                (Some(a), Some(b)) => format!(" [{a} .. {b}]"),
+                (Some(a), None) => format!(" [>= {a}]"),
+                (None, Some(b)) => format!(" [<= {b}]"),
+                _ => String::new(),
+            };
+            println!("  {name} = {}{bounds}  {}", p.default, p.description.as_deref().unwrap_or(""));
+            if let Some(src) = &p.source {
+                println!("      source: {src}");
+            }
+        }
+    }
+    if !s.maps.is_empty() {
+        println!("\nMappings");
+        for (f, ids) in &s.maps {
+            let fw = pack.frameworks.get(f);
+            for id in ids {
+                let title = fw.and_then(|fw| fw.requirements.iter().find(|(r, _)| r == id)).map_or("", |(_, t)| t.as_str());
+                println!("  {f} {id}  {title}");
+            }
+        }
+    }
+    if !s.references.is_empty() {
+        println!("\nReferences");
+        for r in &s.references {
+            println!("  - {r}");
+        }
+    }
+    if let Some(r) = &s.remediation {
+        println!("\nRemediation\n  {}", r.trim());
+    }
+    println!("\nDefined at {}:{} ({} inline tests)\n", def.file.name, def.line(), s.tests.len());
+    println!("{}", dedent(def.source_text()));
+    EXIT_CLEAN
+}
+
+fn dedent(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let indent = lines.clone().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    std::iter::once(format!("  {first}"))
+        .chain(lines.map(|l| l.get(indent.saturating_sub(2)..).unwrap_or(l.trim_start()).to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,46 @@
+//! `assure lint`: validate a standards pack and report every problem at once.
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, eprint_diagnostics};
+use crate::diagnostic::Level;
+use crate::standards::{embedded_files, load_dir, load_files};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Standards pack directory (default: the pack built into assure)
+    pub dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let files = match &args.dir {
+        Some(dir) => match load_dir(dir) {
+            Ok(f) => f,
+            Err(d) => {
+                eprint_diagnostics(&[d]);
+                return EXIT_UNUSABLE;
+            }
+        },
+        None => embedded_files(),
+    };
+    let (pack, diags) = load_files(files);
+    eprint_diagnostics(&diags);
+    let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        let files: std::collections::BTreeSet<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        eprintln!("error: {errors} problem(s) in {} file(s)", files.len().max(1));
+        return EXIT_UNUSABLE;
+    }
+    let tests: usize = pack.checks.iter().map(|c| c.spec.tests.len()).sum();
+    println!(
+        "ok: {} {} — {} standards, {} checks, {} inline tests, {} framework catalogues{}",
+        pack.meta.name,
+        pack.meta.version,
+        pack.standards.len(),
+        pack.checks.len(),
+        tests,
+        pack.frameworks.len(),
+        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
+    );
+    EXIT_CLEAN
+}

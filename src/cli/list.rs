@@ -1,0 +1,67 @@
+//! `assure list`: the pack's checks with severity and framework mappings.
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, Format, PackArgs};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Only checks mapped to this framework (e.g. `caf`), or to one requirement (`caf:B4.d`)
+    #[arg(long, value_name = "ID[:REQ]")]
+    pub framework: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    standard: &'a str,
+    severity: &'a str,
+    title: &'a str,
+    maps: &'a BTreeMap<String, Vec<String>>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let pack = match args.pack.load() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (framework, requirement) = match args.framework.as_deref().map(|f| f.split_once(':').map_or((f, None), |(a, b)| (a, Some(b)))) {
+        Some((f, r)) => (Some(f), r),
+        None => (None, None),
+    };
+    if let Some(f) = framework
+        && !pack.frameworks.contains_key(f)
+    {
+        eprintln!("error: no framework `{f}`; the pack has: {}", pack.frameworks.keys().cloned().collect::<Vec<_>>().join(", "));
+        return EXIT_UNUSABLE;
+    }
+    let rows: Vec<Row<'_>> = pack
+        .checks
+        .iter()
+        .filter(|c| match framework {
+            None => true,
+            Some(f) => c.spec.maps.get(f).is_some_and(|ids| requirement.is_none_or(|r| ids.iter().any(|i| i == r))),
+        })
+        .map(|c| Row { id: &c.spec.id, standard: &c.standard, severity: c.spec.severity.as_str(), title: &c.spec.title, maps: &c.spec.maps })
+        .collect();
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        Format::Human => {
+            let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
+            println!("{:<w$}  {:<8}  {:<8}  TITLE", "ID", "STANDARD", "SEVERITY");
+            for r in &rows {
+                println!("{:<w$}  {:<8}  {:<8}  {}", r.id, r.standard, r.severity, r.title);
+                let maps: Vec<String> = r.maps.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} {}", v.join(", "))).collect();
+                if !maps.is_empty() {
+                    println!("{:<w$}  {}", "", maps.join(" · "));
+                }
+            }
+            println!("{} checks", rows.len());
+        }
+    }
+    EXIT_CLEAN
+}

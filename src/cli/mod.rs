@@ -1,0 +1,124 @@
+//! The command line: argument definitions (clap) and one module per subcommand.
+//!
+//! Exit codes: 0 clean; 1 failing checks at or above `--fail-on`, or failing inline tests; 2 unusable input
+//! (arguments, standards, manifest); 3 no failing checks but some could not be assessed (errors).
+
+mod check;
+mod explain;
+mod lint;
+mod list;
+mod schema;
+mod test;
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::standards::{Pack, embedded_files, load_dir, load_files};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FAILING: u8 = 1;
+pub const EXIT_UNUSABLE: u8 = 2;
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(name = "assure", version, about = "Data security standards as code for NHS organisations in England")]
+#[command(after_help = "Exit codes: 0 clean · 1 failing checks (or failing tests) · 2 unusable input · 3 checks that could not be assessed")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess a config repo against the standards
+    Check(check::Args),
+    /// Validate a standards pack and report every problem
+    Lint(lint::Args),
+    /// Run the inline tests of a standards pack
+    Test(test::Args),
+    /// List checks with severity and framework mappings
+    List(list::Args),
+    /// Explain one check: what it asks, why, and how it is written
+    Explain(explain::Args),
+    /// Print the JSON Schema of a file kind (or write them all)
+    Schema(schema::Args),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Options shared by commands that read a standards pack.
+#[derive(Debug, clap::Args)]
+pub struct PackArgs {
+    /// Standards pack directory (default: the pack built into assure)
+    #[arg(long, value_name = "DIR")]
+    pub standards: Option<PathBuf>,
+}
+
+impl PackArgs {
+    /// Loads the pack; on any error prints the diagnostics and returns the exit code.
+    pub fn load(&self) -> Result<Pack, u8> {
+        let files = match &self.standards {
+            Some(dir) => load_dir(dir).map_err(|d| {
+                eprint_diagnostics(&[d]);
+                EXIT_UNUSABLE
+            })?,
+            None => embedded_files(),
+        };
+        let (pack, diags) = load_files(files);
+        if diags.iter().any(|d| d.level == Level::Error) {
+            eprint_diagnostics(&diags);
+            eprintln!("error: the standards pack has {} problem(s); run `assure lint` on it", diags.len());
+            return Err(EXIT_UNUSABLE);
+        }
+        Ok(pack)
+    }
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Lint(a) => lint::run(a),
+        Command::Test(a) => test::run(a),
+        Command::List(a) => list::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Schema(a) => schema::run(a),
+    }
+}
+
+/// Whether stderr should get colour (a terminal, and `NO_COLOR` unset).
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Width for diagnostics: `COLUMNS` when set, else 100.
+fn width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 40).unwrap_or(100)
+}
+
+pub fn eprint_diagnostics(diags: &[Diagnostic]) {
+    if !diags.is_empty() {
+        eprint!("{}", crate::diagnostic::render(diags, stderr_color(), width()));
+    }
+}
+
+/// Writes output to `--output FILE` or stdout.
+fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
+    match output {
+        Some(path) => std::fs::write(path, anstream::adapter::strip_str(text).to_string()).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            EXIT_UNUSABLE
+        }),
+        None => {
+            use std::io::Write;
+            let mut out = anstream::stdout();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `assure schema`: print the JSON Schema of a file kind, or write them all (as checked in under standards/schema).
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE};
+use crate::standards::schema::Kind;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which schema to print
+    #[arg(value_enum, default_value = "standard")]
+    pub kind: SchemaKind,
+    /// Write every schema into DIR instead of printing one
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    Standard,
+    Pack,
+    Datasets,
+    Framework,
+    Manifest,
+}
+
+pub fn run(args: Args) -> u8 {
+    if let Some(dir) = &args.write {
+        for kind in Kind::ALL {
+            let path = dir.join(kind.file_name());
+            if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, kind.schema_text())) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_UNUSABLE;
+            }
+            println!("wrote {}", path.display());
+        }
+        return EXIT_CLEAN;
+    }
+    let kind = match args.kind {
+        SchemaKind::Standard => Kind::Standard,
+        SchemaKind::Pack => Kind::Pack,
+        SchemaKind::Datasets => Kind::Datasets,
+        SchemaKind::Framework => Kind::Framework,
+        SchemaKind::Manifest => Kind::Manifest,
+    };
+    print!("{}", kind.schema_text());
+    EXIT_CLEAN
+}

@@ -1,0 +1,44 @@
+//! `assure test`: run the inline tests of a standards pack.
+
+use super::{EXIT_CLEAN, EXIT_FAILING, PackArgs};
+use crate::testing::run_tests;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Standards pack directory (default: the pack built into assure)
+    pub dir: Option<std::path::PathBuf>,
+    /// Only the tests of these checks
+    #[arg(long = "check", value_name = "ID")]
+    pub checks: Vec<String>,
+    /// Print every test, not only failures
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    let pack = match (PackArgs { standards: args.dir.clone() }).load() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    for id in &args.checks {
+        if pack.check(id).is_none() {
+            eprintln!("error: no check `{id}` in the pack");
+            return super::EXIT_UNUSABLE;
+        }
+    }
+    let outcomes = run_tests(&pack, &args.checks);
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    for o in &outcomes {
+        match &o.failure {
+            Some(why) => println!("FAIL {} · {} ({})\n     {why}", o.check, o.name, o.location),
+            None if args.verbose => println!("ok   {} · {}", o.check, o.name),
+            None => {}
+        }
+    }
+    let untested: Vec<&str> = pack.checks.iter().filter(|c| c.spec.tests.is_empty()).map(|c| c.spec.id.as_str()).collect();
+    if !untested.is_empty() && args.checks.is_empty() {
+        println!("checks without inline tests: {}", untested.join(", "));
+    }
+    println!("{} passed, {} failed", outcomes.len() - failed, failed);
+    if failed > 0 { EXIT_FAILING } else { EXIT_CLEAN }
+}

@@ -1,0 +1,73 @@
+//! Human output for a terminal or a CI log: checks grouped by standard, each finding with `file:line`, and a
+//! closing summary. Colour comes from `anstyle` and is stripped by `anstream` when the stream is not a
+//! terminal or `NO_COLOR` is set.
+
+use crate::assessment::{Assessment, CheckResult, State};
+use anstyle::{AnsiColor, Style};
+use std::fmt::Write;
+
+/// Findings shown per check before the rest are counted.
+pub const MAX_FINDINGS: usize = 25;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const BLUE: Style = AnsiColor::Blue.on_default();
+
+pub fn render(a: &Assessment) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{BOLD}{}{BOLD:#} ({}) · as of {} · {} {}",
+        a.organisation.name, a.organisation.ods_code, a.as_of, a.pack.name, a.pack.version
+    );
+    for standard in &a.standards {
+        let results: Vec<&CheckResult> = a.results.iter().filter(|r| r.standard == standard.id).collect();
+        if results.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{BOLD}{} {}{BOLD:#}", standard.id, standard.title);
+        for r in results {
+            check(&mut out, r);
+        }
+    }
+    let s = &a.summary;
+    let _ = writeln!(
+        out,
+        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable · {} findings",
+        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.findings
+    );
+    if !a.diagnostics.is_empty() {
+        let _ = writeln!(out, "{YELLOW}{} evidence problem(s){YELLOW:#}: the checks that need those datasets report an error", a.diagnostics.len());
+    }
+    out
+}
+
+fn check(out: &mut String, r: &CheckResult) {
+    let (mark, style) = match r.state {
+        State::Pass => ("✓ pass", GREEN),
+        State::Fail => ("✗ FAIL", RED),
+        State::Error => ("! ERROR", YELLOW),
+        State::NotApplicable => ("- n/a", DIM),
+    };
+    let _ = writeln!(out, "  {style}{mark:<7}{style:#} {:<8} {BOLD}{}{BOLD:#}  {}", r.severity.as_str(), r.id, r.title);
+    let _ = writeln!(out, "          {DIM}{}{DIM:#}", r.summary);
+    for f in r.findings.iter().take(MAX_FINDINGS) {
+        let _ = writeln!(out, "          {BLUE}{}:{}{BLUE:#}  {}  {}", f.file, f.line, f.key, one_line(&f.message));
+    }
+    if r.findings.len() > MAX_FINDINGS {
+        let _ = writeln!(out, "          … and {} more (use --format json for all)", r.findings.len() - MAX_FINDINGS);
+    }
+    if r.state == State::Fail
+        && let Some(rem) = &r.remediation
+    {
+        let _ = writeln!(out, "          {DIM}fix: {}{DIM:#}", one_line(rem));
+    }
+}
+
+/// Keeps a finding on one line and neutralises control characters from evidence.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
