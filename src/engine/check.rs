@@ -36,7 +36,10 @@ pub struct Check {
     pub sets: Vec<SetRef>,
     /// minijinja expression sources, referenced by index from conditions.
     pub exprs: Vec<String>,
+    /// Message, summary and remediation templates (missing variables render empty).
     pub templates: Arc<minijinja::Environment<'static>>,
+    /// Environment for `expr:` (strict undefined, fuel-limited).
+    pub expr_env: Arc<minijinja::Environment<'static>>,
     /// Every dataset the check reads.
     pub datasets: BTreeSet<String>,
     /// The assessment date as a timestamp (midnight UTC).

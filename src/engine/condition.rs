@@ -64,7 +64,7 @@ impl<'a> Scope<'a> {
             as_of: super::types::utc_date(check.as_of).to_string(),
         };
         for src in &check.exprs {
-            let expr = check.templates.compile_expression(src).map_err(|e| format!("expression `{src}`: {e}"))?;
+            let expr = check.expr_env.compile_expression(src).map_err(|e| format!("expression `{src}`: {e}"))?;
             scope.exprs.push(expr);
         }
         for lookup in &check.lookups {
@@ -311,8 +311,8 @@ impl<'a> Scope<'a> {
         let why = explain.then(|| {
             let observed = value.as_deref().cloned();
             let text = match (&result, &observed) {
+                (_, None) => format!("{} is missing; expected {}", leaf.field, leaf.expected),
                 (Err(reason), _) => format!("{}: {reason}; expected {}", leaf.field, leaf.expected),
-                (Ok(_), None) => format!("{} is missing; expected {}", leaf.field, leaf.expected),
                 (Ok(_), Some(v)) => format!("{} is {}; expected {}", leaf.field, describe(v), leaf.expected),
             };
             Why { field: Some(leaf.field.to_string()), observed, text }

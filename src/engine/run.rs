@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 /// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
 pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
     let work = || checks.par_iter().map(|c| run_check(c, evidence)).collect::<Vec<_>>();
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+    // Generous stacks: evidence and templates are nested data walked recursively.
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(16 << 20).build() {
         Ok(pool) => pool.install(work),
         Err(_) => checks.iter().map(|c| run_check(c, evidence)).collect(),
     }

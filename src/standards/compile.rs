@@ -16,6 +16,11 @@ use std::sync::{Arc, LazyLock};
 
 /// Instructions a template or expression may spend; a runaway expression errors instead of hanging.
 pub const FUEL: u64 = 100_000;
+/// Longest `expr:` source, and most template code (inside `{{ }}` / `{% %}`) in one template. minijinja
+/// compiles long operator chains recursively, so unbounded sources could overflow the stack.
+pub const MAX_CODE_CHARS: usize = 2000;
+/// Longest template, in characters.
+pub const MAX_TEMPLATE_CHARS: usize = 16 * 1024;
 /// Largest compiled regex, in bytes.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -119,6 +124,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         sets: c.sets,
         exprs: c.exprs,
         templates: Arc::new(templates),
+        expr_env: Arc::new(expression_env()),
         datasets,
         as_of: input.as_of,
     })
@@ -139,6 +145,8 @@ struct Compiler<'a> {
     exprs: Vec<String>,
     params: BTreeMap<String, Value>,
 }
+
+static TEMPLATE_CODE: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
 
 static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
@@ -305,6 +313,10 @@ impl Compiler<'_> {
             "not" => self.condition(spec.not.as_ref()?, &format!("{ptr}/not")).map(|c| Condition::Not(Box::new(c))),
             "expr" => {
                 let src = spec.expr.clone()?;
+                if src.chars().count() > MAX_CODE_CHARS {
+                    self.problem("assure::expr", format!("{ptr}/expr"), format!("expression is longer than {MAX_CODE_CHARS} characters"), Some("split it into declarative conditions under `all:`".into()));
+                    return None;
+                }
                 let env = expression_env();
                 if let Err(e) = env.compile_expression(&src) {
                     self.problem("assure::expr", format!("{ptr}/expr"), format!("expression does not compile: {e}"), None);
@@ -598,9 +610,18 @@ impl Compiler<'_> {
         env.set_fuel(Some(FUEL));
         let spec = self.input.spec;
         for (name, src) in [(MESSAGE, &spec.message), (SUMMARY, &spec.summary), (REMEDIATION, &spec.remediation)] {
-            if let Some(src) = src
-                && let Err(e) = env.add_template_owned(name, src.clone())
-            {
+            let Some(src) = src else { continue };
+            let code: usize = TEMPLATE_CODE.find_iter(src).map(|m| m.as_str().chars().count()).sum();
+            if src.chars().count() > MAX_TEMPLATE_CHARS || code > MAX_CODE_CHARS {
+                self.problem(
+                    "assure::template",
+                    format!("{base}/{name}"),
+                    format!("{name} template is too long (at most {MAX_TEMPLATE_CHARS} characters, {MAX_CODE_CHARS} of them inside {{{{ }}}} and {{% %}})"),
+                    None,
+                );
+                continue;
+            }
+            if let Err(e) = env.add_template_owned(name, src.clone()) {
                 self.problem("assure::template", format!("{base}/{name}"), format!("{name} template does not compile: {e}"), None);
             }
         }

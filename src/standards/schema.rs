@@ -42,7 +42,9 @@ impl Kind {
             Kind::Framework => schemars::schema_for!(super::spec::FrameworkFile),
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
         };
-        schema.to_value()
+        let mut value = schema.to_value();
+        strip_null(&mut value);
+        value
     }
 
     /// Pretty JSON with a trailing newline, as checked in.
@@ -56,6 +58,39 @@ impl Kind {
         static VALIDATORS: LazyLock<Vec<Option<Validator>>> =
             LazyLock::new(|| Kind::ALL.iter().map(|k| jsonschema::validator_for(&k.schema()).ok()).collect());
         VALIDATORS[Kind::ALL.iter().position(|k| *k == self)?].as_ref()
+    }
+}
+
+/// Optional fields are simply not required: drop the `null` alternatives schemars adds for `Option<T>`, so
+/// a typo in an enum gets "not one of [...]" rather than "not valid under any of the schemas".
+fn strip_null(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("default").is_some_and(Value::is_null) {
+                map.remove("default");
+            }
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(options)) = map.get("anyOf") {
+                let rest: Vec<Value> = options.iter().filter(|o| o.get("type").and_then(Value::as_str) != Some("null")).cloned().collect();
+                if rest.len() == 1
+                    && let Value::Object(inner) = &rest[0]
+                {
+                    map.remove("anyOf");
+                    for (k, v) in inner {
+                        map.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+            }
+            map.values_mut().for_each(strip_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
     }
 }
 

@@ -1,0 +1,97 @@
+//! Helpers for integration tests: a pack built in memory around one check, run on inline data.
+#![allow(dead_code)]
+
+use assure::assessment::{CheckResult, State};
+use assure::diagnostic::Diagnostic;
+use assure::engine::run_check;
+use assure::evidence::{Dataset, Evidence};
+use assure::standards::{Pack, load_files};
+use std::collections::BTreeMap;
+
+pub const DATASETS: &str = "datasets:
+  devices: { description: Managed devices, key: deviceName }
+  accounts: { description: AD accounts, key: SamAccountName }
+  leavers: { description: HR leavers, key: employee_id }
+  staff: { description: Staff, key: staff_id }
+  training: { description: Training completions, key: staff_id }
+  incidents: { description: Incidents, key: id }
+  mfa: { description: Entra registration, key: userPrincipalName }
+  os_lifecycle: { description: OS lifecycle, key: build }
+  firewall_rules: { description: Firewall rules, key: name }
+  backups: { description: Backups, key: system }
+  sshd: { description: sshd_config }
+  log: { description: log lines }
+";
+
+pub const CAF: &str = "framework: { id: caf, title: NCSC CAF, version: '3.2' }
+requirements:
+  - { id: B2.a, title: Identity verification }
+  - { id: B4.d, title: Vulnerability management }
+";
+
+/// A pack with one standard holding `checks_yaml` (a YAML list of checks, indented by 2).
+pub fn pack_files(checks_yaml: &str) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("pack.yaml".into(), b"name: test\ntitle: Test pack\nversion: 0.0.1\n".to_vec()),
+        ("datasets.yaml".into(), DATASETS.as_bytes().to_vec()),
+        ("frameworks/caf.yaml".into(), CAF.as_bytes().to_vec()),
+        (
+            "test.yaml".into(),
+            format!("standard:\n  id: T1\n  number: 1\n  title: Test\n  statement: A test standard.\nchecks:\n{checks_yaml}").into_bytes(),
+        ),
+    ]
+}
+
+pub fn load(checks_yaml: &str) -> (Pack, Vec<Diagnostic>) {
+    load_files(pack_files(checks_yaml))
+}
+
+/// Loads a pack around one check (written at top level, without the leading `- `) and fails on diagnostics.
+pub fn pack_with(check_yaml: &str) -> Pack {
+    let indented: String = check_yaml
+        .trim_matches('\n')
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("  - {l}\n") } else { format!("    {l}\n") })
+        .collect();
+    let (pack, diags) = load(&indented);
+    assert!(diags.is_empty(), "unexpected diagnostics:\n{}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n"));
+    pack
+}
+
+/// Runs the single check of `check_yaml` on `data` (a YAML mapping dataset -> records) at `as_of`.
+pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> CheckResult {
+    let pack = pack_with(check_yaml);
+    let data: BTreeMap<String, Vec<serde_json::Value>> =
+        serde_json::from_value(assure::yaml::parse(data, usize::MAX).expect("test data").value).expect("data shape");
+    let params: BTreeMap<String, serde_json::Value> = if params.is_empty() {
+        BTreeMap::new()
+    } else {
+        serde_json::from_value(assure::yaml::parse(params, usize::MAX).expect("params").value).expect("params shape")
+    };
+    let id = pack.checks[0].spec.id.clone();
+    let overrides = BTreeMap::from([(id, params)]);
+    let ts = as_of.parse::<jiff::civil::Date>().unwrap().to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp();
+    let (checks, diags) = pack.compile_all(&overrides, ts);
+    assert!(diags.is_empty(), "{}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n"));
+    let mut evidence = Evidence::from_inline(&data);
+    for name in &checks[0].datasets {
+        evidence.datasets.entry(name.clone()).or_insert_with(Dataset::default);
+    }
+    run_check(&checks[0], &evidence)
+}
+
+pub fn run(check_yaml: &str, data: &str) -> CheckResult {
+    run_with(check_yaml, data, "2026-11-01", "")
+}
+
+/// Keys of the failing records, sorted.
+pub fn failing(r: &CheckResult) -> Vec<String> {
+    let mut keys: Vec<String> = r.findings.iter().map(|f| f.key.clone()).collect();
+    keys.sort();
+    keys
+}
+
+pub fn assert_state(r: &CheckResult, state: State) {
+    assert_eq!(r.state, state, "summary: {}; error: {:?}; findings: {:?}", r.summary, r.error, r.findings);
+}

@@ -1,0 +1,355 @@
+//! The check language, one behaviour per test: each op, type, quantifier, join, expectation and template.
+
+mod common;
+use assure::assessment::State;
+use common::*;
+
+const ENCRYPT: &str = r#"
+id: T-ENCRYPT
+title: Devices are encrypted
+severity: high
+dataset: devices
+where: { field: managedDeviceOwnerType, eq: company, ignore_case: true }
+assert: { field: isEncrypted, eq: true }
+message: "{{ deviceName }} is not encrypted"
+"#;
+
+#[test]
+fn where_selects_and_assert_fails_the_right_records() {
+    let r = run(ENCRYPT, "devices:
+  - { deviceName: A, managedDeviceOwnerType: Company, isEncrypted: true }
+  - { deviceName: B, managedDeviceOwnerType: company, isEncrypted: false }
+  - { deviceName: C, managedDeviceOwnerType: personal, isEncrypted: false }
+  - { deviceName: D, managedDeviceOwnerType: company }
+");
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["B", "D"]);
+    assert_eq!((r.selected, r.passing, r.failing), (3, 1, 2));
+    let b = r.findings.iter().find(|f| f.key == "B").unwrap();
+    assert_eq!(b.message, "B is not encrypted");
+    assert_eq!(b.line, 2);
+    assert_eq!(b.observed, Some(serde_json::json!(false)));
+}
+
+#[test]
+fn empty_selection_is_not_applicable() {
+    let r = run(ENCRYPT, "devices:\n  - { deviceName: C, managedDeviceOwnerType: personal }\n");
+    assert_state(&r, State::NotApplicable);
+}
+
+fn leaf(assert: &str) -> String {
+    format!("id: T-LEAF\ntitle: leaf\nseverity: low\ndataset: devices\nassert: {assert}\n")
+}
+
+/// Runs one assertion over devices named by their index and returns the failing names.
+fn fails(assert: &str, devices: &str) -> Vec<String> {
+    let r = run(&leaf(assert), &format!("devices:\n{devices}"));
+    assert!(r.error.is_none(), "error: {:?}", r.error);
+    failing(&r)
+}
+
+#[test]
+fn comparison_ops_on_numbers_strings_and_bools() {
+    let d = "  - { deviceName: a, n: 5, s: Alpha, b: 'True' }\n  - { deviceName: b, n: '12', s: beta, b: false }\n";
+    assert_eq!(fails("{ field: n, eq: 5 }", d), ["b"]);
+    assert_eq!(fails("{ field: n, ne: 5 }", d), ["a"]);
+    assert_eq!(fails("{ field: n, lt: 10 }", d), ["b"]);
+    assert_eq!(fails("{ field: n, le: 5 }", d), ["b"]);
+    assert_eq!(fails("{ field: n, gt: 5 }", d), ["a"]);
+    assert_eq!(fails("{ field: n, ge: 12 }", d), ["a"]);
+    assert_eq!(fails("{ field: s, eq: alpha }", d), ["a", "b"]);
+    assert_eq!(fails("{ field: s, eq: alpha, ignore_case: true }", d), ["b"]);
+    assert_eq!(fails("{ field: b, eq: true }", d), ["b"]);
+    // Strings compare as strings unless told otherwise: "12" < "5" as text.
+    assert_eq!(fails("{ field: n, as: string, lt: '5' }", d), ["a"]);
+}
+
+#[test]
+fn membership_and_text_ops() {
+    let d = "  - { deviceName: a, os: Windows, upn: a@NHS.net, tags: [x, y] }\n  - { deviceName: b, os: macOS, upn: b@trust.nhs.uk, tags: [z] }\n";
+    assert_eq!(fails("{ field: os, in: [Windows, iOS] }", d), ["b"]);
+    assert_eq!(fails("{ field: os, not_in: [windows], ignore_case: true }", d), ["a"]);
+    assert_eq!(fails("{ field: tags, contains: y }", d), ["b"]);
+    assert_eq!(fails("{ field: upn, contains: nhs.uk }", d), ["a"]);
+    assert_eq!(fails("{ field: upn, not_contains: trust }", d), ["b"]);
+    assert_eq!(fails("{ field: upn, starts_with: a@ }", d), ["b"]);
+    assert_eq!(fails("{ field: upn, ends_with: '@nhs.net', ignore_case: true }", d), ["b"]);
+    assert_eq!(fails("{ field: upn, ends_with: '@nhs.net' }", d), ["a", "b"]);
+}
+
+#[test]
+fn regex_matches_are_unanchored_unless_anchored() {
+    let d = "  - { deviceName: NSH-LT-00001 }\n  - { deviceName: xNSH-LT-00002x }\n  - { deviceName: laptop }\n";
+    assert_eq!(fails(r"{ field: deviceName, matches: 'NSH-LT-\d{5}' }", d), ["laptop"]);
+    assert_eq!(fails(r"{ field: deviceName, matches: '^NSH-LT-\d{5}$' }", d), ["laptop", "xNSH-LT-00002x"]);
+    assert_eq!(fails(r"{ field: deviceName, not_matches: '^nsh', ignore_case: true }", d), ["NSH-LT-00001"]);
+}
+
+#[test]
+fn exists_absent_and_empty() {
+    let d = "  - { deviceName: a, owner: Ann, note: '' }\n  - { deviceName: b, owner: ~, note: [] }\n  - { deviceName: c }\n";
+    assert_eq!(fails("{ field: owner, exists: true }", d), ["b", "c"]);
+    assert_eq!(fails("{ field: owner, absent: true }", d), ["a"]);
+    assert_eq!(fails("{ field: note, empty: true }", d), Vec::<String>::new());
+    assert_eq!(fails("{ field: owner, empty: false }", d), ["b", "c"]);
+}
+
+#[test]
+fn missing_fields_fail_with_the_field_named() {
+    let r = run(&leaf("{ field: isEncrypted, eq: true }"), "devices:\n  - { deviceName: a }\n");
+    assert_eq!(r.findings[0].message, "isEncrypted is missing; expected eq true");
+    assert_eq!(r.findings[0].field.as_deref(), Some("isEncrypted"));
+}
+
+#[test]
+fn dates_relative_to_the_assessment_date() {
+    let d = "  - { deviceName: a, seen: '2026-10-30T08:15:22.1234567Z' }\n  - { deviceName: b, seen: '2026-09-01' }\n  - { deviceName: c, seen: '14/10/2026 09:12:00' }\n  - { deviceName: d, seen: 'never' }\n";
+    assert_eq!(fails("{ field: seen, gt: 'as_of - 30d' }", d), ["b", "d"]);
+    assert_eq!(fails("{ field: seen, as: date, ge: '2026-10-14' }", d), ["b", "d"]);
+    let r = run(&leaf("{ field: seen, gt: 'as_of - 30d' }"), &format!("devices:\n{d}"));
+    let never = r.findings.iter().find(|f| f.key == "d").unwrap();
+    assert!(never.message.contains("\"never\" is not a datetime"), "{}", never.message);
+    assert!(r.findings[0].message.contains("(2026-10-02T00:00:00Z)"), "{}", r.findings[0].message);
+}
+
+#[test]
+fn duration_between_two_fields() {
+    let check = "id: T-12H\ntitle: 12h rule\nseverity: high\ndataset: incidents\nassert: { field: senior_notified_at, minus: detected_at, le: 12h }\n";
+    let r = run(check, "incidents:
+  - { id: I1, detected_at: '2026-10-01T08:00:00Z', senior_notified_at: '2026-10-01T19:59:00Z' }
+  - { id: I2, detected_at: '2026-10-01T08:00:00Z', senior_notified_at: '2026-10-02T09:00:00+01:00' }
+  - { id: I3, detected_at: '2026-10-01T08:00:00Z' }
+");
+    assert_eq!(failing(&r), ["I2", "I3"]);
+    let i2 = r.findings.iter().find(|f| f.key == "I2").unwrap();
+    assert_eq!(i2.message, "senior_notified_at - detected_at is 1d; expected le 12h");
+}
+
+#[test]
+fn dotted_versions() {
+    let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
+    assert_eq!(fails("{ field: osVersion, as: version, ge: 10.0.19045.5247 }", d), ["b"]);
+    assert_eq!(fails("{ field: osVersion, as: version, lt: 10.0.22000 }", d), ["c"]);
+}
+
+#[test]
+fn cidr_subnet_of_and_contains() {
+    let d = "  - { deviceName: a, ip: 10.1.2.3, net: 10.20.0.0/16 }\n  - { deviceName: b, ip: 192.168.1.5, net: 192.168.0.0/24 }\n";
+    assert_eq!(fails("{ field: ip, subnet_of: 10.0.0.0/8 }", d), ["b"]);
+    assert_eq!(fails("{ field: net, as: cidr, contains: 10.20.0.15 }", d), ["b"]);
+    assert_eq!(fails("{ field: net, as: cidr, subnet_of: 192.168.0.0/16 }", d), ["a"]);
+}
+
+#[test]
+fn quantifiers_any_all_none_count() {
+    let d = "  - { deviceName: a, m: [fido2, sms] }\n  - { deviceName: b, m: [sms] }\n  - { deviceName: c, m: [] }\n";
+    assert_eq!(fails("{ field: m, quantifier: any, in: [fido2, push] }", d), ["b", "c"]);
+    assert_eq!(fails("{ field: m, quantifier: all, eq: sms }", d), ["a"]);
+    assert_eq!(fails("{ field: m, quantifier: none, eq: sms }", d), ["a", "b"]);
+    assert_eq!(fails("{ field: m, quantifier: count, count: { ge: 2 } }", d), ["b", "c"]);
+    assert_eq!(fails("{ field: m, quantifier: count, eq: sms, count: { eq: 0 } }", d), ["a", "b"]);
+    let rules = "  - { deviceName: a, rules: [{ port: 443 }, { port: 3389 }] }\n  - { deviceName: b, rules: [{ port: 443 }] }\n";
+    assert_eq!(fails("{ field: 'rules[*].port', quantifier: none, in: [23, 445, 3389] }", rules), ["a"]);
+}
+
+#[test]
+fn a_list_without_a_quantifier_is_an_error_naming_the_field() {
+    let r = run(&leaf("{ field: m, eq: sms }"), "devices:\n  - { deviceName: a, m: [sms] }\n");
+    assert_state(&r, State::Error);
+    assert!(r.error.as_deref().unwrap().contains("field `m` holds a list"), "{:?}", r.error);
+}
+
+#[test]
+fn boolean_all_any_not() {
+    let d = "  - { deviceName: a, x: 1, y: 1 }\n  - { deviceName: b, x: 1, y: 2 }\n  - { deviceName: c, x: 2, y: 2 }\n";
+    assert_eq!(fails("{ all: [{ field: x, eq: 1 }, { field: y, eq: 1 }] }", d), ["b", "c"]);
+    assert_eq!(fails("{ any: [{ field: x, eq: 2 }, { field: y, eq: 1 }] }", d), ["b"]);
+    assert_eq!(fails("{ not: { field: x, eq: 1 } }", d), ["a", "b"]);
+    let r = run(&leaf("{ not: { field: x, eq: 1 } }"), &format!("devices:\n{d}"));
+    assert_eq!(r.findings[0].message, "x is 1; expected eq 1 (this must not hold)");
+}
+
+const TRAINED: &str = r#"
+id: T-TRAINED
+title: Staff trained in the last year
+severity: high
+params:
+  threshold: { type: number, default: 95, min: 50, max: 100, description: percent trained }
+  max_age: { type: duration, default: 365d, min: 1d, max: 730d }
+dataset: staff
+where: { field: status, eq: active }
+lookup:
+  - { as: training, dataset: training, on: { staff_id: staff_id } }
+assert: { field: training.completed_on, as: date, ge: "as_of - {{ params.max_age }}" }
+expect: { ratio: { ge: "{{ params.threshold }}%" } }
+message: "{{ name }} last trained {{ training.completed_on | default('never') }}"
+summary: "{{ passing }} of {{ selected }} active staff trained (target {{ params.threshold }}%)"
+"#;
+
+const STAFF: &str = "staff:
+  - { staff_id: S1, name: Ann, status: active }
+  - { staff_id: S2, name: Bob, status: active }
+  - { staff_id: S3, name: Cat, status: active }
+  - { staff_id: S4, name: Dan, status: active }
+  - { staff_id: S5, name: Eve, status: left }
+training:
+  - { staff_id: S1, completed_on: 2026-09-01 }
+  - { staff_id: S2, completed_on: 2026-02-01 }
+  - { staff_id: S3, completed_on: 2025-06-01 }
+  - { staff_id: S4, completed_on: 2026-10-01 }
+";
+
+#[test]
+fn ratio_with_lookup_and_parameter_default() {
+    let r = run(TRAINED, STAFF);
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["S3"]);
+    assert_eq!(r.summary, "3 of 4 active staff trained (target 95%)");
+    assert_eq!(r.expectations[0].actual, "75%");
+    assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
+}
+
+#[test]
+fn manifest_parameters_override_within_bounds() {
+    let r = run_with(TRAINED, STAFF, "2026-11-01", "{ threshold: 75 }");
+    assert_state(&r, State::Pass);
+    let r = run_with(TRAINED, STAFF, "2026-11-01", "{ max_age: 730d }");
+    assert_state(&r, State::Pass);
+}
+
+#[test]
+fn manifest_parameters_out_of_bounds_are_rejected() {
+    let pack = pack_with(TRAINED);
+    let overrides = std::collections::BTreeMap::from([("T-TRAINED".to_string(), std::collections::BTreeMap::from([("threshold".to_string(), serde_json::json!(20))]))]);
+    let (_, diags) = pack.compile_all(&overrides, jiff::Timestamp::UNIX_EPOCH);
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0].message.contains("the manifest's value for `T-TRAINED.threshold`: 20 is below the minimum 50"), "{}", diags[0].message);
+}
+
+#[test]
+fn count_expectation_lists_the_selected_records() {
+    let check = "id: T-ANYANY\ntitle: no any-any rules\nseverity: critical\ndataset: firewall_rules\nwhere: { all: [{ field: source, eq: any }, { field: destination, eq: any }] }\nexpect: { count: { eq: 0 } }\n";
+    let r = run(check, "firewall_rules:\n  - { name: r1, source: any, destination: any }\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n");
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["r1"]);
+    let r = run(check, "firewall_rules:\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n");
+    assert_state(&r, State::Pass);
+}
+
+#[test]
+fn min_and_max_expectations() {
+    let check = "id: T-MAX\ntitle: backups fresh\nseverity: high\ndataset: backups\nexpect: { max: { field: age_hours, as: number, le: 24 }, min: { field: copies, ge: 2 } }\n";
+    let r = run(check, "backups:\n  - { system: epr, age_hours: 4, copies: 3 }\n  - { system: pacs, age_hours: 30, copies: 2 }\n");
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["pacs"]);
+    assert_eq!(r.expectations.iter().filter(|e| !e.holds).count(), 1);
+    let r = run(check, "backups:\n  - { system: epr, age_hours: 4, copies: 3 }\n");
+    assert_state(&r, State::Pass);
+}
+
+#[test]
+fn exists_in_and_not_exists_in_join_datasets() {
+    let check = r#"
+id: T-LEAVERS
+title: Leavers disabled
+severity: critical
+params: { grace: { type: duration, default: 1d, min: 0d, max: 30d } }
+dataset: accounts
+where: { field: Enabled, eq: true }
+assert:
+  field: EmployeeID
+  not_exists_in:
+    dataset: leavers
+    field: employee_id
+    ignore_case: true
+    where: { field: leave_date, as: date, lt: "as_of - {{ params.grace }}" }
+"#;
+    let data = "accounts:
+  - { SamAccountName: ann, Enabled: 'True', EmployeeID: E1 }
+  - { SamAccountName: bob, Enabled: 'True', EmployeeID: e2 }
+  - { SamAccountName: cat, Enabled: 'False', EmployeeID: E3 }
+  - { SamAccountName: dan, Enabled: 'True', EmployeeID: E4 }
+  - { SamAccountName: svc, Enabled: 'True' }
+leavers:
+  - { employee_id: E2, leave_date: 2026-09-30 }
+  - { employee_id: E3, leave_date: 2026-09-30 }
+  - { employee_id: E4, leave_date: 2026-10-31 }
+";
+    let r = run(check, data);
+    assert_eq!(failing(&r), ["bob"]);
+    let check_in = "id: T-IN\ntitle: accounts map to staff\nseverity: high\ndataset: accounts\nassert: { field: EmployeeID, exists_in: { dataset: leavers, field: employee_id } }\n";
+    assert_eq!(failing(&run(check_in, data)), ["ann", "bob", "svc"]);
+}
+
+#[test]
+fn lookup_with_version_prefix_picks_the_longest_build() {
+    let check = r#"
+id: T-OS
+title: Supported OS
+severity: critical
+dataset: devices
+lookup:
+  - as: lifecycle
+    dataset: os_lifecycle
+    on: { operatingSystem: product }
+    ignore_case: true
+    version_prefix: { field: osVersion, other: build }
+assert: { field: lifecycle.end_of_support, as: date, gt: as_of }
+message: "{{ deviceName }}: {{ operatingSystem }} {{ lifecycle.release }} unsupported since {{ lifecycle.end_of_support }}"
+"#;
+    let data = "devices:
+  - { deviceName: w10, operatingSystem: Windows, osVersion: 10.0.19045.5247 }
+  - { deviceName: w11, operatingSystem: windows, osVersion: 10.0.26100.2314 }
+  - { deviceName: odd, operatingSystem: Windows, osVersion: 10.0.190451 }
+os_lifecycle:
+  - { product: Windows, build: '10.0', release: any, end_of_support: 2099-01-01 }
+  - { product: Windows, build: 10.0.19045, release: 22H2, end_of_support: 2025-10-14 }
+  - { product: Windows, build: 10.0.26100, release: 24H2, end_of_support: 2027-10-12 }
+";
+    let r = run(check, data);
+    assert_eq!(failing(&r), ["w10"]);
+    assert_eq!(r.findings[0].message, "w10: Windows 22H2 unsupported since 2025-10-14");
+}
+
+#[test]
+fn expressions_are_strict_and_fuel_limited() {
+    let ok = leaf("{ expr: \"(attempts | int) <= 10 and lockout_minutes >= 5\" }");
+    assert_eq!(fails_expr(&ok), ["b"]);
+    let typo = leaf("{ expr: \"atempts <= 10\" }");
+    let r = run(&typo, "devices:\n  - { deviceName: a, attempts: 3 }\n");
+    assert_state(&r, State::Error);
+    assert!(r.error.as_deref().unwrap().contains("undefined"), "{:?}", r.error);
+    // Template loops are bounded by fuel: a runaway message errors its own text, not the run.
+    let runaway = format!("{}message: \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n", leaf("{ field: x, eq: 1 }"));
+    let r = run(&runaway, "devices:\n  - { deviceName: a, x: 2 }\n");
+    assert_state(&r, State::Fail);
+    assert!(r.findings[0].message.contains("ran out of fuel"), "{}", r.findings[0].message);
+    // Expressions long enough to exhaust the compiler are refused by lint.
+    let long = format!("x{}", " + x".repeat(1000));
+    let (_, diags) = load(&format!("  - id: T-LONG\n    title: t\n    severity: low\n    dataset: devices\n    assert: {{ expr: \"{long}\" }}\n"));
+    assert!(diags[0].message.contains("longer than 2000 characters"), "{}", diags[0].message);
+}
+
+fn fails_expr(check: &str) -> Vec<String> {
+    failing(&run(check, "devices:\n  - { deviceName: a, attempts: '5', lockout_minutes: 15 }\n  - { deviceName: b, attempts: '50', lockout_minutes: 15 }\n"))
+}
+
+#[test]
+fn evidence_values_are_never_rendered_as_templates() {
+    let r = run(ENCRYPT, "devices:\n  - { deviceName: '{{ 7*7 }}<script>', managedDeviceOwnerType: company, isEncrypted: false }\n");
+    assert_eq!(r.findings[0].message, "{{ 7*7 }}<script> is not encrypted");
+    assert_eq!(r.findings[0].key, "{{ 7*7 }}<script>");
+}
+
+#[test]
+fn key_falls_back_to_file_and_line() {
+    let r = run(&leaf("{ field: x, eq: 1 }").replace("dataset: devices", "dataset: devices\nkey: serial"), "devices:\n  - { x: 2 }\n");
+    assert_eq!(failing(&r), ["<test data: devices>:1"]);
+}
+
+#[test]
+fn when_empty_can_require_records() {
+    let check = format!("{}when_empty: fail\n", ENCRYPT.trim_start());
+    let r = run(&check, "devices: []\n");
+    assert_state(&r, State::Fail);
+}
