@@ -367,7 +367,13 @@ fn semantic(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>, fr
     for (framework, ids) in &def.spec.maps {
         let Some(f) = frameworks.get(framework) else {
             let help = did_you_mean(framework, frameworks.keys().map(String::as_str))
-                .map_or_else(|| format!("known frameworks: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")), |s| format!("did you mean `{s}`?"));
+                .map_or_else(
+                    || match frameworks.len() {
+                        0 => format!("no framework catalogues are loaded: add frameworks/{framework}.yaml"),
+                        _ => format!("known frameworks: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")),
+                    },
+                    |s| format!("did you mean `{s}`?"),
+                );
             problem("assure::unknown-framework", format!("{base}/maps/{framework}"), format!("no catalogue for framework `{framework}`"), Some(help));
             continue;
         };

@@ -124,7 +124,15 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
                         None => format!("unknown key `{k}`"),
                     }
                 }
-                None => e.to_string(),
+                None => match e.kind() {
+                jsonschema::error::ValidationErrorKind::Enum { options } => {
+                    let names: Vec<String> = options.as_array().map(|a| a.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect()).unwrap_or_default();
+                    let got = e.instance().as_str().map_or_else(|| e.instance().to_string(), str::to_string);
+                    let hint = crate::standards::compile::did_you_mean(&got, names.iter().map(String::as_str)).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                    format!("`{got}` is not one of {}{hint}", names.join(", "))
+                }
+                _ => e.to_string(),
+            },
             };
             Violation { pointer, message, key }
         })
