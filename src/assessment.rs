@@ -152,13 +152,18 @@ pub struct Assessment {
 
 impl Assessment {
     pub fn summarise(results: &[CheckResult]) -> Summary {
-        let mut s = Summary { checks: results.len(), ..Summary::default() };
+        let mut s = Summary {
+            checks: results.len(),
+            ..Summary::default()
+        };
         for r in results {
             match r.state {
                 State::Pass => s.pass += 1,
                 State::Fail => {
                     s.fail += 1;
-                    *s.failing_by_severity.entry(r.severity.as_str().to_string()).or_default() += 1;
+                    *s.failing_by_severity
+                        .entry(r.severity.as_str().to_string())
+                        .or_default() += 1;
                 }
                 State::Error => s.error += 1,
                 State::NotApplicable => s.not_applicable += 1,
@@ -170,7 +175,9 @@ impl Assessment {
 
     /// Whether any check failed at or above `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.results.iter().any(|r| r.state == State::Fail && r.severity >= threshold)
+        self.results
+            .iter()
+            .any(|r| r.state == State::Fail && r.severity >= threshold)
     }
 
     pub fn has_errors(&self) -> bool {
@@ -187,12 +194,20 @@ impl Assessment {
         as_of: jiff::civil::Date,
         diagnostics: &[crate::diagnostic::Diagnostic],
     ) -> Assessment {
-        let order: BTreeMap<&str, usize> = pack.checks.iter().enumerate().map(|(i, c)| (c.spec.id.as_str(), i)).collect();
+        let order: BTreeMap<&str, usize> = pack
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.spec.id.as_str(), i))
+            .collect();
         let mut results = results;
         results.sort_by_key(|r| (order.get(r.id.as_str()).copied().unwrap_or(usize::MAX), r.id.clone()));
         Assessment {
             schema_version: SCHEMA_VERSION,
-            tool: Tool { name: "assure", version: env!("CARGO_PKG_VERSION") },
+            tool: Tool {
+                name: "assure",
+                version: env!("CARGO_PKG_VERSION"),
+            },
             pack: PackInfo {
                 name: pack.meta.name.clone(),
                 title: pack.meta.title.clone(),
@@ -205,7 +220,12 @@ impl Assessment {
             standards: pack
                 .standards
                 .iter()
-                .map(|s| StandardInfo { id: s.spec.id.clone(), number: s.spec.number, title: s.spec.title.clone(), statement: s.spec.statement.clone() })
+                .map(|s| StandardInfo {
+                    id: s.spec.id.clone(),
+                    number: s.spec.number,
+                    title: s.spec.title.clone(),
+                    statement: s.spec.statement.clone(),
+                })
                 .collect(),
             results,
             evidence: evidence.files.clone(),

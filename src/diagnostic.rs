@@ -49,7 +49,10 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -125,14 +128,23 @@ impl miette::Diagnostic for Diagnostic {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         self.source.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(self.label.clone(), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            self.label.clone(),
+            span,
+        ))))
     }
 }
 
 /// Renders diagnostics as miette does on a terminal, optionally without colour at a fixed width.
 pub fn render(diagnostics: &[Diagnostic], color: bool, width: usize) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let mut out = String::new();
     for d in diagnostics {
         let mut one = String::new();

@@ -18,7 +18,11 @@ use serde_json::{Map, Number, Value};
 pub fn parse(text: &str, span_depth: usize) -> Result<Spanned, YamlError> {
     let mut jiter = Jiter::new(text.as_bytes());
     let mut spans = SpanMap::default();
-    let mut state = State { text, span_depth, spans: &mut spans };
+    let mut state = State {
+        text,
+        span_depth,
+        spans: &mut spans,
+    };
     let value = (|| -> Result<Value, Failure> {
         let peek = jiter.peek()?;
         let value = state.value(&mut jiter, peek, String::new(), 0)?;
@@ -73,7 +77,11 @@ impl State<'_> {
                 let mut items = Vec::new();
                 let mut next = j.known_array()?;
                 while let Some(p) = next {
-                    let child = if depth < self.span_depth { pointer_push(&pointer, &items.len().to_string()) } else { String::new() };
+                    let child = if depth < self.span_depth {
+                        pointer_push(&pointer, &items.len().to_string())
+                    } else {
+                        String::new()
+                    };
                     items.push(self.value(j, p, child, depth + 1)?);
                     next = j.array_step()?;
                 }
@@ -135,7 +143,11 @@ impl State<'_> {
     /// jiter's index may sit on whitespace before a value; move to the value itself.
     fn start_of(&self, index: usize) -> usize {
         let rest = &self.text.as_bytes()[index.min(self.text.len())..];
-        index + rest.iter().take_while(|b| b.is_ascii_whitespace() || **b == b',' || **b == b':').count()
+        index
+            + rest
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace() || **b == b',' || **b == b':')
+                .count()
     }
 }
 

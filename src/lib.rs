@@ -4,6 +4,8 @@
 //! repo loads into [`evidence::Evidence`]; [`engine::run`] evaluates the checks in parallel into the results of
 //! an [`assessment::Assessment`], which the renderers in [`render`] turn into human or machine output.
 #![forbid(unsafe_code)]
+// Diagnostics are large but only travel on cold error paths.
+#![allow(clippy::result_large_err)]
 
 pub mod assessment;
 pub mod cli;
@@ -11,8 +13,8 @@ pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
 pub mod json;
+pub mod render;
 pub mod source;
 pub mod standards;
 pub mod testing;
-pub mod render;
 pub mod yaml;

@@ -5,7 +5,7 @@
 
 use crate::assessment::State;
 use crate::engine::run_check;
-use crate::evidence::{Dataset, Evidence};
+use crate::evidence::Evidence;
 use crate::standards::compile::{CompileInput, compile};
 use crate::standards::load::{CheckDef, Pack};
 use crate::standards::spec::{TestExpect, TestSpec};
@@ -33,12 +33,17 @@ pub fn run_tests(pack: &Pack, only: &[String]) -> Vec<TestOutcome> {
         .filter(|c| only.is_empty() || only.contains(&c.spec.id))
         .flat_map(|c| c.spec.tests.iter().enumerate().map(move |(i, t)| (c, i, t)))
         .collect();
-    jobs.par_iter().map(|(def, i, test)| run_one(pack, def, *i, test)).collect()
+    jobs.par_iter()
+        .map(|(def, i, test)| run_one(pack, def, *i, test))
+        .collect()
 }
 
 fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOutcome {
     let pointer = format!("{}/tests/{index}", def.pointer);
-    let line = def.spans.value(&pointer).map_or(def.line(), |s| def.file.line_of(s.start));
+    let line = def
+        .spans
+        .value(&pointer)
+        .map_or(def.line(), |s| def.file.line_of(s.start));
     let outcome = |failure| TestOutcome {
         check: def.spec.id.clone(),
         name: test.name.clone(),
@@ -62,13 +67,19 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
     }) {
         Ok(c) => c,
         Err(problems) => {
-            let text = problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; ");
-            return outcome(Some(format!("the check does not compile with this test's params: {text}")));
+            let text = problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            return outcome(Some(format!(
+                "the check does not compile with this test's params: {text}"
+            )));
         }
     };
     let mut evidence = Evidence::from_inline(&test.data);
     for name in &check.datasets {
-        evidence.datasets.entry(name.clone()).or_insert_with(Dataset::default);
+        evidence.datasets.entry(name.clone()).or_default();
     }
     let result = run_check(&check, &evidence);
     let want = match test.expect {
@@ -80,7 +91,12 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
     let got_keys: BTreeSet<String> = result.findings.iter().map(|f| f.key.clone()).collect();
     let mut problems = Vec::new();
     if result.state != want {
-        let mut p = format!("expected {}, got {}: {}", want.as_str(), result.state.as_str(), result.summary);
+        let mut p = format!(
+            "expected {}, got {}: {}",
+            want.as_str(),
+            result.state.as_str(),
+            result.summary
+        );
         if let Some(f) = result.findings.first() {
             p.push_str(&format!(" (first finding: {} — {})", f.key, f.message));
         }
@@ -91,7 +107,9 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
         if want_keys != got_keys {
             let missing: Vec<_> = want_keys.difference(&got_keys).cloned().collect();
             let extra: Vec<_> = got_keys.difference(&want_keys).cloned().collect();
-            problems.push(format!("failing records differ: expected but not failing {missing:?}; failing but not expected {extra:?}"));
+            problems.push(format!(
+                "failing records differ: expected but not failing {missing:?}; failing but not expected {extra:?}"
+            ));
         }
     }
     outcome((!problems.is_empty()).then(|| problems.join("; ")))

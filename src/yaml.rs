@@ -42,8 +42,19 @@ pub fn parse(text: &str, span_depth: usize) -> Result<Spanned, YamlError> {
 }
 
 enum Frame {
-    Seq { items: Vec<Value>, pointer: String, start: usize, anchor: usize },
-    Map { map: Map<String, Value>, pointer: String, start: usize, anchor: usize, key: Option<(String, Span)> },
+    Seq {
+        items: Vec<Value>,
+        pointer: String,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        pointer: String,
+        start: usize,
+        anchor: usize,
+        key: Option<(String, Span)>,
+    },
 }
 
 struct Builder<'t> {
@@ -59,8 +70,12 @@ struct Builder<'t> {
 
 impl<'t> Builder<'t> {
     fn new(text: &'t str, span_depth: usize) -> Self {
-        let char_to_byte = (!text.is_ascii())
-            .then(|| text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect());
+        let char_to_byte = (!text.is_ascii()).then(|| {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        });
         Builder {
             text,
             char_to_byte,
@@ -85,7 +100,10 @@ impl<'t> Builder<'t> {
     }
 
     fn error(&self, message: impl Into<String>, span: Span) -> YamlError {
-        YamlError { message: message.into(), span }
+        YamlError {
+            message: message.into(),
+            span,
+        }
     }
 
     fn run(mut self) -> Result<Spanned, YamlError> {
@@ -101,10 +119,7 @@ impl<'t> Builder<'t> {
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(self.error(
-                            "a file may hold only one YAML document; remove the second `---`",
-                            span,
-                        ));
+                        return Err(self.error("a file may hold only one YAML document; remove the second `---`", span));
                     }
                 }
                 Event::Scalar(text, style, anchor, tag) => {
@@ -118,16 +133,35 @@ impl<'t> Builder<'t> {
                 }
                 Event::SequenceStart(anchor, _) => {
                     let pointer = self.child_pointer(span)?;
-                    self.push(Frame::Seq { items: Vec::new(), pointer, start: span.start, anchor }, span)?;
+                    self.push(
+                        Frame::Seq {
+                            items: Vec::new(),
+                            pointer,
+                            start: span.start,
+                            anchor,
+                        },
+                        span,
+                    )?;
                 }
                 Event::MappingStart(anchor, _) => {
                     let pointer = self.child_pointer(span)?;
-                    self.push(Frame::Map { map: Map::new(), pointer, start: span.start, anchor, key: None }, span)?;
+                    self.push(
+                        Frame::Map {
+                            map: Map::new(),
+                            pointer,
+                            start: span.start,
+                            anchor,
+                            key: None,
+                        },
+                        span,
+                    )?;
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let frame = self.stack.pop().ok_or_else(|| self.error("unbalanced YAML", span))?;
                     let (value, start, anchor) = match frame {
-                        Frame::Seq { items, start, anchor, .. } => (Value::Array(items), start, anchor),
+                        Frame::Seq {
+                            items, start, anchor, ..
+                        } => (Value::Array(items), start, anchor),
                         Frame::Map { map, start, anchor, .. } => (Value::Object(map), start, anchor),
                     };
                     self.complete(value, 1, Span::new(start, span.end.max(start)), anchor)?;
@@ -151,7 +185,10 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
-        Ok(Spanned { value: self.root.unwrap_or(Value::Null), spans: self.spans })
+        Ok(Spanned {
+            value: self.root.unwrap_or(Value::Null),
+            spans: self.spans,
+        })
     }
 
     fn push(&mut self, frame: Frame, span: Span) -> Result<(), YamlError> {
@@ -167,7 +204,11 @@ impl<'t> Builder<'t> {
         Ok(match self.stack.last() {
             None => String::new(),
             Some(Frame::Seq { items, pointer, .. }) => pointer_push(pointer, &items.len().to_string()),
-            Some(Frame::Map { pointer, key: Some((k, _)), .. }) => pointer_push(pointer, k),
+            Some(Frame::Map {
+                pointer,
+                key: Some((k, _)),
+                ..
+            }) => pointer_push(pointer, k),
             Some(Frame::Map { key: None, .. }) => {
                 return Err(self.error("complex mapping keys are not supported; use a plain string key", span));
             }
@@ -190,7 +231,8 @@ impl<'t> Builder<'t> {
             }
             Some(Frame::Seq { items, pointer, .. }) => {
                 if record {
-                    self.spans.insert_value(pointer_push(pointer, &items.len().to_string()), span);
+                    self.spans
+                        .insert_value(pointer_push(pointer, &items.len().to_string()), span);
                 }
                 items.push(value);
             }
@@ -249,7 +291,9 @@ fn resolve_plain(text: &str) -> Value {
     }
     let bytes = text.as_bytes();
     let numeric_start = bytes[0].is_ascii_digit()
-        || (matches!(bytes[0], b'-' | b'+' | b'.') && bytes.len() > 1 && (bytes[1].is_ascii_digit() || bytes[1] == b'.'));
+        || (matches!(bytes[0], b'-' | b'+' | b'.')
+            && bytes.len() > 1
+            && (bytes[1].is_ascii_digit() || bytes[1] == b'.'));
     if numeric_start {
         let unsigned = text.trim_start_matches('+');
         if let Some(hex) = unsigned.strip_prefix("0x") {
@@ -267,7 +311,9 @@ fn resolve_plain(text: &str) -> Value {
             if let Ok(n) = unsigned.parse::<u64>() {
                 return Value::Number(n.into());
             }
-        } else if unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        } else if unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
             && let Ok(f) = unsigned.parse::<f64>()
             && let Some(n) = Number::from_f64(f)
         {
@@ -283,7 +329,11 @@ mod tests {
 
     #[test]
     fn resolves_core_schema_scalars() {
-        let doc = parse("a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-11-01\nf: no\ng: '1'\nh: 0x1F\ni: -3\n", usize::MAX).unwrap();
+        let doc = parse(
+            "a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-11-01\nf: no\ng: '1'\nh: 0x1F\ni: -3\n",
+            usize::MAX,
+        )
+        .unwrap();
         let v = &doc.value;
         assert_eq!(v["a"], 1);
         assert_eq!(v["b"], 1.5);
@@ -336,7 +386,11 @@ mod tests {
     fn rejects_deep_nesting() {
         let text = "[".repeat(10_000);
         let err = parse(&text, usize::MAX).unwrap_err();
-        assert!(err.message.contains("nesting deeper") || err.message.contains("recursion limit"), "{}", err.message);
+        assert!(
+            err.message.contains("nesting deeper") || err.message.contains("recursion limit"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

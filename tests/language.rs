@@ -16,12 +16,15 @@ message: "{{ deviceName }} is not encrypted"
 
 #[test]
 fn where_selects_and_assert_fails_the_right_records() {
-    let r = run(ENCRYPT, "devices:
+    let r = run(
+        ENCRYPT,
+        "devices:
   - { deviceName: A, managedDeviceOwnerType: Company, isEncrypted: true }
   - { deviceName: B, managedDeviceOwnerType: company, isEncrypted: false }
   - { deviceName: C, managedDeviceOwnerType: personal, isEncrypted: false }
   - { deviceName: D, managedDeviceOwnerType: company }
-");
+",
+    );
     assert_state(&r, State::Fail);
     assert_eq!(failing(&r), ["B", "D"]);
     assert_eq!((r.selected, r.passing, r.failing), (3, 1, 2));
@@ -33,7 +36,10 @@ fn where_selects_and_assert_fails_the_right_records() {
 
 #[test]
 fn empty_selection_is_not_applicable() {
-    let r = run(ENCRYPT, "devices:\n  - { deviceName: C, managedDeviceOwnerType: personal }\n");
+    let r = run(
+        ENCRYPT,
+        "devices:\n  - { deviceName: C, managedDeviceOwnerType: personal }\n",
+    );
     assert_state(&r, State::NotApplicable);
 }
 
@@ -73,7 +79,10 @@ fn membership_and_text_ops() {
     assert_eq!(fails("{ field: upn, contains: nhs.uk }", d), ["a"]);
     assert_eq!(fails("{ field: upn, not_contains: trust }", d), ["b"]);
     assert_eq!(fails("{ field: upn, starts_with: a@ }", d), ["b"]);
-    assert_eq!(fails("{ field: upn, ends_with: '@nhs.net', ignore_case: true }", d), ["b"]);
+    assert_eq!(
+        fails("{ field: upn, ends_with: '@nhs.net', ignore_case: true }", d),
+        ["b"]
+    );
     assert_eq!(fails("{ field: upn, ends_with: '@nhs.net' }", d), ["a", "b"]);
 }
 
@@ -81,8 +90,14 @@ fn membership_and_text_ops() {
 fn regex_matches_are_unanchored_unless_anchored() {
     let d = "  - { deviceName: NSH-LT-00001 }\n  - { deviceName: xNSH-LT-00002x }\n  - { deviceName: laptop }\n";
     assert_eq!(fails(r"{ field: deviceName, matches: 'NSH-LT-\d{5}' }", d), ["laptop"]);
-    assert_eq!(fails(r"{ field: deviceName, matches: '^NSH-LT-\d{5}$' }", d), ["laptop", "xNSH-LT-00002x"]);
-    assert_eq!(fails(r"{ field: deviceName, not_matches: '^nsh', ignore_case: true }", d), ["NSH-LT-00001"]);
+    assert_eq!(
+        fails(r"{ field: deviceName, matches: '^NSH-LT-\d{5}$' }", d),
+        ["laptop", "xNSH-LT-00002x"]
+    );
+    assert_eq!(
+        fails(r"{ field: deviceName, not_matches: '^nsh', ignore_case: true }", d),
+        ["NSH-LT-00001"]
+    );
 }
 
 #[test]
@@ -96,7 +111,10 @@ fn exists_absent_and_empty() {
 
 #[test]
 fn missing_fields_fail_with_the_field_named() {
-    let r = run(&leaf("{ field: isEncrypted, eq: true }"), "devices:\n  - { deviceName: a }\n");
+    let r = run(
+        &leaf("{ field: isEncrypted, eq: true }"),
+        "devices:\n  - { deviceName: a }\n",
+    );
     assert_eq!(r.findings[0].message, "isEncrypted is missing; expected eq true");
     assert_eq!(r.findings[0].field.as_deref(), Some("isEncrypted"));
 }
@@ -108,18 +126,29 @@ fn dates_relative_to_the_assessment_date() {
     assert_eq!(fails("{ field: seen, as: date, ge: '2026-10-14' }", d), ["b", "d"]);
     let r = run(&leaf("{ field: seen, gt: 'as_of - 30d' }"), &format!("devices:\n{d}"));
     let never = r.findings.iter().find(|f| f.key == "d").unwrap();
-    assert!(never.message.contains("\"never\" is not a datetime"), "{}", never.message);
-    assert!(r.findings[0].message.contains("(2026-10-02T00:00:00Z)"), "{}", r.findings[0].message);
+    assert!(
+        never.message.contains("\"never\" is not a datetime"),
+        "{}",
+        never.message
+    );
+    assert!(
+        r.findings[0].message.contains("(2026-10-02T00:00:00Z)"),
+        "{}",
+        r.findings[0].message
+    );
 }
 
 #[test]
 fn duration_between_two_fields() {
     let check = "id: T-12H\ntitle: 12h rule\nseverity: high\ndataset: incidents\nassert: { field: senior_notified_at, minus: detected_at, le: 12h }\n";
-    let r = run(check, "incidents:
+    let r = run(
+        check,
+        "incidents:
   - { id: I1, detected_at: '2026-10-01T08:00:00Z', senior_notified_at: '2026-10-01T19:59:00Z' }
   - { id: I2, detected_at: '2026-10-01T08:00:00Z', senior_notified_at: '2026-10-02T09:00:00+01:00' }
   - { id: I3, detected_at: '2026-10-01T08:00:00Z' }
-");
+",
+    );
     assert_eq!(failing(&r), ["I2", "I3"]);
     let i2 = r.findings.iter().find(|f| f.key == "I2").unwrap();
     assert_eq!(i2.message, "senior_notified_at - detected_at is 1d; expected le 12h");
@@ -128,7 +157,10 @@ fn duration_between_two_fields() {
 #[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
-    assert_eq!(fails("{ field: osVersion, as: version, ge: 10.0.19045.5247 }", d), ["b"]);
+    assert_eq!(
+        fails("{ field: osVersion, as: version, ge: 10.0.19045.5247 }", d),
+        ["b"]
+    );
     assert_eq!(fails("{ field: osVersion, as: version, lt: 10.0.22000 }", d), ["c"]);
 }
 
@@ -146,23 +178,45 @@ fn quantifiers_any_all_none_count() {
     assert_eq!(fails("{ field: m, quantifier: any, in: [fido2, push] }", d), ["b", "c"]);
     assert_eq!(fails("{ field: m, quantifier: all, eq: sms }", d), ["a"]);
     assert_eq!(fails("{ field: m, quantifier: none, eq: sms }", d), ["a", "b"]);
-    assert_eq!(fails("{ field: m, quantifier: count, count: { ge: 2 } }", d), ["b", "c"]);
-    assert_eq!(fails("{ field: m, quantifier: count, eq: sms, count: { eq: 0 } }", d), ["a", "b"]);
+    assert_eq!(
+        fails("{ field: m, quantifier: count, count: { ge: 2 } }", d),
+        ["b", "c"]
+    );
+    assert_eq!(
+        fails("{ field: m, quantifier: count, eq: sms, count: { eq: 0 } }", d),
+        ["a", "b"]
+    );
     let rules = "  - { deviceName: a, rules: [{ port: 443 }, { port: 3389 }] }\n  - { deviceName: b, rules: [{ port: 443 }] }\n";
-    assert_eq!(fails("{ field: 'rules[*].port', quantifier: none, in: [23, 445, 3389] }", rules), ["a"]);
+    assert_eq!(
+        fails(
+            "{ field: 'rules[*].port', quantifier: none, in: [23, 445, 3389] }",
+            rules
+        ),
+        ["a"]
+    );
 }
 
 #[test]
 fn a_list_without_a_quantifier_is_an_error_naming_the_field() {
-    let r = run(&leaf("{ field: m, eq: sms }"), "devices:\n  - { deviceName: a, m: [sms] }\n");
+    let r = run(
+        &leaf("{ field: m, eq: sms }"),
+        "devices:\n  - { deviceName: a, m: [sms] }\n",
+    );
     assert_state(&r, State::Error);
-    assert!(r.error.as_deref().unwrap().contains("field `m` holds a list"), "{:?}", r.error);
+    assert!(
+        r.error.as_deref().unwrap().contains("field `m` holds a list"),
+        "{:?}",
+        r.error
+    );
 }
 
 #[test]
 fn boolean_all_any_not() {
     let d = "  - { deviceName: a, x: 1, y: 1 }\n  - { deviceName: b, x: 1, y: 2 }\n  - { deviceName: c, x: 2, y: 2 }\n";
-    assert_eq!(fails("{ all: [{ field: x, eq: 1 }, { field: y, eq: 1 }] }", d), ["b", "c"]);
+    assert_eq!(
+        fails("{ all: [{ field: x, eq: 1 }, { field: y, eq: 1 }] }", d),
+        ["b", "c"]
+    );
     assert_eq!(fails("{ any: [{ field: x, eq: 2 }, { field: y, eq: 1 }] }", d), ["b"]);
     assert_eq!(fails("{ not: { field: x, eq: 1 } }", d), ["a", "b"]);
     let r = run(&leaf("{ not: { field: x, eq: 1 } }"), &format!("devices:\n{d}"));
@@ -220,26 +274,44 @@ fn manifest_parameters_override_within_bounds() {
 #[test]
 fn manifest_parameters_out_of_bounds_are_rejected() {
     let pack = pack_with(TRAINED);
-    let overrides = std::collections::BTreeMap::from([("T-TRAINED".to_string(), std::collections::BTreeMap::from([("threshold".to_string(), serde_json::json!(20))]))]);
+    let overrides = std::collections::BTreeMap::from([(
+        "T-TRAINED".to_string(),
+        std::collections::BTreeMap::from([("threshold".to_string(), serde_json::json!(20))]),
+    )]);
     let (_, diags) = pack.compile_all(&overrides, jiff::Timestamp::UNIX_EPOCH);
     assert_eq!(diags.len(), 1);
-    assert!(diags[0].message.contains("the manifest's value for `T-TRAINED.threshold`: 20 is below the minimum 50"), "{}", diags[0].message);
+    assert!(
+        diags[0]
+            .message
+            .contains("the manifest's value for `T-TRAINED.threshold`: 20 is below the minimum 50"),
+        "{}",
+        diags[0].message
+    );
 }
 
 #[test]
 fn count_expectation_lists_the_selected_records() {
     let check = "id: T-ANYANY\ntitle: no any-any rules\nseverity: critical\ndataset: firewall_rules\nwhere: { all: [{ field: source, eq: any }, { field: destination, eq: any }] }\nexpect: { count: { eq: 0 } }\n";
-    let r = run(check, "firewall_rules:\n  - { name: r1, source: any, destination: any }\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n");
+    let r = run(
+        check,
+        "firewall_rules:\n  - { name: r1, source: any, destination: any }\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n",
+    );
     assert_state(&r, State::Fail);
     assert_eq!(failing(&r), ["r1"]);
-    let r = run(check, "firewall_rules:\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n");
+    let r = run(
+        check,
+        "firewall_rules:\n  - { name: r2, source: 10.0.0.0/8, destination: any }\n",
+    );
     assert_state(&r, State::Pass);
 }
 
 #[test]
 fn min_and_max_expectations() {
     let check = "id: T-MAX\ntitle: backups fresh\nseverity: high\ndataset: backups\nexpect: { max: { field: age_hours, as: number, le: 24 }, min: { field: copies, ge: 2 } }\n";
-    let r = run(check, "backups:\n  - { system: epr, age_hours: 4, copies: 3 }\n  - { system: pacs, age_hours: 30, copies: 2 }\n");
+    let r = run(
+        check,
+        "backups:\n  - { system: epr, age_hours: 4, copies: 3 }\n  - { system: pacs, age_hours: 30, copies: 2 }\n",
+    );
     assert_state(&r, State::Fail);
     assert_eq!(failing(&r), ["pacs"]);
     assert_eq!(r.expectations.iter().filter(|e| !e.holds).count(), 1);
@@ -320,30 +392,52 @@ fn expressions_are_strict_and_fuel_limited() {
     assert_state(&r, State::Error);
     assert!(r.error.as_deref().unwrap().contains("undefined"), "{:?}", r.error);
     // Template loops are bounded by fuel: a runaway message errors its own text, not the run.
-    let runaway = format!("{}message: \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n", leaf("{ field: x, eq: 1 }"));
+    let runaway = format!(
+        "{}message: \"{{% for i in range(100000) %}}{{% for j in range(100000) %}}x{{% endfor %}}{{% endfor %}}\"\n",
+        leaf("{ field: x, eq: 1 }")
+    );
     let r = run(&runaway, "devices:\n  - { deviceName: a, x: 2 }\n");
     assert_state(&r, State::Fail);
-    assert!(r.findings[0].message.contains("ran out of fuel"), "{}", r.findings[0].message);
+    assert!(
+        r.findings[0].message.contains("ran out of fuel"),
+        "{}",
+        r.findings[0].message
+    );
     // Expressions long enough to exhaust the compiler are refused by lint.
     let long = format!("x{}", " + x".repeat(1000));
-    let (_, diags) = load(&format!("  - id: T-LONG\n    title: t\n    severity: low\n    dataset: devices\n    assert: {{ expr: \"{long}\" }}\n"));
-    assert!(diags[0].message.contains("longer than 2000 characters"), "{}", diags[0].message);
+    let (_, diags) = load(&format!(
+        "  - id: T-LONG\n    title: t\n    severity: low\n    dataset: devices\n    assert: {{ expr: \"{long}\" }}\n"
+    ));
+    assert!(
+        diags[0].message.contains("longer than 2000 characters"),
+        "{}",
+        diags[0].message
+    );
 }
 
 fn fails_expr(check: &str) -> Vec<String> {
-    failing(&run(check, "devices:\n  - { deviceName: a, attempts: '5', lockout_minutes: 15 }\n  - { deviceName: b, attempts: '50', lockout_minutes: 15 }\n"))
+    failing(&run(
+        check,
+        "devices:\n  - { deviceName: a, attempts: '5', lockout_minutes: 15 }\n  - { deviceName: b, attempts: '50', lockout_minutes: 15 }\n",
+    ))
 }
 
 #[test]
 fn evidence_values_are_never_rendered_as_templates() {
-    let r = run(ENCRYPT, "devices:\n  - { deviceName: '{{ 7*7 }}<script>', managedDeviceOwnerType: company, isEncrypted: false }\n");
+    let r = run(
+        ENCRYPT,
+        "devices:\n  - { deviceName: '{{ 7*7 }}<script>', managedDeviceOwnerType: company, isEncrypted: false }\n",
+    );
     assert_eq!(r.findings[0].message, "{{ 7*7 }}<script> is not encrypted");
     assert_eq!(r.findings[0].key, "{{ 7*7 }}<script>");
 }
 
 #[test]
 fn key_falls_back_to_file_and_line() {
-    let r = run(&leaf("{ field: x, eq: 1 }").replace("dataset: devices", "dataset: devices\nkey: serial"), "devices:\n  - { x: 2 }\n");
+    let r = run(
+        &leaf("{ field: x, eq: 1 }").replace("dataset: devices", "dataset: devices\nkey: serial"),
+        "devices:\n  - { x: 2 }\n",
+    );
     assert_eq!(failing(&r), ["<test data: devices>:1"]);
 }
 

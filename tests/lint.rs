@@ -3,8 +3,18 @@
 use assert_cmd::Command;
 
 fn lint(dir: &str) -> (i32, String, String) {
-    let out = Command::cargo_bin("assure").unwrap().args(["lint", dir]).env("NO_COLOR", "1").env("COLUMNS", "100").output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(["lint", dir])
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]

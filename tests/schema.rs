@@ -20,6 +20,16 @@ fn schemas_reject_unknown_keys_and_bad_enums() {
     let doc = assure::yaml::parse("standard: { id: X, title: t, statement: s }\nchecks:\n  - { id: X-1, title: t, severity: hgh, dataset: d, asert: {} }\n", usize::MAX).unwrap();
     let v = assure::standards::schema::validate(Kind::Standard, &doc.value);
     let messages: Vec<&str> = v.iter().map(|v| v.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("unknown key `asert` (did you mean `assert`?)")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("`hgh` is not one of info, low, medium, high, critical")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unknown key `asert` (did you mean `assert`?)")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`hgh` is not one of info, low, medium, high, critical")),
+        "{messages:?}"
+    );
 }

@@ -97,19 +97,25 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
             return Err(EXIT_UNUSABLE);
         }
     };
-    let as_of_ts = as_of.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).map_err(|e| {
-        eprintln!("error: --as-of {as_of}: {e}");
-        EXIT_UNUSABLE
-    })?;
+    let as_of_ts = as_of
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .map_err(|e| {
+            eprintln!("error: --as-of {as_of}: {e}");
+            EXIT_UNUSABLE
+        })?;
 
     let mut problems: Vec<Diagnostic> = evidence
         .params
         .keys()
         .filter(|id| pack.check(id).is_none())
         .map(|id| {
-            Diagnostic::error("assure::param-override", format!("assure.yaml sets params for `{id}`, which is not a check in the pack"))
-                .in_path(crate::evidence::manifest::MANIFEST)
-                .help("run `assure list` to see the check ids")
+            Diagnostic::error(
+                "assure::param-override",
+                format!("assure.yaml sets params for `{id}`, which is not a check in the pack"),
+            )
+            .in_path(crate::evidence::manifest::MANIFEST)
+            .help("run `assure list` to see the check ids")
         })
         .collect();
     let (checks, compile_diags) = pack.compile_all(&evidence.params, as_of_ts);

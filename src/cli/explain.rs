@@ -17,14 +17,26 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     let Some(def) = pack.check(&args.id) else {
-        let hint = did_you_mean(&args.id, pack.checks.iter().map(|c| c.spec.id.as_str())).map_or(String::new(), |s| format!("; did you mean {s}?"));
+        let hint = did_you_mean(&args.id, pack.checks.iter().map(|c| c.spec.id.as_str()))
+            .map_or(String::new(), |s| format!("; did you mean {s}?"));
         eprintln!("error: no check `{}` in the pack{hint}", args.id);
         return EXIT_UNUSABLE;
     };
     let s = &def.spec;
-    println!("{} (version {}) · {} · {}", s.id, s.version.unwrap_or(1), s.severity.as_str(), s.title);
+    println!(
+        "{} (version {}) · {} · {}",
+        s.id,
+        s.version.unwrap_or(1),
+        s.severity.as_str(),
+        s.title
+    );
     if let Some(std) = pack.standard(&def.standard) {
-        println!("\nStandard {}: {}\n  {}", std.spec.id, std.spec.title, std.spec.statement.trim());
+        println!(
+            "\nStandard {}: {}\n  {}",
+            std.spec.id,
+            std.spec.title,
+            std.spec.statement.trim()
+        );
     }
     if let Some(r) = &s.rationale {
         println!("\nWhy\n  {}", r.trim());
@@ -41,7 +53,11 @@ pub fn run(args: Args) -> u8 {
                 (None, Some(b)) => format!(" [<= {b}]"),
                 _ => String::new(),
             };
-            println!("  {name} = {}{bounds}  {}", p.default, p.description.as_deref().unwrap_or(""));
+            println!(
+                "  {name} = {}{bounds}  {}",
+                p.default,
+                p.description.as_deref().unwrap_or("")
+            );
             if let Some(src) = &p.source {
                 println!("      source: {src}");
             }
@@ -52,7 +68,9 @@ pub fn run(args: Args) -> u8 {
         for (f, ids) in &s.maps {
             let fw = pack.frameworks.get(f);
             for id in ids {
-                let title = fw.and_then(|fw| fw.requirements.iter().find(|(r, _)| r == id)).map_or("", |(_, t)| t.as_str());
+                let title = fw
+                    .and_then(|fw| fw.requirements.iter().find(|(r, _)| r == id))
+                    .map_or("", |(_, t)| t.as_str());
                 println!("  {f} {id}  {title}");
             }
         }
@@ -66,7 +84,12 @@ pub fn run(args: Args) -> u8 {
     if let Some(r) = &s.remediation {
         println!("\nRemediation\n  {}", r.trim());
     }
-    println!("\nDefined at {}:{} ({} inline tests)\n", def.file.name, def.line(), s.tests.len());
+    println!(
+        "\nDefined at {}:{} ({} inline tests)\n",
+        def.file.name,
+        def.line(),
+        s.tests.len()
+    );
     println!("{}", dedent(def.source_text()));
     EXIT_CLEAN
 }
@@ -74,7 +97,12 @@ pub fn run(args: Args) -> u8 {
 fn dedent(text: &str) -> String {
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("");
-    let indent = lines.clone().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let indent = lines
+        .clone()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
     std::iter::once(format!("  {first}"))
         .chain(lines.map(|l| l.get(indent.saturating_sub(2)..).unwrap_or(l.trim_start()).to_string()))
         .collect::<Vec<_>>()

@@ -40,7 +40,11 @@ pub fn run(args: Args) -> u8 {
         pack.checks.len(),
         tests,
         pack.frameworks.len(),
-        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
+        if warnings > 0 {
+            format!(", {warnings} warning(s)")
+        } else {
+            String::new()
+        }
     );
     EXIT_CLEAN
 }

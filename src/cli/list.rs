@@ -29,14 +29,21 @@ pub fn run(args: Args) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (framework, requirement) = match args.framework.as_deref().map(|f| f.split_once(':').map_or((f, None), |(a, b)| (a, Some(b)))) {
+    let (framework, requirement) = match args
+        .framework
+        .as_deref()
+        .map(|f| f.split_once(':').map_or((f, None), |(a, b)| (a, Some(b))))
+    {
         Some((f, r)) => (Some(f), r),
         None => (None, None),
     };
     if let Some(f) = framework
         && !pack.frameworks.contains_key(f)
     {
-        eprintln!("error: no framework `{f}`; the pack has: {}", pack.frameworks.keys().cloned().collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "error: no framework `{f}`; the pack has: {}",
+            pack.frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
         return EXIT_UNUSABLE;
     }
     let rows: Vec<Row<'_>> = pack
@@ -44,9 +51,19 @@ pub fn run(args: Args) -> u8 {
         .iter()
         .filter(|c| match framework {
             None => true,
-            Some(f) => c.spec.maps.get(f).is_some_and(|ids| requirement.is_none_or(|r| ids.iter().any(|i| i == r))),
+            Some(f) => c
+                .spec
+                .maps
+                .get(f)
+                .is_some_and(|ids| requirement.is_none_or(|r| ids.iter().any(|i| i == r))),
         })
-        .map(|c| Row { id: &c.spec.id, standard: &c.standard, severity: c.spec.severity.as_str(), title: &c.spec.title, maps: &c.spec.maps })
+        .map(|c| Row {
+            id: &c.spec.id,
+            standard: &c.standard,
+            severity: c.spec.severity.as_str(),
+            title: &c.spec.title,
+            maps: &c.spec.maps,
+        })
         .collect();
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
@@ -55,7 +72,12 @@ pub fn run(args: Args) -> u8 {
             println!("{:<w$}  {:<8}  {:<8}  TITLE", "ID", "STANDARD", "SEVERITY");
             for r in &rows {
                 println!("{:<w$}  {:<8}  {:<8}  {}", r.id, r.standard, r.severity, r.title);
-                let maps: Vec<String> = r.maps.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} {}", v.join(", "))).collect();
+                let maps: Vec<String> = r
+                    .maps
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k} {}", v.join(", ")))
+                    .collect();
                 if !maps.is_empty() {
                     println!("{:<w$}  {}", "", maps.join(" · "));
                 }

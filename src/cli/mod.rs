@@ -22,8 +22,14 @@ pub const EXIT_UNUSABLE: u8 = 2;
 pub const EXIT_INCOMPLETE: u8 = 3;
 
 #[derive(Debug, Parser)]
-#[command(name = "assure", version, about = "Data security standards as code for NHS organisations in England")]
-#[command(after_help = "Exit codes: 0 clean · 1 failing checks (or failing tests) · 2 unusable input · 3 checks that could not be assessed")]
+#[command(
+    name = "assure",
+    version,
+    about = "Data security standards as code for NHS organisations in England"
+)]
+#[command(
+    after_help = "Exit codes: 0 clean · 1 failing checks (or failing tests) · 2 unusable input · 3 checks that could not be assessed"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -72,7 +78,10 @@ impl PackArgs {
         let (pack, diags) = load_files(files);
         if diags.iter().any(|d| d.level == Level::Error) {
             eprint_diagnostics(&diags);
-            eprintln!("error: the standards pack has {} problem(s); run `assure lint` on it", diags.len());
+            eprintln!(
+                "error: the standards pack has {} problem(s); run `assure lint` on it",
+                diags.len()
+            );
             return Err(EXIT_UNUSABLE);
         }
         Ok(pack)
@@ -97,7 +106,11 @@ fn stderr_color() -> bool {
 
 /// Width for diagnostics: `COLUMNS` when set, else 100.
 fn width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 40).unwrap_or(100)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(100)
 }
 
 pub fn eprint_diagnostics(diags: &[Diagnostic]) {

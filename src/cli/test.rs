@@ -16,7 +16,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let pack = match (PackArgs { standards: args.dir.clone() }).load() {
+    let pack = match (PackArgs {
+        standards: args.dir.clone(),
+    })
+    .load()
+    {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -35,7 +39,12 @@ pub fn run(args: Args) -> u8 {
             None => {}
         }
     }
-    let untested: Vec<&str> = pack.checks.iter().filter(|c| c.spec.tests.is_empty()).map(|c| c.spec.id.as_str()).collect();
+    let untested: Vec<&str> = pack
+        .checks
+        .iter()
+        .filter(|c| c.spec.tests.is_empty())
+        .map(|c| c.spec.id.as_str())
+        .collect();
     if !untested.is_empty() && args.checks.is_empty() {
         println!("checks without inline tests: {}", untested.join(", "));
     }

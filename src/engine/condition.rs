@@ -64,7 +64,10 @@ impl<'a> Scope<'a> {
             as_of: super::types::utc_date(check.as_of).to_string(),
         };
         for src in &check.exprs {
-            let expr = check.expr_env.compile_expression(src).map_err(|e| format!("expression `{src}`: {e}"))?;
+            let expr = check
+                .expr_env
+                .compile_expression(src)
+                .map_err(|e| format!("expression `{src}`: {e}"))?;
             scope.exprs.push(expr);
         }
         for lookup in &check.lookups {
@@ -102,7 +105,11 @@ impl<'a> Scope<'a> {
                     };
                     for item in items {
                         if let Some(t) = scalar_text(item) {
-                            values.insert(if set.ignore_case { t.to_lowercase() } else { t.into_owned() });
+                            values.insert(if set.ignore_case {
+                                t.to_lowercase()
+                            } else {
+                                t.into_owned()
+                            });
                         }
                     }
                 }
@@ -128,7 +135,16 @@ impl<'a> Scope<'a> {
     fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, String> {
         match cond {
             None => Ok(true),
-            Some(c) => Ok(self.eval(c, View { record, joined: NO_JOINS }, false)?.holds),
+            Some(c) => Ok(self
+                .eval(
+                    c,
+                    View {
+                        record,
+                        joined: NO_JOINS,
+                    },
+                    false,
+                )?
+                .holds),
         }
     }
 
@@ -150,7 +166,11 @@ impl<'a> Scope<'a> {
             }
             if path.segments.len() == 1 {
                 match head {
-                    "_file" => return Some(Cow::Owned(Value::String(self.evidence.file_path(view.record.file).to_string()))),
+                    "_file" => {
+                        return Some(Cow::Owned(Value::String(
+                            self.evidence.file_path(view.record.file).to_string(),
+                        )));
+                    }
                     "_line" => return Some(Cow::Owned(Value::from(view.record.line))),
                     _ => {}
                 }
@@ -202,13 +222,19 @@ impl<'a> Scope<'a> {
                 let why = explain.then(|| Why {
                     field: whys.first().and_then(|w| w.field.clone()),
                     observed: whys.first().and_then(|w| w.observed.clone()),
-                    text: format!("none of these hold: {}", whys.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; ")),
+                    text: format!(
+                        "none of these hold: {}",
+                        whys.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; ")
+                    ),
                 });
                 Ok(Outcome { holds: false, why })
             }
             Condition::Not(inner) => {
                 let o = self.eval(inner, view, explain)?;
-                let why = o.why.map(|w| Why { text: format!("{} (this must not hold)", w.text), ..w });
+                let why = o.why.map(|w| Why {
+                    text: format!("{} (this must not hold)", w.text),
+                    ..w
+                });
                 Ok(Outcome { holds: !o.holds, why })
             }
             Condition::Expr(i) => {
@@ -232,7 +258,10 @@ impl<'a> Scope<'a> {
         if let Some(minus) = &leaf.minus {
             let diff = (|| {
                 let read = |p: &FieldPath| {
-                    let v = self.get(view, p).filter(|v| !v.is_null()).ok_or_else(|| format!("{p} is missing"))?;
+                    let v = self
+                        .get(view, p)
+                        .filter(|v| !v.is_null())
+                        .ok_or_else(|| format!("{p} is missing"))?;
                     match convert(&v, ValueType::Datetime, false)? {
                         Typed::Time(t) => Ok(t),
                         _ => Err(format!("{p} is not a datetime")),
@@ -250,7 +279,11 @@ impl<'a> Scope<'a> {
                         observed: Some(Value::String(d.to_string())),
                         field: Some(field),
                     },
-                    Err(reason) => Why { text: format!("{reason}; expected {field} {}", leaf.expected), observed: None, field: Some(field) },
+                    Err(reason) => Why {
+                        text: format!("{reason}; expected {field} {}", leaf.expected),
+                        observed: None,
+                        field: Some(field),
+                    },
                 }
             });
             return Ok(Outcome { holds, why });
@@ -258,7 +291,10 @@ impl<'a> Scope<'a> {
 
         if let Some(q) = leaf.quantifier {
             let items: Vec<Cow<'_, Value>> = if leaf.field.has_wildcard() {
-                self.get_many(view, &leaf.field).into_iter().map(Cow::Borrowed).collect()
+                self.get_many(view, &leaf.field)
+                    .into_iter()
+                    .map(Cow::Borrowed)
+                    .collect()
             } else {
                 match self.get(view, &leaf.field) {
                     None => Vec::new(),
@@ -289,7 +325,13 @@ impl<'a> Scope<'a> {
                     Quantifier::Count => "a count of items",
                 };
                 Why {
-                    text: format!("{} is {} ({matched} of {} match); expected {quant} {}", leaf.field, describe_list(&observed), items.len(), leaf.expected),
+                    text: format!(
+                        "{} is {} ({matched} of {} match); expected {quant} {}",
+                        leaf.field,
+                        describe_list(&observed),
+                        items.len(),
+                        leaf.expected
+                    ),
                     field: Some(leaf.field.to_string()),
                     observed: Some(observed),
                 }
@@ -315,7 +357,11 @@ impl<'a> Scope<'a> {
                 (Err(reason), _) => format!("{}: {reason}; expected {}", leaf.field, leaf.expected),
                 (Ok(_), Some(v)) => format!("{} is {}; expected {}", leaf.field, describe(v), leaf.expected),
             };
-            Why { field: Some(leaf.field.to_string()), observed, text }
+            Why {
+                field: Some(leaf.field.to_string()),
+                observed,
+                text,
+            }
         });
         Ok(Outcome { holds, why })
     }
@@ -363,7 +409,11 @@ impl<'a> Scope<'a> {
             Op::ExistsIn(i) | Op::NotExistsIn(i) => {
                 let t = text()?;
                 let set = &self.sets[*i];
-                let found = if self.check.sets[*i].ignore_case && !ic { set.contains(&t.to_lowercase()) } else { set.contains(t.as_ref()) };
+                let found = if self.check.sets[*i].ignore_case && !ic {
+                    set.contains(&t.to_lowercase())
+                } else {
+                    set.contains(t.as_ref())
+                };
                 found == matches!(leaf.op, Op::ExistsIn(_))
             }
             Op::Exists | Op::Absent | Op::Empty(_) | Op::Always => unreachable_ops(),
@@ -387,9 +437,14 @@ impl<'a> Scope<'a> {
                 ctx.insert(k.clone(), minijinja::Value::from(minijinja::value::Serde(v)));
             }
         }
-        ctx.insert("record".into(), minijinja::Value::from(minijinja::value::Serde(&view.record.value)));
+        ctx.insert(
+            "record".into(),
+            minijinja::Value::from(minijinja::value::Serde(&view.record.value)),
+        );
         for (lookup, joined) in self.check.lookups.iter().zip(view.joined) {
-            let v = joined.map_or(minijinja::Value::UNDEFINED, |r| minijinja::Value::from(minijinja::value::Serde(&r.value)));
+            let v = joined.map_or(minijinja::Value::UNDEFINED, |r| {
+                minijinja::Value::from(minijinja::value::Serde(&r.value))
+            });
             ctx.insert(lookup.alias.clone(), v);
         }
         ctx.insert("params".into(), self.params.clone());
@@ -405,12 +460,19 @@ impl<'a> Scope<'a> {
 
 impl<'a> LookupIndex<'a> {
     fn find(&self, record: &Record) -> Option<&'a Record> {
-        let key = join_key(&record.value, self.lookup.on.iter().map(|(this, _)| this), self.lookup.ignore_case)?;
+        let key = join_key(
+            &record.value,
+            self.lookup.on.iter().map(|(this, _)| this),
+            self.lookup.ignore_case,
+        )?;
         let candidates = self.map.get(&key)?;
         match &self.lookup.version_prefix {
             None => candidates.first().map(|(r, _)| *r),
             Some((field, _)) => {
-                let version = field.get(&record.value, 0).and_then(scalar_text).and_then(|t| Version::parse(&t))?;
+                let version = field
+                    .get(&record.value, 0)
+                    .and_then(scalar_text)
+                    .and_then(|t| Version::parse(&t))?;
                 candidates
                     .iter()
                     .filter(|(_, v)| v.as_ref().is_some_and(|v| v.is_prefix_of(&version)))
@@ -432,9 +494,12 @@ fn join_key<'p>(value: &Value, paths: impl Iterator<Item = &'p FieldPath>, ignor
 
 fn contains(v: &Value, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {
     match v {
-        Value::Array(items) => Ok(items
-            .iter()
-            .any(|i| convert(i, ty, ic).ok().and_then(|t| t.compare(lit)).is_some_and(|o| o.is_eq()))),
+        Value::Array(items) => Ok(items.iter().any(|i| {
+            convert(i, ty, ic)
+                .ok()
+                .and_then(|t| t.compare(lit))
+                .is_some_and(|o| o.is_eq())
+        })),
         _ => match (convert(v, ty, ic)?, lit) {
             (Typed::Cidr(net), Typed::Cidr(inner)) => Ok(net.contains(inner)),
             (Typed::Str(s), Typed::Str(sub)) => Ok(s.contains(sub.as_str())),
@@ -445,7 +510,10 @@ fn contains(v: &Value, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, Str
 
 /// Ops that test a list's items (and so need a quantifier on a list value).
 fn tests_items(op: &Op) -> bool {
-    !matches!(op, Op::Contains(_) | Op::NotContains(_) | Op::Exists | Op::Absent | Op::Empty(_))
+    !matches!(
+        op,
+        Op::Contains(_) | Op::NotContains(_) | Op::Exists | Op::Absent | Op::Empty(_)
+    )
 }
 
 fn is_empty(v: Option<&Value>) -> bool {
@@ -460,7 +528,11 @@ fn is_empty(v: Option<&Value>) -> bool {
 
 fn describe_list(v: &Value) -> String {
     let text = v.to_string();
-    if text.chars().count() > 120 { format!("{}…", text.chars().take(120).collect::<String>()) } else { text }
+    if text.chars().count() > 120 {
+        format!("{}…", text.chars().take(120).collect::<String>())
+    } else {
+        text
+    }
 }
 
 fn unreachable_ops() -> bool {

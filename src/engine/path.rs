@@ -72,11 +72,14 @@ impl FieldPath {
                 }
             }
         }
-        Ok(FieldPath { segments, text: text.to_string() })
+        Ok(FieldPath {
+            segments,
+            text: text.to_string(),
+        })
     }
 
     pub fn has_wildcard(&self) -> bool {
-        self.segments.iter().any(|s| *s == Segment::Wildcard)
+        self.segments.contains(&Segment::Wildcard)
     }
 
     /// The first key, used to find lookup names and field lines.

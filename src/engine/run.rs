@@ -17,7 +17,11 @@ use std::collections::BTreeMap;
 pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
     let work = || checks.par_iter().map(|c| run_check(c, evidence)).collect::<Vec<_>>();
     // Generous stacks: evidence and templates are nested data walked recursively.
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(16 << 20).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .build()
+    {
         Ok(pool) => pool.install(work),
         Err(_) => checks.iter().map(|c| run_check(c, evidence)).collect(),
     }
@@ -70,7 +74,10 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
         .par_iter()
         .map(|record| {
             let joined = scope.join(record);
-            let view = View { record, joined: &joined };
+            let view = View {
+                record,
+                joined: &joined,
+            };
             if let Some(w) = &check.where_
                 && !scope.eval(w, view, false).map_err(|e| at(evidence, record, e))?.holds
             {
@@ -78,13 +85,29 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
             }
             match &check.assert {
                 None => Ok(Mark::Pass),
-                Some(a) => Ok(if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds { Mark::Pass } else { Mark::Fail }),
+                Some(a) => Ok(
+                    if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds {
+                        Mark::Pass
+                    } else {
+                        Mark::Fail
+                    },
+                ),
             }
         })
         .collect::<Result<_, String>>()?;
 
-    let selected: Vec<&Record> = records.iter().zip(&marks).filter(|(_, m)| **m != Mark::Skipped).map(|(r, _)| r).collect();
-    let failing: Vec<&Record> = records.iter().zip(&marks).filter(|(_, m)| **m == Mark::Fail).map(|(r, _)| r).collect();
+    let selected: Vec<&Record> = records
+        .iter()
+        .zip(&marks)
+        .filter(|(_, m)| **m != Mark::Skipped)
+        .map(|(r, _)| r)
+        .collect();
+    let failing: Vec<&Record> = records
+        .iter()
+        .zip(&marks)
+        .filter(|(_, m)| **m == Mark::Fail)
+        .map(|(r, _)| r)
+        .collect();
     result.selected = selected.len();
     result.failing = failing.len();
     result.passing = result.selected - result.failing;
@@ -116,16 +139,27 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     if let Some(c) = &expect.passing {
         count("passing", c, result.passing, &mut exps);
     }
-    let default_failing = Comparison { op: super::check::CmpOp::Eq, value: 0.0 };
+    let default_failing = Comparison {
+        op: super::check::CmpOp::Eq,
+        value: 0.0,
+    };
     let failing_expectation = expect.failing.as_ref().or_else(|| {
-        let bare = expect.count.is_none() && expect.passing.is_none() && expect.ratio.is_none() && expect.min.is_none() && expect.max.is_none();
+        let bare = expect.count.is_none()
+            && expect.passing.is_none()
+            && expect.ratio.is_none()
+            && expect.min.is_none()
+            && expect.max.is_none();
         (check.assert.is_some() && bare).then_some(&default_failing)
     });
     if let Some(c) = failing_expectation {
         count("failing", c, result.failing, &mut exps);
     }
     if let Some(c) = &expect.ratio {
-        let ratio = if result.selected == 0 { 1.0 } else { result.passing as f64 / result.selected as f64 };
+        let ratio = if result.selected == 0 {
+            1.0
+        } else {
+            result.passing as f64 / result.selected as f64
+        };
         exps.push(Expectation {
             name: "ratio".into(),
             expected: format!("{} {}", c.op.name(), percent(c.value)),
@@ -163,7 +197,9 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
             .par_iter()
             .map(|r| finding(check, &scope, evidence, r))
             .collect::<Result<Vec<_>, String>>()?;
-        result.findings.sort_by(|a, b| (&a.file, a.line, &a.key).cmp(&(&b.file, b.line, &b.key)));
+        result
+            .findings
+            .sort_by(|a, b| (&a.file, a.line, &a.key).cmp(&(&b.file, b.line, &b.key)));
     }
     result.summary = render_summary(check, &scope, result);
     result.remediation = render_remediation(check, &scope, result);
@@ -188,18 +224,28 @@ fn at(evidence: &Evidence, record: &Record, e: String) -> String {
     format!("{} (at {}:{})", e, evidence.file_path(record.file), record.line)
 }
 
-fn aggregate<'r>(name: &str, agg: &Aggregate, want_min: bool, selected: &[&'r Record], scope: &Scope<'_>) -> (Expectation, Vec<&'r Record>) {
+fn aggregate<'r>(
+    name: &str,
+    agg: &Aggregate,
+    want_min: bool,
+    selected: &[&'r Record],
+    scope: &Scope<'_>,
+) -> (Expectation, Vec<&'r Record>) {
     let mut best: Option<Typed> = None;
     let mut breakers = Vec::new();
     for r in selected {
-        let Some(v) = agg.field.get(&r.value, 0).filter(|v| !v.is_null()) else { continue };
+        let Some(v) = agg.field.get(&r.value, 0).filter(|v| !v.is_null()) else {
+            continue;
+        };
         let Ok(t) = convert(v, agg.ty, false) else { continue };
         if !agg.op.holds(t.compare(&agg.value)) {
             breakers.push(*r);
         }
         let better = match &best {
             None => true,
-            Some(b) => t.compare(b).is_some_and(|o| if want_min { o.is_lt() } else { o.is_gt() }),
+            Some(b) => t
+                .compare(b)
+                .is_some_and(|o| if want_min { o.is_lt() } else { o.is_gt() }),
         };
         if better {
             best = Some(t);
@@ -218,11 +264,21 @@ fn aggregate<'r>(name: &str, agg: &Aggregate, want_min: bool, selected: &[&'r Re
 
 fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Record) -> Result<Finding, String> {
     let joined = scope.join(record);
-    let view = View { record, joined: &joined };
+    let view = View {
+        record,
+        joined: &joined,
+    };
     let why: Why = match &check.assert {
         Some(a) => scope.eval(a, view, true)?.why.unwrap_or_default(),
         None => match &check.where_ {
-            Some(w) => scope.eval(w, view, true)?.why.map(|w| Why { text: format!("selected: {}", w.text), ..w }).unwrap_or_default(),
+            Some(w) => scope
+                .eval(w, view, true)?
+                .why
+                .map(|w| Why {
+                    text: format!("selected: {}", w.text),
+                    ..w
+                })
+                .unwrap_or_default(),
             None => Why::default(),
         },
     };
@@ -271,7 +327,11 @@ fn render(check: &Check, name: &str, ctx: minijinja::Value) -> String {
 
 fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
     if check.templates.get_template(SUMMARY).is_ok() {
-        let ratio = if r.selected == 0 { 1.0 } else { r.passing as f64 / r.selected as f64 };
+        let ratio = if r.selected == 0 {
+            1.0
+        } else {
+            r.passing as f64 / r.selected as f64
+        };
         let ctx = minijinja::context! {
             selected => r.selected, passing => r.passing, failing => r.failing, ratio => ratio,
             params => scope.params.clone(), as_of => scope.as_of.clone(), check => scope.check_context(),
@@ -306,7 +366,11 @@ fn render_remediation(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> Opti
 }
 
 fn trim_num(n: f64) -> String {
-    if n.fract() == 0.0 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 fn percent(fraction: f64) -> String {

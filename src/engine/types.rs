@@ -78,9 +78,15 @@ impl Version {
         }
         let parts = text
             .split(['.', '-', '+'])
-            .map(|p| p.parse::<u64>().map_or_else(|_| VersionPart::Text(p.to_string()), VersionPart::Num))
+            .map(|p| {
+                p.parse::<u64>()
+                    .map_or_else(|_| VersionPart::Text(p.to_string()), VersionPart::Num)
+            })
             .collect::<Vec<_>>();
-        matches!(parts.first(), Some(VersionPart::Num(_))).then(|| Version { text: text.to_string(), parts })
+        matches!(parts.first(), Some(VersionPart::Num(_))).then(|| Version {
+            text: text.to_string(),
+            parts,
+        })
     }
 
     /// Whether `self`'s components are a leading run of `other`'s (`10.0.19045` prefixes `10.0.19045.5247`).
@@ -113,7 +119,12 @@ impl Ord for Version {
         let zero = VersionPart::Num(0);
         let n = self.parts.len().max(other.parts.len());
         (0..n)
-            .map(|i| self.parts.get(i).unwrap_or(&zero).cmp(other.parts.get(i).unwrap_or(&zero)))
+            .map(|i| {
+                self.parts
+                    .get(i)
+                    .unwrap_or(&zero)
+                    .cmp(other.parts.get(i).unwrap_or(&zero))
+            })
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
     }
@@ -140,7 +151,13 @@ pub fn convert(value: &Value, ty: ValueType, ignore_case: bool) -> Result<Typed,
         }
         ValueType::Number => match value {
             Value::Number(n) => n.as_f64().map(Typed::Num).ok_or_else(fail),
-            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Typed::Num).ok_or_else(fail),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Typed::Num)
+                .ok_or_else(fail),
             _ => Err(fail()),
         },
         ValueType::Bool => match value {
@@ -157,7 +174,10 @@ pub fn convert(value: &Value, ty: ValueType, ignore_case: bool) -> Result<Typed,
         ValueType::Date => parse_time(&text()?).map(|t| Typed::Date(utc_date(t))).ok_or_else(fail),
         ValueType::Datetime => parse_time(&text()?).map(Typed::Time).ok_or_else(fail),
         ValueType::Duration => match value {
-            Value::Number(n) => n.as_f64().map(|s| Typed::Duration(SignedDuration::from_secs_f64(s))).ok_or_else(fail),
+            Value::Number(n) => n
+                .as_f64()
+                .map(|s| Typed::Duration(SignedDuration::from_secs_f64(s)))
+                .ok_or_else(fail),
             _ => parse_duration(&text()?).map(Typed::Duration).ok_or_else(fail),
         },
         ValueType::Version => Version::parse(&text()?).map(Typed::Version).ok_or_else(fail),
@@ -174,7 +194,10 @@ pub fn parse_literal(value: &Value, ty: ValueType, ignore_case: bool, as_of: Tim
             return match ty {
                 ValueType::Date => Ok(Typed::Date(utc_date(t))),
                 ValueType::Datetime => Ok(Typed::Time(t)),
-                other => Err(format!("`{s}` is a date, but the comparison is by {}", type_name(other))),
+                other => Err(format!(
+                    "`{s}` is a date, but the comparison is by {}",
+                    type_name(other)
+                )),
             };
         }
     }
@@ -204,11 +227,18 @@ fn eval_as_of(expr: &str, as_of: Timestamp) -> Result<Timestamp, String> {
     let (sign, amount) = match rest.split_at(1) {
         ("-", a) => (-1, a.trim()),
         ("+", a) => (1, a.trim()),
-        _ => return Err(format!("`{expr}` is not a date expression: write as_of, as_of - 365d or as_of + 30d")),
+        _ => {
+            return Err(format!(
+                "`{expr}` is not a date expression: write as_of, as_of - 365d or as_of + 30d"
+            ));
+        }
     };
-    let d = parse_duration(amount).ok_or_else(|| format!("`{amount}` in `{expr}` is not a duration (write 365d, 12h, 2w)"))?;
+    let d = parse_duration(amount)
+        .ok_or_else(|| format!("`{amount}` in `{expr}` is not a duration (write 365d, 12h, 2w)"))?;
     let d = if sign < 0 { -d } else { d };
-    as_of.checked_add(d).map_err(|e| format!("`{expr}` is out of range: {e}"))
+    as_of
+        .checked_add(d)
+        .map_err(|e| format!("`{expr}` is out of range: {e}"))
 }
 
 /// `12h`, `365d`, `2w`, `30m`, `45s` and combinations like `1d12h`; a leading `-` negates.
@@ -288,7 +318,11 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
 fn parse_uk(text: &str) -> Option<DateTime> {
     let (date, time) = text.split_once(' ').map_or((text, None), |(d, t)| (d, Some(t.trim())));
     let mut dmy = date.split('/');
-    let (d, m, y) = (dmy.next()?.parse().ok()?, dmy.next()?.parse().ok()?, dmy.next()?.parse().ok()?);
+    let (d, m, y) = (
+        dmy.next()?.parse().ok()?,
+        dmy.next()?.parse().ok()?,
+        dmy.next()?.parse().ok()?,
+    );
     if dmy.next().is_some() {
         return None;
     }
@@ -313,7 +347,9 @@ pub fn utc_date(t: Timestamp) -> Date {
 /// An address (as a host network) or a network.
 pub fn parse_cidr(text: &str) -> Option<IpNet> {
     let text = text.trim();
-    text.parse::<IpNet>().ok().or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
 pub fn type_name(ty: ValueType) -> &'static str {
@@ -392,6 +428,9 @@ mod tests {
         assert_eq!(convert(&json!("42"), ValueType::Number, false), Ok(Typed::Num(42.0)));
         let err = convert(&json!("not yet"), ValueType::Datetime, false).unwrap_err();
         assert_eq!(err, "\"not yet\" is not a datetime");
-        assert!(matches!(convert(&json!("10.1.2.3"), ValueType::Cidr, false), Ok(Typed::Cidr(_))));
+        assert!(matches!(
+            convert(&json!("10.1.2.3"), ValueType::Cidr, false),
+            Ok(Typed::Cidr(_))
+        ));
     }
 }

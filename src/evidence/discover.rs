@@ -18,8 +18,13 @@ pub struct RepoFile {
 /// Every file under `root`, sorted, skipping `.git` and other hidden directories.
 pub fn walk(root: &Path) -> Result<Vec<RepoFile>, String> {
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker.filter_entry(|e| {
+        e.depth() == 0 || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+    }) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -35,8 +40,16 @@ pub fn walk(root: &Path) -> Result<Vec<RepoFile>, String> {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        out.push(RepoFile { rel, path: entry.path().to_path_buf(), is_symlink: ft.is_symlink() });
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push(RepoFile {
+            rel,
+            path: entry.path().to_path_buf(),
+            is_symlink: ft.is_symlink(),
+        });
     }
     Ok(out)
 }
@@ -51,7 +64,10 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
         if p.split(['/', '\\']).any(|s| s == "..") {
             return Err(format!("`{p}` contains `..`: evidence must be inside the config repo"));
         }
-        let glob = GlobBuilder::new(p).literal_separator(true).build().map_err(|e| format!("`{p}` is not a valid glob: {e}"))?;
+        let glob = GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("`{p}` is not a valid glob: {e}"))?;
         set.add(glob);
     }
     set.build().map_err(|e| e.to_string())
@@ -62,10 +78,18 @@ pub fn check_inside(root: &Path, file: &RepoFile) -> Result<PathBuf, String> {
     if !file.is_symlink {
         return Ok(file.path.clone());
     }
-    let root = root.canonicalize().map_err(|e| format!("cannot resolve the repo path: {e}"))?;
-    let target = file.path.canonicalize().map_err(|e| format!("{} is a broken or looping symlink: {e}", file.rel))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the repo path: {e}"))?;
+    let target = file
+        .path
+        .canonicalize()
+        .map_err(|e| format!("{} is a broken or looping symlink: {e}", file.rel))?;
     if !target.starts_with(&root) {
-        return Err(format!("{} is a symlink to a file outside the config repo; copy the export into the repo instead", file.rel));
+        return Err(format!(
+            "{} is a symlink to a file outside the config repo; copy the export into the repo instead",
+            file.rel
+        ));
     }
     if !target.is_file() {
         return Err(format!("{} is a symlink to something that is not a file", file.rel));

@@ -47,7 +47,10 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
         Format::Json => crate::json::parse(&file.text, depth),
         _ => crate::yaml::parse(&file.text, depth),
     }
-    .map_err(|e| FormatError { message: e.message, line: Some(file.line_of(e.span.start)) })?;
+    .map_err(|e| FormatError {
+        message: e.message,
+        line: Some(file.line_of(e.span.start)),
+    })?;
 
     let mut selected: Vec<(&Value, String)> = Vec::new();
     match opts.records {
@@ -63,7 +66,10 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
             Value::Null => {}
             other => {
                 return Err(FormatError {
-                    message: format!("the file holds {}, not records (an array of objects or an object)", kind(other)),
+                    message: format!(
+                        "the file holds {}, not records (an array of objects or an object)",
+                        kind(other)
+                    ),
                     line: Some(1),
                 });
             }
@@ -71,7 +77,10 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
     }
     if opts.records.is_some() && selected.is_empty() && !doc.value.is_null() {
         let path = opts.records.map(|p| p.to_string()).unwrap_or_default();
-        return Err(FormatError { message: format!("the record path `{path}` matches nothing in this file"), line: Some(1) });
+        return Err(FormatError {
+            message: format!("the record path `{path}` matches nothing in this file"),
+            line: Some(1),
+        });
     }
     let line_of = |ptr: &str| doc.spans.value(ptr).map_or(1, |s| file.line_of(s.start)) as u32;
     selected
@@ -87,11 +96,18 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
             let field_lines = map
                 .keys()
                 .filter_map(|k| {
-                    let l = doc.spans.key(&pointer_push(&ptr, k)).map(|s| file.line_of(s.start) as u32)?;
+                    let l = doc
+                        .spans
+                        .key(&pointer_push(&ptr, k))
+                        .map(|s| file.line_of(s.start) as u32)?;
                     (l != line).then(|| (k.clone(), l))
                 })
                 .collect();
-            Ok(RawRecord { value: value.clone(), line, field_lines })
+            Ok(RawRecord {
+                value: value.clone(),
+                line,
+                field_lines,
+            })
         })
         .collect()
 }
@@ -139,7 +155,10 @@ fn kind(v: &Value) -> &'static str {
 
 /// CSV/TSV with a header row. Empty cells are null; a row with the wrong number of cells is an error.
 fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatError> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(file.text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(file.text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(&e, file))?
@@ -151,10 +170,16 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
     }
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
-            return Err(FormatError { message: format!("column {} has no header", i + 1), line: Some(1) });
+            return Err(FormatError {
+                message: format!("column {} has no header", i + 1),
+                line: Some(1),
+            });
         }
         if headers[..i].contains(h) {
-            return Err(FormatError { message: format!("the header `{h}` appears twice"), line: Some(1) });
+            return Err(FormatError {
+                message: format!("the header `{h}` appears twice"),
+                line: Some(1),
+            });
         }
     }
     let mut out = Vec::new();
@@ -167,10 +192,18 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
                 let line = row.position().map_or(0, |p| csv_line(file, p)) as u32;
                 let mut map = Map::with_capacity(headers.len());
                 for (h, cell) in headers.iter().zip(row.iter()) {
-                    let v = if cell.is_empty() { Value::Null } else { Value::String(cell.to_string()) };
+                    let v = if cell.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::String(cell.to_string())
+                    };
                     map.insert(h.clone(), v);
                 }
-                out.push(RawRecord { value: Value::Object(map), line, field_lines: Vec::new() });
+                out.push(RawRecord {
+                    value: Value::Object(map),
+                    line,
+                    field_lines: Vec::new(),
+                });
             }
             Err(e) => return Err(csv_error(&e, file)),
         }
@@ -219,7 +252,11 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<RawRec
                 }
             }
         }
-        out.push(RawRecord { value: Value::Object(map), line: i as u32 + 1, field_lines: Vec::new() });
+        out.push(RawRecord {
+            value: Value::Object(map),
+            line: i as u32 + 1,
+            field_lines: Vec::new(),
+        });
     }
     Ok(out)
 }
@@ -236,26 +273,49 @@ fn key_value(file: &SourceFile) -> Vec<RawRecord> {
         }
         let split = text.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(text.len());
         let key = text[..split].trim();
-        let value = text[split..].trim_start_matches(|c: char| c == '=' || c.is_whitespace()).trim();
-        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+        let value = text[split..]
+            .trim_start_matches(|c: char| c == '=' || c.is_whitespace())
+            .trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
         if key.is_empty() || map.contains_key(key) {
             continue;
         }
         map.insert(key.to_string(), Value::String(value.to_string()));
         field_lines.push((key.to_string(), i as u32 + 1));
     }
-    vec![RawRecord { value: Value::Object(map), line: 1, field_lines }]
+    vec![RawRecord {
+        value: Value::Object(map),
+        line: 1,
+        field_lines,
+    }]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read(name: &str, text: &str, format: Format, records: Option<&str>, pattern: Option<&str>) -> Result<Vec<RawRecord>, FormatError> {
+    fn read(
+        name: &str,
+        text: &str,
+        format: Format,
+        records: Option<&str>,
+        pattern: Option<&str>,
+    ) -> Result<Vec<RawRecord>, FormatError> {
         let file = SourceFile::new(name, text);
         let path = records.map(|r| FieldPath::parse(r).unwrap());
         let re = pattern.map(|p| regex::Regex::new(p).unwrap());
-        parse(&file, &ReadOptions { format, records: path.as_ref(), pattern: re.as_ref(), delimiter: b',' })
+        parse(
+            &file,
+            &ReadOptions {
+                format,
+                records: path.as_ref(),
+                pattern: re.as_ref(),
+                delimiter: b',',
+            },
+        )
     }
 
     #[test]
@@ -264,14 +324,24 @@ mod tests {
         let recs = read("d.json", text, Format::Json, Some("value[*]"), None).unwrap();
         assert_eq!(recs.len(), 2);
         assert_eq!((recs[0].line, recs[1].line), (4, 5));
-        assert_eq!(recs[1].field_lines, vec![("deviceName".to_string(), 6), ("isEncrypted".to_string(), 7)]);
+        assert_eq!(
+            recs[1].field_lines,
+            vec![("deviceName".to_string(), 6), ("isEncrypted".to_string(), 7)]
+        );
         // Without a path, a Graph `{ value: [...] }` object is read the same way.
         assert_eq!(read("d.json", text, Format::Json, None, None).unwrap().len(), 2);
     }
 
     #[test]
     fn yaml_records_keep_lines() {
-        let recs = read("s.yaml", "- name: A\n  contract: yes\n- name: B\n", Format::Yaml, None, None).unwrap();
+        let recs = read(
+            "s.yaml",
+            "- name: A\n  contract: yes\n- name: B\n",
+            Format::Yaml,
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!((recs[0].line, recs[1].line), (1, 3));
         assert_eq!(recs[0].value["contract"], "yes");
     }
@@ -298,7 +368,14 @@ mod tests {
     #[test]
     fn lines_with_named_groups() {
         let text = "2026-10-01 alert CC-4501 acknowledged\nnoise\n2026-10-03 alert CC-4502 acknowledged\n";
-        let recs = read("a.log", text, Format::Lines, None, Some(r"^(?P<date>\S+) alert (?P<id>\S+)")).unwrap();
+        let recs = read(
+            "a.log",
+            text,
+            Format::Lines,
+            None,
+            Some(r"^(?P<date>\S+) alert (?P<id>\S+)"),
+        )
+        .unwrap();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[1].value["id"], "CC-4502");
         assert_eq!(recs[1].line, 3);

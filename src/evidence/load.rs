@@ -23,8 +23,11 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
     let manifest_path = root.join(MANIFEST);
     let bytes = std::fs::read(&manifest_path).map_err(|e| {
         vec![
-            Diagnostic::error("assure::manifest", format!("cannot read {}: {e}", manifest_path.display()))
-                .help("a config repo needs an assure.yaml at its root naming the organisation and its datasets"),
+            Diagnostic::error(
+                "assure::manifest",
+                format!("cannot read {}: {e}", manifest_path.display()),
+            )
+            .help("a config repo needs an assure.yaml at its root naming the organisation and its datasets"),
         ]
     })?;
     let text = decode_text(bytes).map_err(|e| vec![Diagnostic::error("assure::encoding", e).in_path(MANIFEST)])?;
@@ -33,7 +36,10 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
 
     let repo_files = walk(root).map_err(|e| vec![Diagnostic::error("assure::io", e)])?;
     let mut evidence = Evidence {
-        organisation: Organisation { name: manifest.organisation.name.clone(), ods_code: manifest.organisation.ods_code.clone() },
+        organisation: Organisation {
+            name: manifest.organisation.name.clone(),
+            ods_code: manifest.organisation.ods_code.clone(),
+        },
         as_of,
         params: manifest.params.clone(),
         ..Evidence::default()
@@ -47,12 +53,18 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
         opts: usize,
     }
     let mut jobs: Vec<Job<'_>> = Vec::new();
-    let mut options: Vec<(Option<FieldPath>, Option<regex::Regex>, u8, Option<Format>)> = Vec::new();
+    let mut options: Vec<Plan> = Vec::new();
     for (name, src) in &manifest.datasets {
         let at = |field: &str| spans.value(&format!("/datasets/{name}/{field}"));
         let fail = |message: String, field: &str, evidence: &mut Evidence, diags: &mut Vec<Diagnostic>| {
             diags.push(manifest_diag(&file, at(field), format!("dataset `{name}`: {message}")));
-            evidence.datasets.insert(name.clone(), Dataset { records: Vec::new(), error: Some(message) });
+            evidence.datasets.insert(
+                name.clone(),
+                Dataset {
+                    records: Vec::new(),
+                    error: Some(message),
+                },
+            );
         };
         let set = match globs(&src.files.to_vec()) {
             Ok(s) => s,
@@ -68,10 +80,20 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
                 continue;
             }
         };
-        let pattern = match src.pattern.as_deref().map(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build()).transpose() {
+        let pattern = match src
+            .pattern
+            .as_deref()
+            .map(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build())
+            .transpose()
+        {
             Ok(p) => p,
             Err(e) => {
-                fail(format!("`pattern` does not compile: {e}"), "pattern", &mut evidence, &mut diags);
+                fail(
+                    format!("`pattern` does not compile: {e}"),
+                    "pattern",
+                    &mut evidence,
+                    &mut diags,
+                );
                 continue;
             }
         };
@@ -80,23 +102,48 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
             Some(d) if d.len() == 1 => d.as_bytes()[0],
             Some("\\t") => b'\t',
             Some(d) => {
-                fail(format!("`delimiter` must be one character, not `{d}`"), "delimiter", &mut evidence, &mut diags);
+                fail(
+                    format!("`delimiter` must be one character, not `{d}`"),
+                    "delimiter",
+                    &mut evidence,
+                    &mut diags,
+                );
                 continue;
             }
         };
-        let matched: Vec<&RepoFile> = repo_files.iter().filter(|f| f.rel != MANIFEST && set.is_match(&f.rel)).collect();
+        let matched: Vec<&RepoFile> = repo_files
+            .iter()
+            .filter(|f| f.rel != MANIFEST && set.is_match(&f.rel))
+            .collect();
         if matched.is_empty() {
-            let message = format!("no file matches {}", src.files.to_vec().iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", "));
+            let message = format!(
+                "no file matches {}",
+                src.files
+                    .to_vec()
+                    .iter()
+                    .map(|g| format!("`{g}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             if src.optional {
                 evidence.datasets.insert(name.clone(), Dataset::default());
             } else {
-                fail(format!("{message}; add the export or mark the dataset `optional: true`"), "files", &mut evidence, &mut diags);
+                fail(
+                    format!("{message}; add the export or mark the dataset `optional: true`"),
+                    "files",
+                    &mut evidence,
+                    &mut diags,
+                );
             }
             continue;
         }
         options.push((records, pattern, delimiter, src.format));
         evidence.datasets.insert(name.clone(), Dataset::default());
-        jobs.extend(matched.into_iter().map(|f| Job { dataset: name, file: f, opts: options.len() - 1 }));
+        jobs.extend(matched.into_iter().map(|f| Job {
+            dataset: name,
+            file: f,
+            opts: options.len() - 1,
+        }));
     }
 
     // Read, hash and parse every file in parallel; results come back in plan order.
@@ -104,12 +151,20 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
         .par_iter()
         .map(|job| {
             let (records, pattern, delimiter, format) = &options[job.opts];
-            read_one(root, job.file, job.dataset, &ReadOptions {
-                format: format.or_else(|| Format::from_name(&job.file.rel)).unwrap_or(Format::Lines),
-                records: records.as_ref(),
-                pattern: pattern.as_ref(),
-                delimiter: *delimiter,
-            }, format.is_some())
+            read_one(
+                root,
+                job.file,
+                job.dataset,
+                &ReadOptions {
+                    format: format
+                        .or_else(|| Format::from_name(&job.file.rel))
+                        .unwrap_or(Format::Lines),
+                    records: records.as_ref(),
+                    pattern: pattern.as_ref(),
+                    delimiter: *delimiter,
+                },
+                format.is_some(),
+            )
         })
         .collect();
 
@@ -122,7 +177,12 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
                 evidence.files.push(info);
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
                 dataset.records.extend(raws.into_iter().map(|r| {
-                    let mut rec = Record { value: r.value, file: file_index, line: r.line, field_lines: r.field_lines };
+                    let mut rec = Record {
+                        value: r.value,
+                        file: file_index,
+                        line: r.line,
+                        field_lines: r.field_lines,
+                    };
                     rename(&mut rec, &src.fields);
                     rec
                 }));
@@ -139,6 +199,9 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
     Ok((evidence, diags))
 }
 
+/// How one dataset's files are read: record path, line pattern, CSV delimiter, explicit format.
+type Plan = (Option<FieldPath>, Option<regex::Regex>, u8, Option<Format>);
+
 fn read_one(
     root: &Path,
     file: &RepoFile,
@@ -148,8 +211,13 @@ fn read_one(
 ) -> Result<(EvidenceFile, Vec<formats::RawRecord>), Diagnostic> {
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
-        return Err(err("assure::format", format!("cannot tell the format of {} from its name", file.rel))
-            .help(format!("set `format:` for dataset `{dataset}` in assure.yaml (json, yaml, csv, tsv, lines or keyvalue)")));
+        return Err(err(
+            "assure::format",
+            format!("cannot tell the format of {} from its name", file.rel),
+        )
+        .help(format!(
+            "set `format:` for dataset `{dataset}` in assure.yaml (json, yaml, csv, tsv, lines or keyvalue)"
+        )));
     }
     let path = check_inside(root, file).map_err(|e| err("assure::outside-repo", e))?;
     let bytes = std::fs::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
@@ -159,11 +227,23 @@ fn read_one(
     let source = SourceFile::new(file.rel.clone(), text);
     let raws = formats::parse(&source, opts).map_err(|FormatError { message, line }| {
         let span = line.map(|l| source.line_span(l));
-        Diagnostic::error("assure::evidence", format!("{} (dataset `{dataset}`): {message}", file.rel))
-            .at(&source, span, "here")
-            .help("fix or re-export the file; checks that need this dataset report an error until then")
+        Diagnostic::error(
+            "assure::evidence",
+            format!("{} (dataset `{dataset}`): {message}", file.rel),
+        )
+        .at(&source, span, "here")
+        .help("fix or re-export the file; checks that need this dataset report an error until then")
     })?;
-    Ok((EvidenceFile { path: file.rel.clone(), dataset: dataset.to_string(), sha256, bytes: size, records: 0 }, raws))
+    Ok((
+        EvidenceFile {
+            path: file.rel.clone(),
+            dataset: dataset.to_string(),
+            sha256,
+            bytes: size,
+            records: 0,
+        },
+        raws,
+    ))
 }
 
 /// Applies `fields:` renames (canonical name <- export name) to a record's top-level keys.
@@ -190,9 +270,16 @@ fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::source::Span>, mess
 }
 
 /// Parses and validates the manifest; any problem here makes the run unusable.
-fn parse_manifest(file: &Arc<SourceFile>) -> Result<(Manifest, Option<jiff::civil::Date>, crate::source::SpanMap), Vec<Diagnostic>> {
-    let doc = crate::yaml::parse(&file.text, usize::MAX)
-        .map_err(|e| vec![manifest_diag(file, Some(e.span), format!("invalid YAML: {}", e.message))])?;
+fn parse_manifest(
+    file: &Arc<SourceFile>,
+) -> Result<(Manifest, Option<jiff::civil::Date>, crate::source::SpanMap), Vec<Diagnostic>> {
+    let doc = crate::yaml::parse(&file.text, usize::MAX).map_err(|e| {
+        vec![manifest_diag(
+            file,
+            Some(e.span),
+            format!("invalid YAML: {}", e.message),
+        )]
+    })?;
     let violations = validate(Kind::Manifest, &doc.value);
     if !violations.is_empty() {
         return Err(violations
@@ -206,11 +293,16 @@ fn parse_manifest(file: &Arc<SourceFile>) -> Result<(Manifest, Option<jiff::civi
             })
             .collect());
     }
-    let manifest: Manifest = serde_json::from_value(doc.value.clone()).map_err(|e| vec![manifest_diag(file, None, e.to_string())])?;
+    let manifest: Manifest =
+        serde_json::from_value(doc.value.clone()).map_err(|e| vec![manifest_diag(file, None, e.to_string())])?;
     let as_of = match &manifest.as_of {
         None => None,
         Some(s) => Some(s.parse::<jiff::civil::Date>().map_err(|_| {
-            vec![manifest_diag(file, doc.spans.value("/as_of"), format!("`as_of: {s}` is not a date: write YYYY-MM-DD"))]
+            vec![manifest_diag(
+                file,
+                doc.spans.value("/as_of"),
+                format!("`as_of: {s}` is not a date: write YYYY-MM-DD"),
+            )]
         })?),
     };
     Ok((manifest, as_of, doc.spans))

@@ -28,7 +28,10 @@ pub struct Record {
 
 impl Record {
     pub fn field_line(&self, field: &str) -> u32 {
-        self.field_lines.iter().find(|(f, _)| f == field).map_or(self.line, |(_, l)| *l)
+        self.field_lines
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or(self.line, |(_, l)| *l)
     }
 }
 
@@ -82,7 +85,12 @@ impl Evidence {
             let records = records
                 .iter()
                 .enumerate()
-                .map(|(i, v)| Record { value: v.clone(), file, line: i as u32 + 1, field_lines: Vec::new() })
+                .map(|(i, v)| Record {
+                    value: v.clone(),
+                    file,
+                    line: i as u32 + 1,
+                    field_lines: Vec::new(),
+                })
                 .collect();
             evidence.datasets.insert(name.clone(), Dataset { records, error: None });
         }

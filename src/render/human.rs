@@ -40,7 +40,11 @@ pub fn render(a: &Assessment) -> String {
         s.checks, s.pass, s.fail, s.error, s.not_applicable, s.findings
     );
     if !a.diagnostics.is_empty() {
-        let _ = writeln!(out, "{YELLOW}{} evidence problem(s){YELLOW:#}: the checks that need those datasets report an error", a.diagnostics.len());
+        let _ = writeln!(
+            out,
+            "{YELLOW}{} evidence problem(s){YELLOW:#}: the checks that need those datasets report an error",
+            a.diagnostics.len()
+        );
     }
     out
 }
@@ -52,13 +56,30 @@ fn check(out: &mut String, r: &CheckResult) {
         State::Error => ("! ERROR", YELLOW),
         State::NotApplicable => ("- n/a", DIM),
     };
-    let _ = writeln!(out, "  {style}{mark:<7}{style:#} {:<8} {BOLD}{}{BOLD:#}  {}", r.severity.as_str(), r.id, r.title);
+    let _ = writeln!(
+        out,
+        "  {style}{mark:<7}{style:#} {:<8} {BOLD}{}{BOLD:#}  {}",
+        r.severity.as_str(),
+        r.id,
+        r.title
+    );
     let _ = writeln!(out, "          {DIM}{}{DIM:#}", r.summary);
     for f in r.findings.iter().take(MAX_FINDINGS) {
-        let _ = writeln!(out, "          {BLUE}{}:{}{BLUE:#}  {}  {}", f.file, f.line, f.key, one_line(&f.message));
+        let _ = writeln!(
+            out,
+            "          {BLUE}{}:{}{BLUE:#}  {}  {}",
+            f.file,
+            f.line,
+            f.key,
+            one_line(&f.message)
+        );
     }
     if r.findings.len() > MAX_FINDINGS {
-        let _ = writeln!(out, "          … and {} more (use --format json for all)", r.findings.len() - MAX_FINDINGS);
+        let _ = writeln!(
+            out,
+            "          … and {} more (use --format json for all)",
+            r.findings.len() - MAX_FINDINGS
+        );
     }
     if r.state == State::Fail
         && let Some(rem) = &r.remediation
@@ -69,5 +90,10 @@ fn check(out: &mut String, r: &CheckResult) {
 
 /// Keeps a finding on one line and neutralises control characters from evidence.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -50,42 +50,81 @@ pub struct CompileInput<'a> {
 
 pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
     let spec = input.spec;
-    let mut c = Compiler { input: &input, problems: Vec::new(), sets: Vec::new(), exprs: Vec::new(), params: BTreeMap::new() };
+    let mut c = Compiler {
+        input: &input,
+        problems: Vec::new(),
+        sets: Vec::new(),
+        exprs: Vec::new(),
+        params: BTreeMap::new(),
+    };
     c.params = c.resolve_params();
     let base = input.pointer.to_string();
 
     c.dataset(&spec.dataset, &format!("{base}/dataset"));
     let key_paths: Vec<String> = match &spec.key {
         Some(k) => k.to_vec(),
-        None => input.datasets.and_then(|d| d.get(&spec.dataset)).and_then(|d| d.key.as_ref()).map(|k| k.to_vec()).unwrap_or_default(),
+        None => input
+            .datasets
+            .and_then(|d| d.get(&spec.dataset))
+            .and_then(|d| d.key.as_ref())
+            .map(|k| k.to_vec())
+            .unwrap_or_default(),
     };
-    let key = key_paths.iter().filter_map(|k| c.path(k, &format!("{base}/key"))).collect();
+    let key = key_paths
+        .iter()
+        .filter_map(|k| c.path(k, &format!("{base}/key")))
+        .collect();
 
     let mut lookups = Vec::new();
     let mut aliases = BTreeSet::new();
     for (i, l) in spec.lookup.iter().enumerate() {
         let p = format!("{base}/lookup/{i}");
         if !aliases.insert(l.alias.clone()) {
-            c.problem("assure::duplicate-lookup", format!("{p}/as"), format!("lookup name `{}` is used twice", l.alias), None);
+            c.problem(
+                "assure::duplicate-lookup",
+                format!("{p}/as"),
+                format!("lookup name `{}` is used twice", l.alias),
+                None,
+            );
         }
         if l.on.is_empty() {
-            c.problem("assure::lookup", format!("{p}/on"), "`on` needs at least one pair `this_field: other_field`".into(), None);
+            c.problem(
+                "assure::lookup",
+                format!("{p}/on"),
+                "`on` needs at least one pair `this_field: other_field`".into(),
+                None,
+            );
         }
         c.dataset(&l.dataset, &format!("{p}/dataset"));
-        let on = l
-            .on
-            .iter()
-            .filter_map(|(a, b)| Some((c.path(a, &format!("{p}/on"))?, c.path(b, &format!("{p}/on"))?)))
-            .collect();
+        let on =
+            l.on.iter()
+                .filter_map(|(a, b)| Some((c.path(a, &format!("{p}/on"))?, c.path(b, &format!("{p}/on"))?)))
+                .collect();
         let version_prefix = l.version_prefix.as_ref().and_then(|v| {
-            Some((c.path(&v.field, &format!("{p}/version_prefix/field"))?, c.path(&v.other, &format!("{p}/version_prefix/other"))?))
+            Some((
+                c.path(&v.field, &format!("{p}/version_prefix/field"))?,
+                c.path(&v.other, &format!("{p}/version_prefix/other"))?,
+            ))
         });
         let where_ = l.where_.as_deref().and_then(|w| c.condition(w, &format!("{p}/where")));
-        lookups.push(Lookup { alias: l.alias.clone(), dataset: l.dataset.clone(), on, ignore_case: l.ignore_case, version_prefix, where_ });
+        lookups.push(Lookup {
+            alias: l.alias.clone(),
+            dataset: l.dataset.clone(),
+            on,
+            ignore_case: l.ignore_case,
+            version_prefix,
+            where_,
+        });
     }
 
-    let where_ = spec.where_.as_ref().and_then(|w| c.condition(w, &format!("{base}/where")));
-    let assert = spec.assert.as_ref().and_then(|a| c.condition(a, &format!("{base}/assert")));
+    let where_ = spec
+        .where_
+        .as_ref()
+        .and_then(|w| c.condition(w, &format!("{base}/where")));
+    let assert = spec
+        .assert
+        .as_ref()
+        .and_then(|a| c.condition(a, &format!("{base}/assert")));
     if spec.assert.is_none() && spec.expect.is_none() {
         c.problem(
             "assure::no-assertion",
@@ -94,7 +133,11 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
             Some("add `assert:` (a condition every selected record must meet) or `expect:` (an expectation over the whole selection)".into()),
         );
     }
-    let expect = spec.expect.as_ref().map(|e| c.expect(e, &format!("{base}/expect"))).unwrap_or_default();
+    let expect = spec
+        .expect
+        .as_ref()
+        .map(|e| c.expect(e, &format!("{base}/expect")))
+        .unwrap_or_default();
     let templates = c.templates(&base);
 
     let mut datasets: BTreeSet<String> = BTreeSet::from([spec.dataset.clone()]);
@@ -146,32 +189,54 @@ struct Compiler<'a> {
     params: BTreeMap<String, Value>,
 }
 
-static TEMPLATE_CODE: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
+static TEMPLATE_CODE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
 
 static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
 
 impl Compiler<'_> {
     fn problem(&mut self, code: &'static str, pointer: String, message: String, help: Option<String>) {
-        self.problems.push(Problem { code, pointer, message, help, on_key: false });
+        self.problems.push(Problem {
+            code,
+            pointer,
+            message,
+            help,
+            on_key: false,
+        });
     }
 
     fn key_problem(&mut self, code: &'static str, pointer: String, message: String, help: Option<String>) {
-        self.problems.push(Problem { code, pointer, message, help, on_key: true });
+        self.problems.push(Problem {
+            code,
+            pointer,
+            message,
+            help,
+            on_key: true,
+        });
     }
 
     fn dataset(&mut self, name: &str, pointer: &str) {
         if let Some(known) = self.input.datasets
             && !known.contains_key(name)
         {
-            let help = did_you_mean(name, known.keys().map(String::as_str))
-                .map_or_else(|| "declare it in datasets.yaml".to_string(), |s| format!("did you mean `{s}`? Otherwise declare it in datasets.yaml"));
-            self.problem("assure::unknown-dataset", pointer.to_string(), format!("unknown dataset `{name}`"), Some(help));
+            let help = did_you_mean(name, known.keys().map(String::as_str)).map_or_else(
+                || "declare it in datasets.yaml".to_string(),
+                |s| format!("did you mean `{s}`? Otherwise declare it in datasets.yaml"),
+            );
+            self.problem(
+                "assure::unknown-dataset",
+                pointer.to_string(),
+                format!("unknown dataset `{name}`"),
+                Some(help),
+            );
         }
     }
 
     fn path(&mut self, text: &str, pointer: &str) -> Option<FieldPath> {
-        FieldPath::parse(text).map_err(|e| self.problem("assure::field-path", pointer.to_string(), e, None)).ok()
+        FieldPath::parse(text)
+            .map_err(|e| self.problem("assure::field-path", pointer.to_string(), e, None))
+            .ok()
     }
 
     fn resolve_params(&mut self) -> BTreeMap<String, Value> {
@@ -180,7 +245,11 @@ impl Compiler<'_> {
         for (name, p) in &self.input.spec.params {
             let ptr = format!("{base}/params/{name}");
             let bound = |v: &Option<Value>, which: &str, me: &mut Self| {
-                v.as_ref().and_then(|b| check_param(p.kind, b, None, None).map_err(|e| me.problem("assure::param", format!("{ptr}/{which}"), e, None)).ok())
+                v.as_ref().and_then(|b| {
+                    check_param(p.kind, b, None, None)
+                        .map_err(|e| me.problem("assure::param", format!("{ptr}/{which}"), e, None))
+                        .ok()
+                })
             };
             let min = bound(&p.min, "min", self);
             let max = bound(&p.max, "max", self);
@@ -188,7 +257,12 @@ impl Compiler<'_> {
                 Ok(v) => {
                     out.insert(name.clone(), v);
                 }
-                Err(e) => self.problem("assure::param", format!("{ptr}/default"), format!("default of `{name}`: {e}"), None),
+                Err(e) => self.problem(
+                    "assure::param",
+                    format!("{ptr}/default"),
+                    format!("default of `{name}`: {e}"),
+                    None,
+                ),
             }
             if let Some(v) = self.input.overrides.and_then(|o| o.get(name)) {
                 match check_param(p.kind, v, min.as_ref(), max.as_ref()) {
@@ -210,8 +284,15 @@ impl Compiler<'_> {
                 self.problem(
                     "assure::param-override",
                     format!("{base}/params"),
-                    format!("the manifest sets `{}.{name}`, but the check has no parameter `{name}`", self.input.spec.id),
-                    Some(if known.is_empty() { "this check takes no parameters".into() } else { format!("its parameters: {}", known.join(", ")) }),
+                    format!(
+                        "the manifest sets `{}.{name}`, but the check has no parameter `{name}`",
+                        self.input.spec.id
+                    ),
+                    Some(if known.is_empty() {
+                        "this check takes no parameters".into()
+                    } else {
+                        format!("its parameters: {}", known.join(", "))
+                    }),
                 );
             }
         }
@@ -241,7 +322,11 @@ impl Compiler<'_> {
             }
         });
         if failed {
-            let name = PARAM_REF.captures_iter(s).map(|c| c[1].to_string()).find(|n| !self.params.contains_key(n)).unwrap_or_default();
+            let name = PARAM_REF
+                .captures_iter(s)
+                .map(|c| c[1].to_string())
+                .find(|n| !self.params.contains_key(n))
+                .unwrap_or_default();
             self.param(&name, pointer);
             return None;
         }
@@ -259,9 +344,16 @@ impl Compiler<'_> {
 
     fn param(&mut self, name: &str, pointer: &str) -> Option<&Value> {
         if !self.params.contains_key(name) {
-            let help = did_you_mean(name, self.params.keys().map(String::as_str))
-                .map_or_else(|| "declare it under the check's `params:`".to_string(), |s| format!("did you mean `{s}`?"));
-            self.problem("assure::unknown-param", pointer.to_string(), format!("unknown parameter `{name}`"), Some(help));
+            let help = did_you_mean(name, self.params.keys().map(String::as_str)).map_or_else(
+                || "declare it under the check's `params:`".to_string(),
+                |s| format!("did you mean `{s}`?"),
+            );
+            self.problem(
+                "assure::unknown-param",
+                pointer.to_string(),
+                format!("unknown parameter `{name}`"),
+                Some(help),
+            );
             return None;
         }
         self.params.get(name)
@@ -285,24 +377,47 @@ impl Compiler<'_> {
             } else if forms.is_empty() {
                 "empty condition".to_string()
             } else {
-                format!("a condition is one of all / any / not / expr / a leaf, but this one has {}", forms.join(" and "))
+                format!(
+                    "a condition is one of all / any / not / expr / a leaf, but this one has {}",
+                    forms.join(" and ")
+                )
             };
-            self.problem("assure::condition", ptr.to_string(), message, Some("write `{ field: NAME, OP: VALUE }`, or combine conditions with all / any / not".into()));
+            self.problem(
+                "assure::condition",
+                ptr.to_string(),
+                message,
+                Some("write `{ field: NAME, OP: VALUE }`, or combine conditions with all / any / not".into()),
+            );
             return None;
         }
         let list = |me: &mut Self, items: &Vec<ConditionSpec>, name: &str| -> Option<Vec<Condition>> {
             if items.is_empty() {
-                me.problem("assure::condition", format!("{ptr}/{name}"), format!("`{name}` needs at least one condition"), None);
+                me.problem(
+                    "assure::condition",
+                    format!("{ptr}/{name}"),
+                    format!("`{name}` needs at least one condition"),
+                    None,
+                );
                 return None;
             }
-            let compiled: Vec<Option<Condition>> = items.iter().enumerate().map(|(i, c)| me.condition(c, &format!("{ptr}/{name}/{i}"))).collect();
+            let compiled: Vec<Option<Condition>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| me.condition(c, &format!("{ptr}/{name}/{i}")))
+                .collect();
             compiled.into_iter().collect()
         };
-        if forms[0] != "field" && (!ops.is_empty() || spec.quantifier.is_some() || spec.as_type.is_some() || spec.minus.is_some()) {
+        if forms[0] != "field"
+            && (!ops.is_empty() || spec.quantifier.is_some() || spec.as_type.is_some() || spec.minus.is_some())
+        {
             self.problem(
                 "assure::condition",
                 ptr.to_string(),
-                format!("`{}` cannot be combined with leaf keys such as `{}`", forms[0], ops.first().copied().unwrap_or("as")),
+                format!(
+                    "`{}` cannot be combined with leaf keys such as `{}`",
+                    forms[0],
+                    ops.first().copied().unwrap_or("as")
+                ),
                 Some("put the leaf inside the list, e.g. `all: [{ field: x, eq: 1 }]`".into()),
             );
             return None;
@@ -310,16 +425,28 @@ impl Compiler<'_> {
         match forms[0] {
             "all" => list(self, spec.all.as_ref()?, "all").map(Condition::All),
             "any" => list(self, spec.any.as_ref()?, "any").map(Condition::Any),
-            "not" => self.condition(spec.not.as_ref()?, &format!("{ptr}/not")).map(|c| Condition::Not(Box::new(c))),
+            "not" => self
+                .condition(spec.not.as_ref()?, &format!("{ptr}/not"))
+                .map(|c| Condition::Not(Box::new(c))),
             "expr" => {
                 let src = spec.expr.clone()?;
                 if src.chars().count() > MAX_CODE_CHARS {
-                    self.problem("assure::expr", format!("{ptr}/expr"), format!("expression is longer than {MAX_CODE_CHARS} characters"), Some("split it into declarative conditions under `all:`".into()));
+                    self.problem(
+                        "assure::expr",
+                        format!("{ptr}/expr"),
+                        format!("expression is longer than {MAX_CODE_CHARS} characters"),
+                        Some("split it into declarative conditions under `all:`".into()),
+                    );
                     return None;
                 }
                 let env = expression_env();
                 if let Err(e) = env.compile_expression(&src) {
-                    self.problem("assure::expr", format!("{ptr}/expr"), format!("expression does not compile: {e}"), None);
+                    self.problem(
+                        "assure::expr",
+                        format!("{ptr}/expr"),
+                        format!("expression does not compile: {e}"),
+                        None,
+                    );
                     return None;
                 }
                 self.exprs.push(src);
@@ -359,11 +486,21 @@ impl Compiler<'_> {
         }
         match (quantifier, &spec.count) {
             (Some(Quantifier::Count), None) => {
-                self.problem("assure::quantifier", format!("{ptr}/quantifier"), "`quantifier: count` needs `count:`, e.g. `count: { ge: 2 }`".into(), None);
+                self.problem(
+                    "assure::quantifier",
+                    format!("{ptr}/quantifier"),
+                    "`quantifier: count` needs `count:`, e.g. `count: { ge: 2 }`".into(),
+                    None,
+                );
                 return None;
             }
             (q, Some(_)) if q != Some(Quantifier::Count) => {
-                self.key_problem("assure::quantifier", format!("{ptr}/count"), "`count:` goes with `quantifier: count`".into(), None);
+                self.key_problem(
+                    "assure::quantifier",
+                    format!("{ptr}/count"),
+                    "`count:` goes with `quantifier: count`".into(),
+                    None,
+                );
                 return None;
             }
             _ => {}
@@ -377,8 +514,19 @@ impl Compiler<'_> {
             );
             return None;
         }
-        if minus.is_some() && (quantifier.is_some() || !matches!(ops.first().copied(), Some("eq" | "ne" | "lt" | "le" | "gt" | "ge" | "in" | "not_in"))) {
-            self.problem("assure::minus", format!("{ptr}/minus"), "`minus` gives a duration: compare it with eq ne lt le gt ge in or not_in, without a quantifier".into(), None);
+        if minus.is_some()
+            && (quantifier.is_some()
+                || !matches!(
+                    ops.first().copied(),
+                    Some("eq" | "ne" | "lt" | "le" | "gt" | "ge" | "in" | "not_in")
+                ))
+        {
+            self.problem(
+                "assure::minus",
+                format!("{ptr}/minus"),
+                "`minus` gives a duration: compare it with eq ne lt le gt ge in or not_in, without a quantifier".into(),
+                None,
+            );
             return None;
         }
         let count = match &spec.count {
@@ -411,7 +559,11 @@ impl Compiler<'_> {
         let is_list = matches!(op_name, "in" | "not_in");
         let mut values = Vec::new();
         for (i, v) in raw.iter().enumerate() {
-            let p = if is_list { format!("{op_ptr}/{i}") } else { op_ptr.clone() };
+            let p = if is_list {
+                format!("{op_ptr}/{i}")
+            } else {
+                op_ptr.clone()
+            };
             values.push((self.subst(v, &p)?, p));
         }
         let ty = spec.as_type.unwrap_or_else(|| {
@@ -424,22 +576,39 @@ impl Compiler<'_> {
             }
         });
         if minus.is_some() && ty != ValueType::Duration {
-            self.problem("assure::minus", format!("{ptr}/as"), "`minus` gives a duration: remove `as` or write `as: duration`".into(), None);
+            self.problem(
+                "assure::minus",
+                format!("{ptr}/as"),
+                "`minus` gives a duration: remove `as` or write `as: duration`".into(),
+                None,
+            );
             return None;
         }
         if is_list && values.is_empty() {
-            self.problem("assure::condition", op_ptr, format!("`{op_name}` needs a non-empty list"), None);
+            self.problem(
+                "assure::condition",
+                op_ptr,
+                format!("`{op_name}` needs a non-empty list"),
+                None,
+            );
             return None;
         }
         let as_of = self.input.as_of;
         let literal = |me: &mut Self, (v, p): &(Value, String), ty: ValueType| -> Option<crate::engine::types::Typed> {
-            parse_literal(v, ty, ic, as_of).map_err(|e| me.problem("assure::value", p.clone(), e, None)).ok()
+            parse_literal(v, ty, ic, as_of)
+                .map_err(|e| me.problem("assure::value", p.clone(), e, None))
+                .ok()
         };
         let text = |me: &mut Self| -> Option<String> {
             let (v, _) = values.first()?;
             let s = v.as_str().map(str::to_string);
             if s.is_none() {
-                me.problem("assure::value", op_ptr.clone(), format!("`{op_name}` takes a string"), None);
+                me.problem(
+                    "assure::value",
+                    op_ptr.clone(),
+                    format!("`{op_name}` takes a string"),
+                    None,
+                );
             }
             s
         };
@@ -454,7 +623,10 @@ impl Compiler<'_> {
                         "assure::regex",
                         op_ptr.clone(),
                         format!("regex does not compile: {}", first_line(&e.to_string())),
-                        Some(format!("Rust `regex` syntax, at most {} KiB compiled; no look-around or backreferences", REGEX_SIZE_LIMIT / 1024)),
+                        Some(format!(
+                            "Rust `regex` syntax, at most {} KiB compiled; no look-around or backreferences",
+                            REGEX_SIZE_LIMIT / 1024
+                        )),
                     )
                 })
                 .ok()
@@ -471,18 +643,36 @@ impl Compiler<'_> {
                     _ => CmpOp::Ge,
                 };
                 if matches!(ty, ValueType::Cidr) && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
-                    self.problem("assure::value", op_ptr.clone(), "networks are not ordered: use eq, ne, subnet_of or contains".into(), None);
+                    self.problem(
+                        "assure::value",
+                        op_ptr.clone(),
+                        "networks are not ordered: use eq, ne, subnet_of or contains".into(),
+                        None,
+                    );
                     return None;
                 }
                 Op::Cmp(cmp, literal(self, &values[0], ty)?)
             }
             "in" | "not_in" => {
-                let list: Option<Vec<_>> = values.iter().map(|v| literal(self, v, ty)).collect::<Vec<_>>().into_iter().collect();
-                if op_name == "in" { Op::In(list?) } else { Op::NotIn(list?) }
+                let list: Option<Vec<_>> = values
+                    .iter()
+                    .map(|v| literal(self, v, ty))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .collect();
+                if op_name == "in" {
+                    Op::In(list?)
+                } else {
+                    Op::NotIn(list?)
+                }
             }
             "contains" | "not_contains" => {
                 let t = literal(self, &values[0], ty)?;
-                if op_name == "contains" { Op::Contains(t) } else { Op::NotContains(t) }
+                if op_name == "contains" {
+                    Op::Contains(t)
+                } else {
+                    Op::NotContains(t)
+                }
             }
             "starts_with" => Op::StartsWith(lower(text(self)?)),
             "ends_with" => Op::EndsWith(lower(text(self)?)),
@@ -500,35 +690,67 @@ impl Compiler<'_> {
             },
             "exists" => {
                 if spec.exists == Some(false) {
-                    self.problem("assure::condition", op_ptr, "write `absent: true` rather than `exists: false`".into(), None);
+                    self.problem(
+                        "assure::condition",
+                        op_ptr,
+                        "write `absent: true` rather than `exists: false`".into(),
+                        None,
+                    );
                     return None;
                 }
                 Op::Exists
             }
             "absent" => {
                 if spec.absent == Some(false) {
-                    self.problem("assure::condition", op_ptr, "write `exists: true` rather than `absent: false`".into(), None);
+                    self.problem(
+                        "assure::condition",
+                        op_ptr,
+                        "write `exists: true` rather than `absent: false`".into(),
+                        None,
+                    );
                     return None;
                 }
                 Op::Absent
             }
             "empty" => Op::Empty(spec.empty.unwrap_or(true)),
             "exists_in" | "not_exists_in" => {
-                let e = if op_name == "exists_in" { spec.exists_in.as_ref()? } else { spec.not_exists_in.as_ref()? };
+                let e = if op_name == "exists_in" {
+                    spec.exists_in.as_ref()?
+                } else {
+                    spec.not_exists_in.as_ref()?
+                };
                 self.dataset(&e.dataset, &format!("{op_ptr}/dataset"));
                 let field = self.path(&e.field, &format!("{op_ptr}/field"))?;
                 let where_ = match &e.where_ {
                     Some(w) => Some(self.condition(w, &format!("{op_ptr}/where"))?),
                     None => None,
                 };
-                self.sets.push(SetRef { dataset: e.dataset.clone(), field, ignore_case: e.ignore_case || ic, where_ });
+                self.sets.push(SetRef {
+                    dataset: e.dataset.clone(),
+                    field,
+                    ignore_case: e.ignore_case || ic,
+                    where_,
+                });
                 let i = self.sets.len() - 1;
-                if op_name == "exists_in" { Op::ExistsIn(i) } else { Op::NotExistsIn(i) }
+                if op_name == "exists_in" {
+                    Op::ExistsIn(i)
+                } else {
+                    Op::NotExistsIn(i)
+                }
             }
             _ => Op::Always,
         };
         let expected = describe_expected(op_name, &values, &op, &count);
-        Some(Leaf { field, minus, ty, ignore_case: ic, quantifier, count, op, expected })
+        Some(Leaf {
+            field,
+            minus,
+            ty,
+            ignore_case: ic,
+            quantifier,
+            count,
+            op,
+            expected,
+        })
     }
 
     /// A numeric comparison; with `ratio`, values may be fractions or percentage strings.
@@ -543,7 +765,12 @@ impl Compiler<'_> {
         ];
         let present: Vec<_> = all.iter().filter(|(_, _, v)| v.is_some()).collect();
         if present.len() != 1 {
-            self.problem("assure::comparison", ptr.to_string(), "write exactly one of eq ne lt le gt ge, e.g. `{ ge: 1 }`".into(), None);
+            self.problem(
+                "assure::comparison",
+                ptr.to_string(),
+                "write exactly one of eq ne lt le gt ge, e.g. `{ ge: 1 }`".into(),
+                None,
+            );
             return None;
         }
         let (name, op, value) = present[0];
@@ -551,16 +778,29 @@ impl Compiler<'_> {
         let value = self.subst(value.as_ref()?, &p)?;
         let number = match &value {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) if ratio => s.trim().strip_suffix('%').and_then(|n| n.trim().parse::<f64>().ok()).map(|n| n / 100.0),
+            Value::String(s) if ratio => s
+                .trim()
+                .strip_suffix('%')
+                .and_then(|n| n.trim().parse::<f64>().ok())
+                .map(|n| n / 100.0),
             _ => None,
         };
         let Some(mut n) = number else {
-            let want = if ratio { "a fraction (0.95) or a percentage (\"95%\")" } else { "a number" };
+            let want = if ratio {
+                "a fraction (0.95) or a percentage (\"95%\")"
+            } else {
+                "a number"
+            };
             self.problem("assure::comparison", p, format!("`{name}` needs {want}"), None);
             return None;
         };
         if ratio && value.is_number() && n > 1.0 {
-            self.problem("assure::comparison", p, format!("a ratio of {n} is more than 1"), Some(format!("write \"{n}%\" for a percentage")));
+            self.problem(
+                "assure::comparison",
+                p,
+                format!("a ratio of {n} is more than 1"),
+                Some(format!("write \"{n}%\" for a percentage")),
+            );
             return None;
         }
         if ratio {
@@ -571,45 +811,92 @@ impl Compiler<'_> {
 
     fn expect(&mut self, e: &ExpectSpec, ptr: &str) -> Expect {
         let cmp = |me: &mut Self, c: &Option<ComparisonSpec>, name: &str, ratio: bool| {
-            c.as_ref().and_then(|c| me.comparison(c, &format!("{ptr}/{name}"), ratio))
+            c.as_ref()
+                .and_then(|c| me.comparison(c, &format!("{ptr}/{name}"), ratio))
         };
         let count = cmp(self, &e.count, "count", false);
         let passing = cmp(self, &e.passing, "passing", false);
         let failing = cmp(self, &e.failing, "failing", false);
         let ratio = cmp(self, &e.ratio, "ratio", true);
-        if e.count.is_none() && e.passing.is_none() && e.failing.is_none() && e.ratio.is_none() && e.min.is_none() && e.max.is_none() {
-            self.problem("assure::expect", ptr.to_string(), "`expect` is empty".into(), Some("add count, passing, failing, ratio, min or max".into()));
+        if e.count.is_none()
+            && e.passing.is_none()
+            && e.failing.is_none()
+            && e.ratio.is_none()
+            && e.min.is_none()
+            && e.max.is_none()
+        {
+            self.problem(
+                "assure::expect",
+                ptr.to_string(),
+                "`expect` is empty".into(),
+                Some("add count, passing, failing, ratio, min or max".into()),
+            );
         }
         if (e.passing.is_some() || e.failing.is_some() || e.ratio.is_some()) && self.input.spec.assert.is_none() {
-            self.problem("assure::expect", ptr.to_string(), "`passing`, `failing` and `ratio` count records against `assert`, which this check lacks".into(), None);
+            self.problem(
+                "assure::expect",
+                ptr.to_string(),
+                "`passing`, `failing` and `ratio` count records against `assert`, which this check lacks".into(),
+                None,
+            );
         }
         let min = e.min.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/min")));
         let max = e.max.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/max")));
-        Expect { count, passing, failing, ratio, min, max }
+        Expect {
+            count,
+            passing,
+            failing,
+            ratio,
+            min,
+            max,
+        }
     }
 
     fn aggregate(&mut self, a: &AggregateSpec, ptr: &str) -> Option<Aggregate> {
         let field = self.path(&a.field, &format!("{ptr}/field"))?;
         let cmp = a.comparison();
-        let all = [("eq", CmpOp::Eq, &cmp.eq), ("ne", CmpOp::Ne, &cmp.ne), ("lt", CmpOp::Lt, &cmp.lt), ("le", CmpOp::Le, &cmp.le), ("gt", CmpOp::Gt, &cmp.gt), ("ge", CmpOp::Ge, &cmp.ge)];
+        let all = [
+            ("eq", CmpOp::Eq, &cmp.eq),
+            ("ne", CmpOp::Ne, &cmp.ne),
+            ("lt", CmpOp::Lt, &cmp.lt),
+            ("le", CmpOp::Le, &cmp.le),
+            ("gt", CmpOp::Gt, &cmp.gt),
+            ("ge", CmpOp::Ge, &cmp.ge),
+        ];
         let present: Vec<_> = all.iter().filter(|(_, _, v)| v.is_some()).collect();
         if present.len() != 1 {
-            self.problem("assure::comparison", ptr.to_string(), "write exactly one of eq ne lt le gt ge".into(), None);
+            self.problem(
+                "assure::comparison",
+                ptr.to_string(),
+                "write exactly one of eq ne lt le gt ge".into(),
+                None,
+            );
             return None;
         }
         let (name, op, value) = present[0];
         let p = format!("{ptr}/{name}");
         let value = self.subst(value.as_ref()?, &p)?;
         let ty = a.as_type.unwrap_or_else(|| infer(&value));
-        let value = parse_literal(&value, ty, false, self.input.as_of).map_err(|e| self.problem("assure::value", p, e, None)).ok()?;
-        Some(Aggregate { field, ty, op: *op, value })
+        let value = parse_literal(&value, ty, false, self.input.as_of)
+            .map_err(|e| self.problem("assure::value", p, e, None))
+            .ok()?;
+        Some(Aggregate {
+            field,
+            ty,
+            op: *op,
+            value,
+        })
     }
 
     fn templates(&mut self, base: &str) -> minijinja::Environment<'static> {
         let mut env = minijinja::Environment::new();
         env.set_fuel(Some(FUEL));
         let spec = self.input.spec;
-        for (name, src) in [(MESSAGE, &spec.message), (SUMMARY, &spec.summary), (REMEDIATION, &spec.remediation)] {
+        for (name, src) in [
+            (MESSAGE, &spec.message),
+            (SUMMARY, &spec.summary),
+            (REMEDIATION, &spec.remediation),
+        ] {
             let Some(src) = src else { continue };
             let code: usize = TEMPLATE_CODE.find_iter(src).map(|m| m.as_str().chars().count()).sum();
             if src.chars().count() > MAX_TEMPLATE_CHARS || code > MAX_CODE_CHARS {
@@ -622,7 +909,12 @@ impl Compiler<'_> {
                 continue;
             }
             if let Err(e) = env.add_template_owned(name, src.clone()) {
-                self.problem("assure::template", format!("{base}/{name}"), format!("{name} template does not compile: {e}"), None);
+                self.problem(
+                    "assure::template",
+                    format!("{base}/{name}"),
+                    format!("{name} template does not compile: {e}"),
+                    None,
+                );
             }
         }
         env
@@ -630,7 +922,11 @@ impl Compiler<'_> {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim().to_string()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
 }
 
 /// The ops set on a leaf, in a fixed order.
@@ -677,11 +973,18 @@ fn describe_expected(op: &str, values: &[(Value, String)], compiled: &Op, count:
         other => other.to_string(),
     };
     let resolved = |t: &crate::engine::types::Typed, v: &Value| {
-        if shown(v).trim_start().starts_with("as_of") { format!(" ({t})") } else { String::new() }
+        if shown(v).trim_start().starts_with("as_of") {
+            format!(" ({t})")
+        } else {
+            String::new()
+        }
     };
     let base = match (compiled, values.first()) {
         (Op::Cmp(_, t), Some((v, _))) => format!("{op} {}{}", shown(v), resolved(t, v)),
-        (Op::In(_) | Op::NotIn(_), _) => format!("{op} [{}]", values.iter().map(|(v, _)| shown(v)).collect::<Vec<_>>().join(", ")),
+        (Op::In(_) | Op::NotIn(_), _) => format!(
+            "{op} [{}]",
+            values.iter().map(|(v, _)| shown(v)).collect::<Vec<_>>().join(", ")
+        ),
         (Op::Exists, _) => "to exist".to_string(),
         (Op::Absent, _) => "to be absent".to_string(),
         (Op::Empty(true), _) => "to be empty".to_string(),
@@ -693,7 +996,9 @@ fn describe_expected(op: &str, values: &[(Value, String)], compiled: &Op, count:
         (_, None) => op.to_string(),
     };
     match count {
-        Some(c) => format!("{base} with count {} {}", c.op.name(), c.value).trim().to_string(),
+        Some(c) => format!("{base} with count {} {}", c.op.name(), c.value)
+            .trim()
+            .to_string(),
         None => base,
     }
 }
@@ -703,10 +1008,22 @@ pub fn check_param(kind: ParamType, v: &Value, min: Option<&Value>, max: Option<
     use crate::engine::types::parse_duration;
     let num = |v: &Value| v.as_f64();
     let out = match kind {
-        ParamType::Number => v.as_f64().map(|_| v.clone()).ok_or_else(|| format!("{v} is not a number"))?,
-        ParamType::Integer => v.as_i64().map(|_| v.clone()).ok_or_else(|| format!("{v} is not an integer"))?,
-        ParamType::String => v.as_str().map(|_| v.clone()).ok_or_else(|| format!("{v} is not a string"))?,
-        ParamType::Bool => v.as_bool().map(|_| v.clone()).ok_or_else(|| format!("{v} is not true or false"))?,
+        ParamType::Number => v
+            .as_f64()
+            .map(|_| v.clone())
+            .ok_or_else(|| format!("{v} is not a number"))?,
+        ParamType::Integer => v
+            .as_i64()
+            .map(|_| v.clone())
+            .ok_or_else(|| format!("{v} is not an integer"))?,
+        ParamType::String => v
+            .as_str()
+            .map(|_| v.clone())
+            .ok_or_else(|| format!("{v} is not a string"))?,
+        ParamType::Bool => v
+            .as_bool()
+            .map(|_| v.clone())
+            .ok_or_else(|| format!("{v} is not true or false"))?,
         ParamType::Duration => v
             .as_str()
             .and_then(parse_duration)
@@ -729,12 +1046,20 @@ pub fn check_param(kind: ParamType, v: &Value, min: Option<&Value>, max: Option<
     if let (Some(x), Some(lo)) = (measure(&out), min.and_then(measure))
         && x < lo
     {
-        return Err(format!("{} is below the minimum {}", plain(&out), plain(min.unwrap_or(&Value::Null))));
+        return Err(format!(
+            "{} is below the minimum {}",
+            plain(&out),
+            plain(min.unwrap_or(&Value::Null))
+        ));
     }
     if let (Some(x), Some(hi)) = (measure(&out), max.and_then(measure))
         && x > hi
     {
-        return Err(format!("{} is above the maximum {}", plain(&out), plain(max.unwrap_or(&Value::Null))));
+        return Err(format!(
+            "{} is above the maximum {}",
+            plain(&out),
+            plain(max.unwrap_or(&Value::Null))
+        ));
     }
     let _ = type_name;
     Ok(out)

@@ -46,12 +46,17 @@ pub struct CheckDef {
 impl CheckDef {
     /// 1-based line where the check starts.
     pub fn line(&self) -> usize {
-        self.spans.value(&self.pointer).map_or(1, |s| self.file.line_of(s.start))
+        self.spans
+            .value(&self.pointer)
+            .map_or(1, |s| self.file.line_of(s.start))
     }
 
     /// The check's YAML exactly as written.
     pub fn source_text(&self) -> &str {
-        self.spans.value(&self.pointer).and_then(|s| self.file.text.get(s.start..s.end)).unwrap_or("")
+        self.spans
+            .value(&self.pointer)
+            .and_then(|s| self.file.text.get(s.start..s.end))
+            .unwrap_or("")
     }
 
     /// Turns compile problems into diagnostics pointing into this check's file.
@@ -59,8 +64,16 @@ impl CheckDef {
         problems
             .into_iter()
             .map(|p| {
-                let span = if p.on_key { self.spans.key(&p.pointer) } else { self.spans.value(&p.pointer) };
-                let mut d = Diagnostic::error(p.code, format!("{}: {}", self.spec.id, p.message)).at(&self.file, span, label_for(p.code));
+                let span = if p.on_key {
+                    self.spans.key(&p.pointer)
+                } else {
+                    self.spans.value(&p.pointer)
+                };
+                let mut d = Diagnostic::error(p.code, format!("{}: {}", self.spec.id, p.message)).at(
+                    &self.file,
+                    span,
+                    label_for(p.code),
+                );
                 if let Some(h) = p.help {
                     d = d.help(h);
                 }
@@ -130,18 +143,28 @@ impl Pack {
 /// Reads every file under `dir` (skipping `schema/` and hidden entries). Symlinks are not followed.
 pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     if !dir.is_dir() {
-        return Err(Diagnostic::error("assure::standards-dir", format!("{} is not a directory", dir.display()))
-            .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"));
+        return Err(
+            Diagnostic::error("assure::standards-dir", format!("{} is not a directory", dir.display()))
+                .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"),
+        );
     }
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-        let entry = entry.map_err(|e| Diagnostic::error("assure::io", format!("cannot read the standards directory: {e}")))?;
+        let entry =
+            entry.map_err(|e| Diagnostic::error("assure::io", format!("cannot read the standards directory: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let bytes = std::fs::read(entry.path())
             .map_err(|e| Diagnostic::error("assure::io", format!("cannot read {name}: {e}")).in_path(name.clone()))?;
         files.push((name, bytes));
@@ -193,7 +216,11 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         match yaml::parse(&file.text, usize::MAX) {
             Ok(doc) => parsed.push((name.clone(), file, doc)),
             Err(e) => diags.push(
-                Diagnostic::error("assure::yaml", format!("invalid YAML: {}", e.message)).at(&file, Some(e.span), "here"),
+                Diagnostic::error("assure::yaml", format!("invalid YAML: {}", e.message)).at(
+                    &file,
+                    Some(e.span),
+                    "here",
+                ),
             ),
         }
     }
@@ -216,27 +243,45 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         push_violations(&mut diags, &file, &doc.spans, &violations);
         match kind {
             Kind::Pack if violations.is_empty() => meta = deserialize::<PackSpec>(&doc.value, &file, &mut diags),
-            Kind::Datasets if violations.is_empty() => datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets),
+            Kind::Datasets if violations.is_empty() => {
+                datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets)
+            }
             Kind::Framework if violations.is_empty() => {
                 if let Some(f) = deserialize::<FrameworkFile>(&doc.value, &file, &mut diags) {
                     let id = f.framework.id.clone();
                     if frameworks.contains_key(&id) {
                         diags.push(
-                            Diagnostic::error("assure::duplicate-id", format!("framework `{id}` is defined twice"))
-                                .at(&file, doc.spans.value("/framework/id"), "duplicate"),
+                            Diagnostic::error("assure::duplicate-id", format!("framework `{id}` is defined twice")).at(
+                                &file,
+                                doc.spans.value("/framework/id"),
+                                "duplicate",
+                            ),
                         );
                     }
                     let mut seen = HashMap::new();
                     for (i, r) in f.requirements.iter().enumerate() {
                         if seen.insert(r.id.clone(), i).is_some() {
                             diags.push(
-                                Diagnostic::error("assure::duplicate-id", format!("requirement `{}` is listed twice in `{id}`", r.id))
-                                    .at(&file, doc.spans.value(&format!("/requirements/{i}/id")), "duplicate"),
+                                Diagnostic::error(
+                                    "assure::duplicate-id",
+                                    format!("requirement `{}` is listed twice in `{id}`", r.id),
+                                )
+                                .at(
+                                    &file,
+                                    doc.spans.value(&format!("/requirements/{i}/id")),
+                                    "duplicate",
+                                ),
                             );
                         }
                     }
                     let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
-                    frameworks.insert(id, Framework { spec: f.framework, requirements });
+                    frameworks.insert(
+                        id,
+                        Framework {
+                            spec: f.framework,
+                            requirements,
+                        },
+                    );
                 }
             }
             Kind::Standard => standard_docs.push((file, doc, violations)),
@@ -256,34 +301,63 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
     let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
     for (file, doc, violations) in standard_docs {
         let spans = Arc::new(doc.spans);
-        let broken = |prefix: &str| violations.iter().any(|v| v.pointer == prefix || v.pointer.starts_with(&format!("{prefix}/")) || v.pointer.is_empty());
+        let broken = |prefix: &str| {
+            violations
+                .iter()
+                .any(|v| v.pointer == prefix || v.pointer.starts_with(&format!("{prefix}/")) || v.pointer.is_empty())
+        };
         if broken("/standard") {
             continue;
         }
-        let Some(standard) = doc.value.get("standard").and_then(|v| deserialize::<StandardSpec>(v, &file, &mut diags)) else {
+        let Some(standard) = doc
+            .value
+            .get("standard")
+            .and_then(|v| deserialize::<StandardSpec>(v, &file, &mut diags))
+        else {
             continue;
         };
         if let Some(prev) = standards.iter().find(|s| s.spec.id == standard.id) {
             diags.push(
-                Diagnostic::error("assure::duplicate-id", format!("standard `{}` is defined twice", standard.id))
-                    .at(&file, spans.value("/standard/id"), "duplicate")
-                    .help(format!("it is also defined in {}", prev.file.name)),
+                Diagnostic::error(
+                    "assure::duplicate-id",
+                    format!("standard `{}` is defined twice", standard.id),
+                )
+                .at(&file, spans.value("/standard/id"), "duplicate")
+                .help(format!("it is also defined in {}", prev.file.name)),
             );
         }
-        let items = doc.value.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
+        let items = doc
+            .value
+            .get("checks")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for (i, item) in items.iter().enumerate() {
             let pointer = format!("/checks/{i}");
             if broken(&pointer) {
                 continue;
             }
-            let Some(spec) = deserialize::<CheckSpec>(item, &file, &mut diags) else { continue };
-            let def = CheckDef { spec, standard: standard.id.clone(), file: file.clone(), spans: spans.clone(), pointer };
+            let Some(spec) = deserialize::<CheckSpec>(item, &file, &mut diags) else {
+                continue;
+            };
+            let def = CheckDef {
+                spec,
+                standard: standard.id.clone(),
+                file: file.clone(),
+                spans: spans.clone(),
+                pointer,
+            };
             let line = def.line();
             if let Some((other_file, other_line)) = check_ids.get(&def.spec.id) {
                 diags.push(
-                    Diagnostic::error("assure::duplicate-id", format!("check id `{}` is used twice", def.spec.id))
-                        .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
-                        .help(format!("first defined at {other_file}:{other_line}; check ids must be unique across the pack")),
+                    Diagnostic::error(
+                        "assure::duplicate-id",
+                        format!("check id `{}` is used twice", def.spec.id),
+                    )
+                    .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
+                    .help(format!(
+                        "first defined at {other_file}:{other_line}; check ids must be unique across the pack"
+                    )),
                 );
                 continue;
             }
@@ -305,11 +379,20 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
                 diags.extend(def.diagnostics(problems));
             }
         }
-        standards.push(Standard { spec: standard, file: file.clone() });
+        standards.push(Standard {
+            spec: standard,
+            file: file.clone(),
+        });
     }
     standards.sort_by(|a, b| (a.spec.number, &a.spec.id).cmp(&(b.spec.number, &b.spec.id)));
-    let order: HashMap<&str, usize> = standards.iter().enumerate().map(|(i, s)| (s.spec.id.as_str(), i)).collect();
-    checks.sort_by(|a, b| (order.get(a.standard.as_str()), &a.spec.id).cmp(&(order.get(b.standard.as_str()), &b.spec.id)));
+    let order: HashMap<&str, usize> = standards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.spec.id.as_str(), i))
+        .collect();
+    checks.sort_by(|a, b| {
+        (order.get(a.standard.as_str()), &a.spec.id).cmp(&(order.get(b.standard.as_str()), &b.spec.id))
+    });
     diags.sort_by_key(|d| d.location().map(|l| sort_key(&l)));
 
     let meta = meta.unwrap_or(PackSpec {
@@ -320,7 +403,14 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         description: None,
     });
     let sha256 = hex(&hasher.finalize());
-    let pack = Pack { meta, sha256, datasets: datasets.unwrap_or_default(), frameworks, standards, checks };
+    let pack = Pack {
+        meta,
+        sha256,
+        datasets: datasets.unwrap_or_default(),
+        frameworks,
+        standards,
+        checks,
+    };
     (pack, diags)
 }
 
@@ -342,46 +432,80 @@ fn push_violations(diags: &mut Vec<Diagnostic>, file: &Arc<SourceFile>, spans: &
             Some(k) => spans.key(&crate::source::pointer_push(&v.pointer, k)),
             None => spans.value(&v.pointer),
         };
-        let label = if v.key.is_some() { "unknown key" } else { "does not match the schema" };
+        let label = if v.key.is_some() {
+            "unknown key"
+        } else {
+            "does not match the schema"
+        };
         diags.push(Diagnostic::error("assure::schema", v.message.clone()).at(file, span, label));
     }
 }
 
-fn deserialize<T: serde::de::DeserializeOwned>(value: &Value, file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<T> {
+fn deserialize<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    file: &Arc<SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(value.clone()) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.push(Diagnostic::error("assure::schema", format!("{} at {}", e.inner(), e.path())).at(file, None, "here"));
+            diags.push(
+                Diagnostic::error("assure::schema", format!("{} at {}", e.inner(), e.path())).at(file, None, "here"),
+            );
             None
         }
     }
 }
 
 /// Checks that need the whole pack: framework ids, test data naming known datasets, test params.
-fn semantic(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>, frameworks: &BTreeMap<String, Framework>) -> Vec<Problem> {
+fn semantic(
+    def: &CheckDef,
+    datasets: Option<&BTreeMap<String, DatasetSpec>>,
+    frameworks: &BTreeMap<String, Framework>,
+) -> Vec<Problem> {
     let mut out = Vec::new();
     let base = &def.pointer;
     let mut problem = |code, pointer: String, message: String, help: Option<String>| {
-        out.push(Problem { code, pointer, message, help, on_key: false });
+        out.push(Problem {
+            code,
+            pointer,
+            message,
+            help,
+            on_key: false,
+        });
     };
     for (framework, ids) in &def.spec.maps {
         let Some(f) = frameworks.get(framework) else {
-            let help = did_you_mean(framework, frameworks.keys().map(String::as_str))
-                .map_or_else(
-                    || match frameworks.len() {
-                        0 => format!("no framework catalogues are loaded: add frameworks/{framework}.yaml"),
-                        _ => format!("known frameworks: {}", frameworks.keys().cloned().collect::<Vec<_>>().join(", ")),
-                    },
-                    |s| format!("did you mean `{s}`?"),
-                );
-            problem("assure::unknown-framework", format!("{base}/maps/{framework}"), format!("no catalogue for framework `{framework}`"), Some(help));
+            let help = did_you_mean(framework, frameworks.keys().map(String::as_str)).map_or_else(
+                || match frameworks.len() {
+                    0 => format!("no framework catalogues are loaded: add frameworks/{framework}.yaml"),
+                    _ => format!(
+                        "known frameworks: {}",
+                        frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                },
+                |s| format!("did you mean `{s}`?"),
+            );
+            problem(
+                "assure::unknown-framework",
+                format!("{base}/maps/{framework}"),
+                format!("no catalogue for framework `{framework}`"),
+                Some(help),
+            );
             continue;
         };
         for (i, id) in ids.iter().enumerate() {
             if !f.requirements.iter().any(|(r, _)| r == id) {
-                let help = did_you_mean(id, f.requirements.iter().map(|(r, _)| r.as_str()))
-                    .map_or_else(|| format!("add it to frameworks/{framework}.yaml if it is a real requirement"), |s| format!("did you mean `{s}`?"));
-                problem("assure::unknown-framework", format!("{base}/maps/{framework}/{i}"), format!("`{id}` is not in the {} catalogue", f.spec.title), Some(help));
+                let help = did_you_mean(id, f.requirements.iter().map(|(r, _)| r.as_str())).map_or_else(
+                    || format!("add it to frameworks/{framework}.yaml if it is a real requirement"),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                problem(
+                    "assure::unknown-framework",
+                    format!("{base}/maps/{framework}/{i}"),
+                    format!("`{id}` is not in the {} catalogue", f.spec.title),
+                    Some(help),
+                );
             }
         }
     }
@@ -390,22 +514,42 @@ fn semantic(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>, fr
         if let Some(known) = datasets {
             for name in test.data.keys() {
                 if !known.contains_key(name) {
-                    problem("assure::unknown-dataset", format!("{tp}/data/{name}"), format!("test data names unknown dataset `{name}`"), None);
+                    problem(
+                        "assure::unknown-dataset",
+                        format!("{tp}/data/{name}"),
+                        format!("test data names unknown dataset `{name}`"),
+                        None,
+                    );
                 }
             }
         }
         for name in test.params.keys() {
             if !def.spec.params.contains_key(name) {
-                problem("assure::unknown-param", format!("{tp}/params/{name}"), format!("test sets unknown parameter `{name}`"), None);
+                problem(
+                    "assure::unknown-param",
+                    format!("{tp}/params/{name}"),
+                    format!("test sets unknown parameter `{name}`"),
+                    None,
+                );
             }
         }
         if let Some(a) = &test.as_of
             && a.parse::<jiff::civil::Date>().is_err()
         {
-            problem("assure::value", format!("{tp}/as_of"), format!("`{a}` is not a date (write 2026-11-01)"), None);
+            problem(
+                "assure::value",
+                format!("{tp}/as_of"),
+                format!("`{a}` is not a date (write 2026-11-01)"),
+                None,
+            );
         }
         if test.failing.is_some() && test.expect != TestExpect::Fail {
-            problem("assure::test", format!("{tp}/failing"), "`failing` lists failing records, so the test must `expect: fail`".into(), None);
+            problem(
+                "assure::test",
+                format!("{tp}/failing"),
+                "`failing` lists failing records, so the test must `expect: fail`".into(),
+                None,
+            );
         }
     }
     out

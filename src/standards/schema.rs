@@ -18,7 +18,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Standard, Kind::Pack, Kind::Datasets, Kind::Framework, Kind::Manifest];
+    pub const ALL: [Kind; 5] = [
+        Kind::Standard,
+        Kind::Pack,
+        Kind::Datasets,
+        Kind::Framework,
+        Kind::Manifest,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -55,8 +61,12 @@ impl Kind {
     }
 
     fn validator(self) -> Option<&'static Validator> {
-        static VALIDATORS: LazyLock<Vec<Option<Validator>>> =
-            LazyLock::new(|| Kind::ALL.iter().map(|k| jsonschema::validator_for(&k.schema()).ok()).collect());
+        static VALIDATORS: LazyLock<Vec<Option<Validator>>> = LazyLock::new(|| {
+            Kind::ALL
+                .iter()
+                .map(|k| jsonschema::validator_for(&k.schema()).ok())
+                .collect()
+        });
         VALIDATORS[Kind::ALL.iter().position(|k| *k == self)?].as_ref()
     }
 }
@@ -77,7 +87,11 @@ fn strip_null(value: &mut Value) {
                 }
             }
             if let Some(Value::Array(options)) = map.get("anyOf") {
-                let rest: Vec<Value> = options.iter().filter(|o| o.get("type").and_then(Value::as_str) != Some("null")).cloned().collect();
+                let rest: Vec<Value> = options
+                    .iter()
+                    .filter(|o| o.get("type").and_then(Value::as_str) != Some("null"))
+                    .cloned()
+                    .collect();
                 if rest.len() == 1
                     && let Value::Object(inner) = &rest[0]
                 {
@@ -106,14 +120,20 @@ pub struct Violation {
 /// Validates `value` against the schema of `kind`, returning every violation.
 pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
     let Some(validator) = kind.validator() else {
-        return vec![Violation { pointer: String::new(), message: format!("internal error: the {} schema does not compile", kind.name()), key: None }];
+        return vec![Violation {
+            pointer: String::new(),
+            message: format!("internal error: the {} schema does not compile", kind.name()),
+            key: None,
+        }];
     };
     let mut out: Vec<Violation> = validator
         .iter_errors(value)
         .map(|e| {
             let pointer = e.instance_path().to_string();
             let key = match e.kind() {
-                jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.first().cloned(),
+                jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    unexpected.first().cloned()
+                }
                 _ => None,
             };
             let message = match &key {
@@ -125,14 +145,25 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
                     }
                 }
                 None => match e.kind() {
-                jsonschema::error::ValidationErrorKind::Enum { options } => {
-                    let names: Vec<String> = options.as_array().map(|a| a.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect()).unwrap_or_default();
-                    let got = e.instance().as_str().map_or_else(|| e.instance().to_string(), str::to_string);
-                    let hint = crate::standards::compile::did_you_mean(&got, names.iter().map(String::as_str)).map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                    format!("`{got}` is not one of {}{hint}", names.join(", "))
-                }
-                _ => e.to_string(),
-            },
+                    jsonschema::error::ValidationErrorKind::Enum { options } => {
+                        let names: Vec<String> = options
+                            .as_array()
+                            .map(|a| {
+                                a.iter()
+                                    .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let got = e
+                            .instance()
+                            .as_str()
+                            .map_or_else(|| e.instance().to_string(), str::to_string);
+                        let hint = crate::standards::compile::did_you_mean(&got, names.iter().map(String::as_str))
+                            .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                        format!("`{got}` is not one of {}{hint}", names.join(", "))
+                    }
+                    _ => e.to_string(),
+                },
             };
             Violation { pointer, message, key }
         })

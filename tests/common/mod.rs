@@ -4,7 +4,7 @@
 use assure::assessment::{CheckResult, State};
 use assure::diagnostic::Diagnostic;
 use assure::engine::run_check;
-use assure::evidence::{Dataset, Evidence};
+use assure::evidence::Evidence;
 use assure::standards::{Pack, load_files};
 use std::collections::BTreeMap;
 
@@ -32,12 +32,18 @@ requirements:
 /// A pack with one standard holding `checks_yaml` (a YAML list of checks, indented by 2).
 pub fn pack_files(checks_yaml: &str) -> Vec<(String, Vec<u8>)> {
     vec![
-        ("pack.yaml".into(), b"name: test\ntitle: Test pack\nversion: 0.0.1\n".to_vec()),
+        (
+            "pack.yaml".into(),
+            b"name: test\ntitle: Test pack\nversion: 0.0.1\n".to_vec(),
+        ),
         ("datasets.yaml".into(), DATASETS.as_bytes().to_vec()),
         ("frameworks/caf.yaml".into(), CAF.as_bytes().to_vec()),
         (
             "test.yaml".into(),
-            format!("standard:\n  id: T1\n  number: 1\n  title: Test\n  statement: A test standard.\nchecks:\n{checks_yaml}").into_bytes(),
+            format!(
+                "standard:\n  id: T1\n  number: 1\n  title: Test\n  statement: A test standard.\nchecks:\n{checks_yaml}"
+            )
+            .into_bytes(),
         ),
     ]
 }
@@ -52,10 +58,20 @@ pub fn pack_with(check_yaml: &str) -> Pack {
         .trim_matches('\n')
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 0 { format!("  - {l}\n") } else { format!("    {l}\n") })
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("  - {l}\n")
+            } else {
+                format!("    {l}\n")
+            }
+        })
         .collect();
     let (pack, diags) = load(&indented);
-    assert!(diags.is_empty(), "unexpected diagnostics:\n{}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        diags.is_empty(),
+        "unexpected diagnostics:\n{}",
+        diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n")
+    );
     pack
 }
 
@@ -71,12 +87,21 @@ pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> Chec
     };
     let id = pack.checks[0].spec.id.clone();
     let overrides = BTreeMap::from([(id, params)]);
-    let ts = as_of.parse::<jiff::civil::Date>().unwrap().to_zoned(jiff::tz::TimeZone::UTC).unwrap().timestamp();
+    let ts = as_of
+        .parse::<jiff::civil::Date>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp();
     let (checks, diags) = pack.compile_all(&overrides, ts);
-    assert!(diags.is_empty(), "{}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        diags.is_empty(),
+        "{}",
+        diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n")
+    );
     let mut evidence = Evidence::from_inline(&data);
     for name in &checks[0].datasets {
-        evidence.datasets.entry(name.clone()).or_insert_with(Dataset::default);
+        evidence.datasets.entry(name.clone()).or_default();
     }
     run_check(&checks[0], &evidence)
 }
@@ -93,5 +118,9 @@ pub fn failing(r: &CheckResult) -> Vec<String> {
 }
 
 pub fn assert_state(r: &CheckResult, state: State) {
-    assert_eq!(r.state, state, "summary: {}; error: {:?}; findings: {:?}", r.summary, r.error, r.findings);
+    assert_eq!(
+        r.state, state,
+        "summary: {}; error: {:?}; findings: {:?}",
+        r.summary, r.error, r.findings
+    );
 }
