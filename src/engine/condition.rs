@@ -121,15 +121,7 @@ impl<'a> Scope<'a> {
 
     /// The records of a dataset, or why they cannot be used.
     pub fn records(&self, name: &str) -> Result<&'a [Record], String> {
-        match self.evidence.datasets.get(name) {
-            None => Err(format!(
-                "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
-            )),
-            Some(d) => match &d.error {
-                Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
-                None => Ok(&d.records),
-            },
-        }
+        dataset_records(self.evidence, name)
     }
 
     fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, String> {
@@ -480,6 +472,19 @@ impl<'a> LookupIndex<'a> {
                     .map(|(r, _)| *r)
             }
         }
+    }
+}
+
+/// The records of a dataset, or why a check cannot use them.
+pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
+    match evidence.datasets.get(name) {
+        None => Err(format!(
+            "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
+        )),
+        Some(d) => match &d.error {
+            Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
+            None => Ok(&d.records),
+        },
     }
 }
 

@@ -65,7 +65,7 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
 
 fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Result<(), String> {
     for name in &check.datasets {
-        Scope::records_of(evidence, name)?;
+        super::condition::dataset_records(evidence, name)?;
     }
     let scope = Scope::new(check, evidence)?;
     let records = scope.records(&check.dataset)?;
@@ -204,20 +204,6 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     result.summary = render_summary(check, &scope, result);
     result.remediation = render_remediation(check, &scope, result);
     Ok(())
-}
-
-impl Scope<'_> {
-    fn records_of<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
-        match evidence.datasets.get(name) {
-            None => Err(format!(
-                "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
-            )),
-            Some(d) => match &d.error {
-                Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
-                None => Ok(&d.records),
-            },
-        }
-    }
 }
 
 fn at(evidence: &Evidence, record: &Record, e: String) -> String {
