@@ -129,7 +129,7 @@ impl<'t> Builder<'t> {
                     } else {
                         Value::String(text.into_owned())
                     };
-                    self.complete(value, 1, span, anchor)?;
+                    self.complete(value, span, anchor)?;
                 }
                 Event::SequenceStart(anchor, _) => {
                     let pointer = self.child_pointer(span)?;
@@ -164,7 +164,7 @@ impl<'t> Builder<'t> {
                         } => (Value::Array(items), start, anchor),
                         Frame::Map { map, start, anchor, .. } => (Value::Object(map), start, anchor),
                     };
-                    self.complete(value, 1, Span::new(start, span.end.max(start)), anchor)?;
+                    self.complete(value, Span::new(start, span.end.max(start)), anchor)?;
                 }
                 Event::Alias(id) => {
                     let (value, nodes) = self
@@ -179,7 +179,7 @@ impl<'t> Builder<'t> {
                             span,
                         ));
                     }
-                    self.complete(value, 0, span, 0)?;
+                    self.complete(value, span, 0)?;
                 }
                 Event::StreamEnd => break,
                 _ => {}
@@ -215,7 +215,7 @@ impl<'t> Builder<'t> {
         })
     }
 
-    fn complete(&mut self, value: Value, _nodes: usize, span: Span, anchor: usize) -> Result<(), YamlError> {
+    fn complete(&mut self, value: Value, span: Span, anchor: usize) -> Result<(), YamlError> {
         if anchor != 0 {
             let nodes = count_nodes(&value);
             self.anchors.insert(anchor, (value.clone(), nodes));

@@ -11,7 +11,6 @@ use crate::assessment::{CheckResult, Expectation, Finding, State};
 use crate::evidence::{Evidence, Record};
 use crate::standards::spec::WhenEmpty;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 /// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
 pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
@@ -170,7 +169,7 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     let mut breaking: Vec<&Record> = Vec::new();
     for (name, agg, want_min) in [("min", &expect.min, true), ("max", &expect.max, false)] {
         if let Some(agg) = agg {
-            let (exp, breakers) = aggregate(name, agg, want_min, &selected, &scope);
+            let (exp, breakers) = aggregate(name, agg, want_min, &selected);
             if !exp.holds {
                 breaking.extend(breakers);
             }
@@ -215,7 +214,6 @@ fn aggregate<'r>(
     agg: &Aggregate,
     want_min: bool,
     selected: &[&'r Record],
-    scope: &Scope<'_>,
 ) -> (Expectation, Vec<&'r Record>) {
     let mut best: Option<Typed> = None;
     let mut breakers = Vec::new();
@@ -237,7 +235,6 @@ fn aggregate<'r>(
             best = Some(t);
         }
     }
-    let _ = scope;
     let holds = best.as_ref().is_some_and(|b| agg.op.holds(b.compare(&agg.value)));
     let exp = Expectation {
         name: name.into(),
@@ -362,9 +359,4 @@ fn trim_num(n: f64) -> String {
 fn percent(fraction: f64) -> String {
     let p = (fraction * 1000.0).round() / 10.0;
     format!("{}%", trim_num(p))
-}
-
-/// Results of several runs keyed by check id (used by inline tests).
-pub fn by_id(results: Vec<CheckResult>) -> BTreeMap<String, CheckResult> {
-    results.into_iter().map(|r| (r.id.clone(), r)).collect()
 }

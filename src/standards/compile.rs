@@ -8,7 +8,7 @@
 use super::spec::*;
 use crate::engine::check::*;
 use crate::engine::path::FieldPath;
-use crate::engine::types::{parse_literal, parse_time, type_name};
+use crate::engine::types::{parse_literal, parse_time};
 use jiff::Timestamp;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1061,7 +1061,6 @@ pub fn check_param(kind: ParamType, v: &Value, min: Option<&Value>, max: Option<
             plain(max.unwrap_or(&Value::Null))
         ));
     }
-    let _ = type_name;
     Ok(out)
 }
 
