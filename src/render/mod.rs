@@ -1,4 +1,8 @@
 //! Renderers: an [`crate::assessment::Assessment`] in, text out. One output format per file.
 
+pub mod csv_plan;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;

@@ -1,0 +1,116 @@
+//! GitHub Actions workflow commands: one annotation per finding, shown on the run and on the changed files of
+//! a pull request (see `docs/ci.md`).
+//!
+//! `::error file=PATH,line=N,title=CHECK-ID (severity)::message`, with critical/high → `error`, medium →
+//! `warning`, low/info → `notice`. A failing check without findings gives one annotation without a file, with
+//! its summary; a check that could not be assessed gives an `::error` with the cause. Every annotation is
+//! emitted (GitHub shows only some per step in its UI), and a closing `::notice` gives the counts.
+//!
+//! Values are escaped as the runner expects (message: `%` `\r` `\n`; properties also `:` `,`), and other
+//! control characters are replaced by spaces, so evidence can neither end the command line early nor start a
+//! workflow command of its own.
+
+use crate::assessment::{Assessment, CheckResult, Finding, State};
+use crate::render::sarif::repo_path;
+use crate::standards::spec::Severity;
+
+/// Renders `assessment` as workflow commands, one per line.
+///
+/// `base` is the config repo's path relative to the repository root (`""` or `"."` when it is the root), so
+/// that annotation paths resolve in the checkout.
+pub fn render(assessment: &Assessment, base: &str) -> String {
+    let mut lines = Vec::new();
+    for r in &assessment.results {
+        match r.state {
+            State::Fail if r.findings.is_empty() => lines.push(set_annotation(r)),
+            State::Fail => lines.extend(r.findings.iter().map(|f| finding_annotation(r, f, base))),
+            State::Error => lines.push(error_annotation(r)),
+            State::Pass | State::NotApplicable => {}
+        }
+    }
+    let count = lines.len();
+    lines.push(summary(assessment, count));
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The workflow command for a severity.
+pub fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "notice",
+    }
+}
+
+fn title(r: &CheckResult) -> String {
+    format!("{} ({})", r.id, r.severity.as_str())
+}
+
+fn finding_annotation(r: &CheckResult, f: &Finding, base: &str) -> String {
+    let mut props = Vec::new();
+    if !f.file.is_empty() {
+        props.push(("file", repo_path(base, &f.file)));
+        if f.line > 0 {
+            props.push(("line", f.line.to_string()));
+        }
+    }
+    props.push(("title", title(r)));
+    annotation(command(r.severity), &props, &f.message)
+}
+
+fn set_annotation(r: &CheckResult) -> String {
+    annotation(command(r.severity), &[("title", title(r))], &r.summary)
+}
+
+fn error_annotation(r: &CheckResult) -> String {
+    let detail = r.error.as_deref().unwrap_or(&r.summary);
+    annotation(
+        "error",
+        &[("title", format!("{} (could not be assessed)", r.id))],
+        detail,
+    )
+}
+
+fn summary(a: &Assessment, annotations: usize) -> String {
+    let s = &a.summary;
+    let message = format!(
+        "{} checks: {} pass, {} fail, {} error, {} not applicable; {} findings; {} annotations above",
+        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.findings, annotations
+    );
+    annotation("notice", &[("title", "assure summary".to_string())], &message)
+}
+
+/// `::command key=value,key=value::message`, every part escaped.
+pub fn annotation(command: &str, props: &[(&str, String)], message: &str) -> String {
+    let props: Vec<String> = props
+        .iter()
+        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .collect();
+    if props.is_empty() {
+        format!("::{command}::{}", escape_data(message))
+    } else {
+        format!("::{command} {}::{}", props.join(","), escape_data(message))
+    }
+}
+
+/// Escapes a message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`; other control characters become spaces.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value: as [`escape_data`], and also `:` → `%3A`, `,` → `%2C`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

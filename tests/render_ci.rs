@@ -1,0 +1,746 @@
+//! The CI renderers (SARIF, JUnit, GitHub annotations, CSV plan) on assessments built in memory, with hostile
+//! evidence values: markup, template syntax, spreadsheet formulas, newlines, `%` `,` `:`, control characters
+//! and non-ASCII text.
+
+use assure::assessment::{
+    Assessment, CheckResult, DiagnosticInfo, Expectation, Finding, PackInfo, SCHEMA_VERSION, StandardInfo, State, Tool,
+};
+use assure::diagnostic::Level;
+use assure::evidence::{EvidenceFile, Organisation};
+use assure::render::{csv_plan, github, junit, sarif};
+use assure::standards::spec::Severity;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const DEVICES: &str = "exports/intune/managedDevices.json";
+/// A file name with a comma, a colon and spaces.
+const ODD_FILE: &str = "exports/intune/devices, 2026: Q1.json";
+const ENCRYPT_REMEDIATION: &str = "Enable BitLocker or FileVault through an Intune disk encryption policy.";
+const SCRIPT_KEY: &str = "<script>alert(1)</script>";
+const TEMPLATE_MESSAGE: &str = "{{ 7*7 }} is not encrypted\n::error::injected %0A 100% done";
+const FORMULA_KEY: &str = "=HYPERLINK(\"http://x\")";
+const CONTROL_MESSAGE: &str =
+    "=HYPERLINK(\"http://x\") \u{0}\u{7}\u{1b}[31mred\u{FFFE} Zoë — ñ [click](https://evil.example) a & b";
+const ANNUAL_SUMMARY: &str = "=HYPERLINK(\"http://x\",\"78% trained\")\nsecond line, with: punctuation";
+const OS_ERROR: &str = "exports/defender/vulns.csv:3: unparsable\n=cmd|' /C calc'!A0";
+
+fn finding(key: &str, file: &str, line: u32, message: &str) -> Finding {
+    Finding {
+        key: key.to_string(),
+        file: file.to_string(),
+        line,
+        field: Some("isEncrypted".to_string()),
+        observed: Some(json!(false)),
+        message: message.to_string(),
+    }
+}
+
+fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckResult {
+    CheckResult {
+        id: id.to_string(),
+        version: 1,
+        title: format!("Title of {id}"),
+        standard: standard.to_string(),
+        severity,
+        state,
+        summary: format!("summary of {id}"),
+        selected: 10,
+        passing: 10,
+        failing: 0,
+        expectations: Vec::new(),
+        findings: Vec::new(),
+        error: None,
+        remediation: None,
+        maps: BTreeMap::new(),
+        datasets: vec!["devices".to_string()],
+    }
+}
+
+fn encrypt() -> CheckResult {
+    let mut c = check("NDG1-ENCRYPT", "NDG1", Severity::High, State::Fail);
+    c.title = "Corporate laptops and mobiles are encrypted".to_string();
+    c.summary = "3 of 14 records fail".to_string();
+    c.failing = 3;
+    c.remediation = Some(ENCRYPT_REMEDIATION.to_string());
+    c.maps = BTreeMap::from([
+        ("caf".to_string(), vec!["B3.c".to_string()]),
+        ("cyber_essentials".to_string(), vec!["SC".to_string()]),
+        ("dspt".to_string(), vec!["9.5.2".to_string()]),
+    ]);
+    c.findings = vec![
+        finding("NSH-LT-001", DEVICES, 45, "NSH-LT-001 (Windows) is not encrypted"),
+        finding(SCRIPT_KEY, ODD_FILE, 0, TEMPLATE_MESSAGE),
+        finding(FORMULA_KEY, ODD_FILE, 7, CONTROL_MESSAGE),
+    ];
+    c
+}
+
+fn annual() -> CheckResult {
+    let mut c = check("NDG3-ANNUAL", "NDG3", Severity::Medium, State::Fail);
+    c.summary = ANNUAL_SUMMARY.to_string();
+    c.expectations = vec![Expectation {
+        name: "ratio".to_string(),
+        expected: "min 0.9".to_string(),
+        actual: "0.78".to_string(),
+        holds: false,
+    }];
+    c
+}
+
+fn logs() -> CheckResult {
+    let mut c = check("NDG7-LOGS", "NDG7", Severity::Low, State::Fail);
+    c.title = "@risk: logs are retained".to_string();
+    c.summary = "\t=1+1".to_string();
+    c.remediation = Some("-1 day of retention is too short; keep 90 days.".to_string());
+    c.failing = 1;
+    c.findings = vec![finding("fw01", "logs/firewall.log", 3, "fw01 keeps 1 day")];
+    c
+}
+
+fn os_error() -> CheckResult {
+    let mut c = check("NDG8-OS", "NDG8", Severity::Critical, State::Error);
+    c.summary = format!("could not be assessed: {OS_ERROR}");
+    c.error = Some(OS_ERROR.to_string());
+    c
+}
+
+fn standard(id: &str, number: u32, title: &str) -> StandardInfo {
+    StandardInfo {
+        id: id.to_string(),
+        number: Some(number),
+        title: title.to_string(),
+        statement: format!("Statement of {id}"),
+    }
+}
+
+fn assessment(results: Vec<CheckResult>) -> Assessment {
+    Assessment {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "assure",
+            version: "0.1.0",
+        },
+        pack: PackInfo {
+            name: "nhs-data-security".to_string(),
+            title: "NHS data security".to_string(),
+            version: "2026.1.0".to_string(),
+            sha256: "ab".repeat(32),
+        },
+        organisation: Organisation {
+            name: "Northshire Hospitals NHS Foundation Trust".to_string(),
+            ods_code: "RNS".to_string(),
+        },
+        as_of: "2026-11-01".to_string(),
+        summary: Assessment::summarise(&results),
+        standards: vec![
+            standard("NDG1", 1, "Personal confidential data"),
+            standard("NDG2", 2, "Staff responsibilities"),
+            standard("NDG3", 3, "Training"),
+            standard("NDG7", 7, "Continuity planning"),
+            standard("NDG8", 8, "Unsupported systems"),
+            standard("NDG9", 9, "IT protection"),
+        ],
+        results,
+        evidence: vec![EvidenceFile {
+            path: ODD_FILE.to_string(),
+            dataset: "devices".to_string(),
+            sha256: "cd".repeat(32),
+            bytes: 1234,
+            records: 14,
+        }],
+        diagnostics: vec![DiagnosticInfo {
+            level: Level::Error,
+            code: "assure::evidence".to_string(),
+            location: Some("exports/defender/vulns.csv:3:1".to_string()),
+            message: "unparsable CSV <b>".to_string(),
+            help: Some("re-export the file".to_string()),
+        }],
+    }
+}
+
+/// Five standards' worth of checks in every state, with hostile evidence.
+fn hostile() -> Assessment {
+    assessment(vec![
+        encrypt(),
+        check("NDG1-MFA", "NDG1", Severity::Low, State::Pass),
+        annual(),
+        logs(),
+        os_error(),
+        check("NDG9-BACKUP", "NDG9", Severity::Info, State::NotApplicable),
+    ])
+}
+
+/// One failing check with `n` findings.
+fn many_findings(n: usize) -> Assessment {
+    let mut c = encrypt();
+    c.findings = (0..n)
+        .map(|i| {
+            finding(
+                &format!("DEV-{i:04}"),
+                DEVICES,
+                i as u32 + 1,
+                &format!("DEV-{i:04} is not encrypted"),
+            )
+        })
+        .collect();
+    c.failing = n;
+    assessment(vec![c])
+}
+
+// ---------------------------------------------------------------------------------------------------- SARIF
+
+fn sarif_json(a: &Assessment, base: &str) -> Value {
+    serde_json::from_str(&sarif::render(a, base)).expect("SARIF output is JSON")
+}
+
+/// The official SARIF 2.1.0 schema, or `None` (test skipped) when ../shared is absent outside CI.
+fn sarif_schema() -> Option<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schemas/sarif-schema-2.1.0.json");
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(serde_json::from_str(&text).expect("the SARIF schema is JSON")),
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but the SARIF schema {path} cannot be read: {e}"
+            );
+            println!("skipped: ../shared/schemas not found");
+            None
+        }
+    }
+}
+
+fn schema_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let Some(schema) = sarif_schema() else { return };
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    for (name, a) in [("hostile", hostile()), ("many findings", many_findings(30))] {
+        let sarif = sarif_json(&a, "");
+        let errors = schema_errors(&validator, &sarif);
+        assert!(errors.is_empty(), "{name}: SARIF is invalid:\n{}", errors.join("\n"));
+    }
+    // The validator does bite: a region starting at line 0 and a missing version are rejected.
+    let mut broken = sarif_json(&hostile(), "");
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = json!(0);
+    broken.as_object_mut().unwrap().remove("version");
+    assert_eq!(schema_errors(&validator, &broken).len(), 2, "{broken:#}");
+}
+
+#[test]
+fn sarif_declares_every_check_as_a_rule_with_levels_tags_and_help() {
+    let sarif = sarif_json(&hostile(), "");
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(run["tool"]["driver"]["name"], "assure");
+    assert_eq!(run["tool"]["driver"]["version"], "0.1.0");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "NDG1-ENCRYPT",
+            "NDG1-MFA",
+            "NDG3-ANNUAL",
+            "NDG7-LOGS",
+            "NDG8-OS",
+            "NDG9-BACKUP"
+        ]
+    );
+    let levels: Vec<&str> = rules
+        .iter()
+        .map(|r| r["defaultConfiguration"]["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "note", "warning", "note", "error", "note"]);
+
+    let encrypt = &rules[0];
+    assert_eq!(encrypt["name"], "CorporateLaptopsAndMobilesAreEncrypted");
+    assert_eq!(
+        encrypt["shortDescription"]["text"],
+        "Corporate laptops and mobiles are encrypted"
+    );
+    assert_eq!(encrypt["fullDescription"]["text"], ENCRYPT_REMEDIATION);
+    assert_eq!(encrypt["help"]["text"], ENCRYPT_REMEDIATION);
+    assert!(
+        encrypt["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains(ENCRYPT_REMEDIATION)
+    );
+    assert_eq!(encrypt["properties"]["severity"], "high");
+    assert_eq!(encrypt["properties"]["standard"], "NDG1");
+    assert_eq!(encrypt["properties"]["security-severity"], "8.0");
+    let tags: Vec<&str> = encrypt["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for tag in ["security", "NDG1", "caf:B3.c", "dspt:9.5.2", "cyber_essentials:SC"] {
+        assert!(tags.contains(&tag), "{tag} missing from {tags:?}");
+    }
+    // A check without remediation has no help, and its description falls back to the title.
+    assert!(rules[1].get("help").is_none());
+    assert_eq!(rules[1]["fullDescription"]["text"], "Title of NDG1-MFA");
+
+    let props = &run["properties"];
+    assert_eq!(props["organisation"], "Northshire Hospitals NHS Foundation Trust");
+    assert_eq!(props["ods_code"], "RNS");
+    assert_eq!(props["as_of"], "2026-11-01");
+    assert_eq!(props["pack"]["name"], "nhs-data-security");
+    assert_eq!(props["pack"]["version"], "2026.1.0");
+    assert_eq!(props["pack"]["sha256"], "ab".repeat(32));
+}
+
+#[test]
+fn sarif_has_one_result_per_finding_located_at_file_and_line() {
+    let sarif = sarif_json(&hostile(), "");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    // 3 findings of NDG1-ENCRYPT, the set-level failure of NDG3-ANNUAL, 1 finding of NDG7-LOGS.
+    let ids: Vec<&str> = results.iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "NDG1-ENCRYPT",
+            "NDG1-ENCRYPT",
+            "NDG1-ENCRYPT",
+            "NDG3-ANNUAL",
+            "NDG7-LOGS"
+        ]
+    );
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"], "ruleIndex points at the result's rule");
+    }
+
+    let first = &results[0];
+    assert_eq!(first["level"], "error");
+    assert_eq!(first["message"]["text"], "NSH-LT-001 (Windows) is not encrypted");
+    let location = &first["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], DEVICES);
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 45);
+    assert_eq!(first["properties"]["key"], "NSH-LT-001");
+    assert_eq!(first["properties"]["observed"], false);
+
+    // Line 0 means "no line": no region. The odd file name is percent-encoded.
+    let second = &results[1]["locations"][0]["physicalLocation"];
+    assert!(second.get("region").is_none(), "{second:#}");
+    assert_eq!(
+        second["artifactLocation"]["uri"],
+        "exports/intune/devices%2C%202026%3A%20Q1.json"
+    );
+    assert_eq!(results[1]["message"]["text"], TEMPLATE_MESSAGE);
+    assert_eq!(results[2]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
+
+    // Evidence cannot make an embedded link.
+    let text = results[2]["message"]["text"].as_str().unwrap();
+    assert!(text.contains(r"\[click\](https://evil.example)"), "{text}");
+    // Terminal escapes and other control characters become spaces; non-ASCII stays.
+    assert!(
+        text.starts_with("=HYPERLINK(\"http://x\")    \\[31mred\u{FFFE} Zoë — ñ"),
+        "{text:?}"
+    );
+
+    // The set-level failure: the summary, no location, the check's level.
+    let set = &results[3];
+    assert_eq!(set["message"]["text"], ANNUAL_SUMMARY);
+    assert_eq!(set["level"], "warning");
+    assert!(set.get("locations").is_none_or(|l| l.as_array().unwrap().is_empty()));
+    assert_eq!(results[4]["level"], "note");
+}
+
+#[test]
+fn sarif_reports_unassessable_checks_and_evidence_problems_as_notifications() {
+    let sarif = sarif_json(&hostile(), "");
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(notes[0]["associatedRule"]["id"], "NDG8-OS");
+    assert_eq!(notes[0]["associatedRule"]["index"], 4);
+    assert!(notes[0]["message"]["text"].as_str().unwrap().contains(OS_ERROR));
+    let diagnostic = notes[1]["message"]["text"].as_str().unwrap();
+    assert!(diagnostic.contains("exports/defender/vulns.csv:3:1") && diagnostic.contains("re-export the file"));
+    // No result is reported for the check that could not be assessed.
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| r["ruleId"] != "NDG8-OS"));
+}
+
+fn fingerprints(a: &Assessment) -> Vec<String> {
+    sarif_json(a, "")["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"][sarif::FINGERPRINT]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_is_deterministic_and_fingerprints_follow_the_record_not_the_line() {
+    let a = hostile();
+    assert_eq!(sarif::render(&a, ""), sarif::render(&a, ""), "two renders differ");
+    assert!(sarif::render(&a, "").ends_with("}\n"));
+
+    let before = fingerprints(&a);
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        before.len(),
+        "every result has its own fingerprint: {before:?}"
+    );
+
+    // The export was regenerated: records moved to other lines. Code scanning must see the same alerts.
+    let mut moved = hostile();
+    for f in &mut moved.results[0].findings {
+        f.line += 100;
+    }
+    assert_eq!(fingerprints(&moved), before);
+
+    // A different record is a different alert.
+    let mut other = hostile();
+    other.results[0].findings[0].key = "NSH-LT-002".to_string();
+    let after = fingerprints(&other);
+    assert_ne!(after[0], before[0]);
+    assert_eq!(after[1..], before[1..]);
+}
+
+#[test]
+fn sarif_and_github_paths_are_prefixed_with_the_base() {
+    let sarif = sarif_json(&hostile(), "./compliance/");
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "compliance/exports/intune/managedDevices.json");
+    let artifact = &sarif["runs"][0]["artifacts"][0];
+    assert_eq!(
+        artifact["location"]["uri"],
+        "compliance/exports/intune/devices%2C%202026%3A%20Q1.json"
+    );
+    assert_eq!(artifact["hashes"]["sha-256"], "cd".repeat(32));
+
+    let annotations = github::render(&hostile(), "compliance");
+    assert!(annotations.starts_with("::error file=compliance/exports/intune/managedDevices.json,line=45,"));
+}
+
+// ---------------------------------------------------------------------------------------------------- JUnit
+
+fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> &'a str {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("<{}> has no {name}", node.tag_name().name()))
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children().find(|c| c.has_tag_name(name))
+}
+
+#[test]
+fn junit_has_a_suite_per_standard_and_a_case_per_check_with_the_right_counts() {
+    let xml = junit::render(&hostile());
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit output is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(
+        [
+            attr(root, "tests"),
+            attr(root, "failures"),
+            attr(root, "errors"),
+            attr(root, "skipped")
+        ],
+        ["6", "3", "1", "1"]
+    );
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<&str> = suites.iter().map(|s| attr(*s, "name")).collect();
+    // NDG2 has no checks, so no suite.
+    assert_eq!(
+        names,
+        [
+            "NDG1 Personal confidential data",
+            "NDG3 Training",
+            "NDG7 Continuity planning",
+            "NDG8 Unsupported systems",
+            "NDG9 IT protection"
+        ]
+    );
+    let ndg1 = suites[0];
+    assert_eq!(
+        [
+            attr(ndg1, "tests"),
+            attr(ndg1, "failures"),
+            attr(ndg1, "errors"),
+            attr(ndg1, "skipped")
+        ],
+        ["2", "1", "0", "0"]
+    );
+
+    let cases: Vec<_> = ndg1.children().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(attr(cases[0], "classname"), "NDG1");
+    assert_eq!(
+        attr(cases[0], "name"),
+        "NDG1-ENCRYPT: Corporate laptops and mobiles are encrypted"
+    );
+    let failure = child(cases[0], "failure").expect("a failing check has <failure>");
+    assert_eq!(attr(failure, "message"), "3 of 14 records fail");
+    assert_eq!(attr(failure, "type"), "high");
+    let body = failure.text().unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("{DEVICES}:45 NSH-LT-001 — NSH-LT-001 (Windows) is not encrypted")
+    );
+    assert_eq!(lines.len(), 4, "3 findings and the remediation: {body}");
+    assert_eq!(lines[3], format!("Remediation: {ENCRYPT_REMEDIATION}"));
+    assert_eq!(
+        cases[1].children().filter(|n| n.is_element()).count(),
+        0,
+        "a pass is a plain testcase"
+    );
+
+    let annual = child(suites[1], "testcase").unwrap();
+    let failure = child(annual, "failure").unwrap();
+    assert_eq!(attr(failure, "type"), "medium");
+    assert!(failure.text().unwrap().contains("expected ratio min 0.9, got 0.78"));
+
+    let os = child(suites[3], "testcase").unwrap();
+    let error = child(os, "error").expect("an unassessable check has <error>");
+    assert!(attr(error, "message").contains("exports/defender/vulns.csv:3: unparsable"));
+    assert!(error.text().unwrap().contains("=cmd|' /C calc'!A0"));
+
+    let backup = child(suites[4], "testcase").unwrap();
+    let skipped = child(backup, "skipped").expect("a not-applicable check is <skipped>");
+    assert_eq!(attr(skipped, "message"), "not applicable: summary of NDG9-BACKUP");
+}
+
+#[test]
+fn junit_escapes_evidence_and_drops_characters_xml_forbids() {
+    let xml = junit::render(&hostile());
+    assert!(!xml.contains(SCRIPT_KEY), "markup from evidence is escaped");
+    assert!(xml.contains("&lt;script&gt;"));
+    for c in ['\u{0}', '\u{7}', '\u{1b}', '\u{FFFE}'] {
+        assert!(!xml.contains(c), "{c:?} is not allowed in XML 1.0");
+    }
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let body = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .and_then(|n| n.text())
+        .unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    // Newlines inside a finding do not split it; the values read back as exported.
+    assert_eq!(
+        lines[1],
+        format!("{ODD_FILE}:0 {SCRIPT_KEY} — {{{{ 7*7 }}}} is not encrypted ::error::injected %0A 100% done")
+    );
+    assert!(lines[2].starts_with(&format!("{ODD_FILE}:7 {FORMULA_KEY} — {FORMULA_KEY}")));
+    assert!(
+        lines[2].contains("Zoë — ñ [click](https://evil.example) a & b"),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn junit_lists_at_most_200_findings_and_counts_the_rest() {
+    let xml = junit::render(&many_findings(250));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let body = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .and_then(|n| n.text())
+        .unwrap();
+    let findings = body.lines().filter(|l| l.starts_with(DEVICES)).count();
+    assert_eq!(findings, junit::MAX_FINDINGS);
+    assert!(body.contains("… and 50 more findings"), "{body}");
+    assert!(!body.contains("DEV-0200"), "finding 201 is not listed");
+}
+
+// ---------------------------------------------------------------------------------------------------- GitHub
+
+/// Undoes GitHub's escaping of a property value or message.
+fn unescape(s: &str) -> String {
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+/// Parses `::command k=v,k=v::message` as the runner does: the message starts at the first `::` after the
+/// command, and properties split on `,` then the first `=`.
+fn parse_command(line: &str) -> (String, BTreeMap<String, String>, String) {
+    let rest = line.strip_prefix("::").expect("a workflow command starts with ::");
+    let (head, message) = rest.split_once("::").expect("a workflow command has a second ::");
+    let (command, props) = head.split_once(' ').unwrap_or((head, ""));
+    let props = props
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_string(), unescape(v))
+        })
+        .collect();
+    (command.to_string(), props, unescape(message))
+}
+
+#[test]
+fn github_emits_one_escaped_annotation_per_finding() {
+    let out = github::render(&hostile(), "");
+    let lines: Vec<&str> = out.lines().collect();
+    // 3 + 1 findings, 1 set-level failure, 1 error, the closing summary: evidence newlines never split a line.
+    assert_eq!(lines.len(), 7, "{out}");
+    assert!(lines.iter().all(|l| l.starts_with("::")), "{out}");
+    assert_eq!(
+        lines[0],
+        "::error file=exports/intune/managedDevices.json,line=45,title=NDG1-ENCRYPT (high)::NSH-LT-001 (Windows) is not encrypted"
+    );
+    assert_eq!(
+        lines[1],
+        "::error file=exports/intune/devices%2C 2026%3A Q1.json,title=NDG1-ENCRYPT (high)::{{ 7*7 }} is not encrypted%0A::error::injected %250A 100%25 done"
+    );
+
+    let (command, props, message) = parse_command(lines[1]);
+    assert_eq!(command, "error");
+    assert_eq!(props["file"], ODD_FILE);
+    assert!(!props.contains_key("line"), "line 0 is left out");
+    assert_eq!(props["title"], "NDG1-ENCRYPT (high)");
+    assert_eq!(message, TEMPLATE_MESSAGE);
+
+    // Control characters other than newlines become spaces; non-ASCII stays.
+    let (_, props, message) = parse_command(lines[2]);
+    assert_eq!(props["line"], "7");
+    assert!(
+        message.starts_with("=HYPERLINK(\"http://x\")    [31mred\u{FFFE} Zoë — ñ"),
+        "{message:?}"
+    );
+    assert!(!message.contains('\u{1b}'));
+}
+
+#[test]
+fn github_levels_follow_severity_and_set_level_failures_and_errors_have_no_file() {
+    let out = github::render(&hostile(), "");
+    let parsed: Vec<_> = out.lines().map(parse_command).collect();
+    let commands: Vec<&str> = parsed.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert_eq!(
+        commands,
+        ["error", "error", "error", "warning", "notice", "error", "notice"]
+    );
+
+    let (_, props, message) = &parsed[3];
+    assert_eq!(props["title"], "NDG3-ANNUAL (medium)");
+    assert!(!props.contains_key("file"));
+    assert_eq!(message, ANNUAL_SUMMARY);
+
+    let (_, props, _) = &parsed[4];
+    assert_eq!(props["title"], "NDG7-LOGS (low)");
+    assert_eq!(props["file"], "logs/firewall.log");
+
+    let (_, props, message) = &parsed[5];
+    assert_eq!(props["title"], "NDG8-OS (could not be assessed)");
+    assert_eq!(message, OS_ERROR);
+
+    let (_, _, summary) = &parsed[6];
+    assert_eq!(
+        summary,
+        "6 checks: 1 pass, 3 fail, 1 error, 1 not applicable; 4 findings; 6 annotations above"
+    );
+}
+
+#[test]
+fn github_does_not_cap_annotations() {
+    let out = github::render(&many_findings(120), "");
+    assert_eq!(out.lines().filter(|l| l.starts_with("::error file=")).count(), 120);
+    assert!(out.lines().last().unwrap().ends_with("120 annotations above"));
+}
+
+// ---------------------------------------------------------------------------------------------------- CSV
+
+fn csv_rows(out: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+    let headers = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (headers, rows)
+}
+
+#[test]
+fn csv_plan_lists_failing_and_errored_checks_by_priority() {
+    let out = csv_plan::render(&hostile());
+    let (headers, rows) = csv_rows(&out);
+    assert_eq!(headers, csv_plan::COLUMNS);
+    let plan: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[3].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(
+        plan,
+        [
+            ("1", "NDG8-OS", "critical", "error"),
+            ("2", "NDG1-ENCRYPT", "high", "fail"),
+            ("3", "NDG3-ANNUAL", "medium", "fail"),
+            ("4", "NDG7-LOGS", "low", "fail"),
+        ]
+    );
+    let encrypt = &rows[1];
+    assert_eq!(encrypt[2], "NDG1");
+    assert_eq!(encrypt[4], "Corporate laptops and mobiles are encrypted");
+    assert_eq!(encrypt[6], "3");
+    assert_eq!(encrypt[7], "3 of 14 records fail");
+    assert_eq!(encrypt[8], ENCRYPT_REMEDIATION);
+    assert!(
+        rows.iter().all(|r| r[9..] == ["", "", ""]),
+        "owner, target_date and status are left empty"
+    );
+    assert!(!out.starts_with('\u{feff}'), "no byte-order mark");
+    assert!(
+        out.starts_with("priority,check_id,") && out.contains("status\r\n"),
+        "CRLF line endings"
+    );
+}
+
+#[test]
+fn csv_plan_neutralises_formulas_in_every_cell_and_round_trips() {
+    let out = csv_plan::render(&hostile());
+    let (_, rows) = csv_rows(&out);
+    for cell in rows.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']),
+            "cell {cell:?} would be read as a formula"
+        );
+    }
+    let annual = &rows[2];
+    // Quoted, with the text otherwise intact: the newline and comma survive the round trip.
+    assert_eq!(annual[7], format!("'{ANNUAL_SUMMARY}"));
+    let logs = &rows[3];
+    assert_eq!(logs[4], "'@risk: logs are retained");
+    assert_eq!(logs[7], "'\t=1+1");
+    assert_eq!(logs[8], "'-1 day of retention is too short; keep 90 days.");
+    // Text that is not a formula is left alone.
+    assert_eq!(rows[0][7], format!("could not be assessed: {OS_ERROR}"));
+    assert_eq!(csv_plan::neutralise("＝1+1"), "'＝1+1");
+    assert_eq!(csv_plan::neutralise("Zoë = 1"), "Zoë = 1");
+}
+
+#[test]
+fn csv_plan_of_a_clean_assessment_is_just_the_header() {
+    let out = csv_plan::render(&assessment(vec![check("NDG1-MFA", "NDG1", Severity::Low, State::Pass)]));
+    assert_eq!(out, format!("{}\r\n", csv_plan::COLUMNS.join(",")));
+}
