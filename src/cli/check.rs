@@ -1,6 +1,6 @@
 //! `assure check`: assess a config repo.
 
-use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, Format, PackArgs, emit, eprint_diagnostics};
+use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, emit, eprint_diagnostics};
 use crate::assessment::Assessment;
 use crate::diagnostic::Diagnostic;
 use crate::standards::spec::Severity;
@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: OutputFormat,
     /// Exit 1 when a check at or above this severity fails
     #[arg(long, value_enum, default_value = "low")]
     pub fail_on: FailOn,
@@ -28,6 +28,22 @@ pub struct Args {
     /// Write the output to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Grouped by standard, for a terminal or CI log
+    Human,
+    /// The versioned assessment document (docs/json-output.md)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// JUnit XML, one test case per check
+    Junit,
+    /// GitHub workflow annotations
+    Github,
+    /// CSV improvement plan (failing and errored checks)
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -57,9 +73,15 @@ impl FailOn {
 pub fn run(args: Args) -> u8 {
     match assess(&args) {
         Ok(a) => {
+            // SARIF and annotations name files relative to the checkout: prefix a relative repo path.
+            let base = if args.repo.is_relative() { args.repo.to_string_lossy().into_owned() } else { String::new() };
             let text = match args.format {
-                Format::Human => crate::render::human::render(&a),
-                Format::Json => crate::render::json::render(&a),
+                OutputFormat::Human => crate::render::human::render(&a),
+                OutputFormat::Json => crate::render::json::render(&a),
+                OutputFormat::Sarif => crate::render::sarif::render(&a, &base),
+                OutputFormat::Junit => crate::render::junit::render(&a),
+                OutputFormat::Github => crate::render::github::render(&a, &base),
+                OutputFormat::Csv => crate::render::csv_plan::render(&a),
             };
             if let Err(code) = emit(&text, args.output.as_ref()) {
                 return code;
