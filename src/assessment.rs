@@ -20,6 +20,8 @@ pub enum State {
     Fail,
     Error,
     NotApplicable,
+    /// Failed, but every failing record (or the whole check) is covered by an in-date waiver.
+    Waived,
 }
 
 impl State {
@@ -29,6 +31,7 @@ impl State {
             State::Fail => "fail",
             State::Error => "error",
             State::NotApplicable => "not_applicable",
+            State::Waived => "waived",
         }
     }
 }
@@ -45,6 +48,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<Value>,
     pub message: String,
+    /// The waiver (`waivers.yaml:LINE`) that accepts this finding, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<String>,
 }
 
 /// One set-level expectation and whether it held.
@@ -77,6 +83,9 @@ pub struct CheckResult {
     pub remediation: Option<String>,
     pub maps: BTreeMap<String, Vec<String>>,
     pub datasets: Vec<String>,
+    /// For a waived check: the waiver covering it. Its findings keep their own `waived_by`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +118,7 @@ pub struct Summary {
     pub fail: usize,
     pub error: usize,
     pub not_applicable: usize,
+    pub waived: usize,
     pub findings: usize,
     /// Failing checks by severity.
     pub failing_by_severity: BTreeMap<String, usize>,
@@ -147,6 +157,7 @@ pub struct Assessment {
     pub standards: Vec<StandardInfo>,
     pub results: Vec<CheckResult>,
     pub evidence: Vec<EvidenceFile>,
+    pub waivers: Vec<crate::waivers::WaiverReport>,
     pub diagnostics: Vec<DiagnosticInfo>,
 }
 
@@ -167,6 +178,7 @@ impl Assessment {
                 }
                 State::Error => s.error += 1,
                 State::NotApplicable => s.not_applicable += 1,
+                State::Waived => s.waived += 1,
             }
             s.findings += r.findings.len();
         }
@@ -202,6 +214,7 @@ impl Assessment {
             .collect();
         let mut results = results;
         results.sort_by_key(|r| (order.get(r.id.as_str()).copied().unwrap_or(usize::MAX), r.id.clone()));
+        let waivers = crate::waivers::apply(&mut results, &evidence.waivers, as_of);
         Assessment {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
@@ -229,6 +242,7 @@ impl Assessment {
                 .collect(),
             results,
             evidence: evidence.files.clone(),
+            waivers,
             diagnostics: diagnostics.iter().map(DiagnosticInfo::from).collect(),
         }
     }

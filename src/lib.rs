@@ -17,4 +17,5 @@ pub mod render;
 pub mod source;
 pub mod standards;
 pub mod testing;
+pub mod waivers;
 pub mod yaml;

@@ -32,6 +32,7 @@ fn finding(key: &str, file: &str, line: u32, message: &str) -> Finding {
         field: Some("isEncrypted".to_string()),
         observed: Some(json!(false)),
         message: message.to_string(),
+        waived_by: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckRes
         remediation: None,
         maps: BTreeMap::new(),
         datasets: vec!["devices".to_string()],
+        waived_by: None,
     }
 }
 
@@ -148,6 +150,7 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
             bytes: 1234,
             records: 14,
         }],
+        waivers: Vec::new(),
         diagnostics: vec![DiagnosticInfo {
             level: Level::Error,
             code: "assure::evidence".to_string(),

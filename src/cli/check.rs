@@ -74,7 +74,11 @@ pub fn run(args: Args) -> u8 {
     match assess(&args) {
         Ok(a) => {
             // SARIF and annotations name files relative to the checkout: prefix a relative repo path.
-            let base = if args.repo.is_relative() { args.repo.to_string_lossy().into_owned() } else { String::new() };
+            let base = if args.repo.is_relative() {
+                args.repo.to_string_lossy().into_owned()
+            } else {
+                String::new()
+            };
             let text = match args.format {
                 OutputFormat::Human => crate::render::human::render(&a),
                 OutputFormat::Json => crate::render::json::render(&a),

@@ -22,6 +22,7 @@ pub enum SchemaKind {
     Datasets,
     Framework,
     Manifest,
+    Waivers,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -42,6 +43,7 @@ pub fn run(args: Args) -> u8 {
         SchemaKind::Datasets => Kind::Datasets,
         SchemaKind::Framework => Kind::Framework,
         SchemaKind::Manifest => Kind::Manifest,
+        SchemaKind::Waivers => Kind::Waivers,
     };
     print!("{}", kind.schema_text());
     EXIT_CLEAN

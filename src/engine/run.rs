@@ -52,6 +52,7 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
         remediation: None,
         maps: check.maps.clone(),
         datasets: check.datasets.iter().cloned().collect(),
+        waived_by: None,
     };
     if let Err(e) = evaluate(check, evidence, &mut result) {
         result.state = State::Error;
@@ -284,6 +285,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
         field: why.field,
         observed: why.observed,
         message,
+        waived_by: None,
     })
 }
 

@@ -44,7 +44,8 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
         params: manifest.params.clone(),
         ..Evidence::default()
     };
-    let mut diags = Vec::new();
+    let (waivers, mut diags) = crate::waivers::load(root);
+    evidence.waivers = waivers;
 
     // Plan: which files each dataset reads, and how.
     struct Job<'a> {

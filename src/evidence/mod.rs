@@ -67,6 +67,8 @@ pub struct Evidence {
     pub files: Vec<EvidenceFile>,
     /// Parameter overrides: check id -> param -> value.
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Waivers from `waivers.yaml` (applied to results by the assessment).
+    pub waivers: Vec<crate::waivers::Waiver>,
 }
 
 impl Evidence {

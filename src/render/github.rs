@@ -23,9 +23,14 @@ pub fn render(assessment: &Assessment, base: &str) -> String {
     for r in &assessment.results {
         match r.state {
             State::Fail if r.findings.is_empty() => lines.push(set_annotation(r)),
-            State::Fail => lines.extend(r.findings.iter().map(|f| finding_annotation(r, f, base))),
+            State::Fail => lines.extend(
+                r.findings
+                    .iter()
+                    .filter(|f| f.waived_by.is_none())
+                    .map(|f| finding_annotation(r, f, base)),
+            ),
             State::Error => lines.push(error_annotation(r)),
-            State::Pass | State::NotApplicable => {}
+            State::Pass | State::NotApplicable | State::Waived => {}
         }
     }
     let count = lines.len();

@@ -3,6 +3,7 @@
 //! terminal or `NO_COLOR` is set.
 
 use crate::assessment::{Assessment, CheckResult, State};
+use crate::waivers::WaiverStatus;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -36,9 +37,18 @@ pub fn render(a: &Assessment) -> String {
     let s = &a.summary;
     let _ = writeln!(
         out,
-        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable · {} findings",
-        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.findings
+        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived · {} findings",
+        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.findings
     );
+    for w in a.waivers.iter().filter(|w| w.status != WaiverStatus::Applied) {
+        let why = match w.status {
+            WaiverStatus::Expired => format!("expired on {}: no longer applied", w.expires),
+            WaiverStatus::Unused => "matches nothing that failed: remove it or correct its records".to_string(),
+            WaiverStatus::UnknownCheck => format!("names `{}`, which is not a check in the pack", w.check),
+            WaiverStatus::Applied => String::new(),
+        };
+        let _ = writeln!(out, "{YELLOW}waiver{YELLOW:#} {} for {}: {why}", w.location, w.check);
+    }
     if !a.diagnostics.is_empty() {
         let _ = writeln!(
             out,
@@ -55,6 +65,7 @@ fn check(out: &mut String, r: &CheckResult) {
         State::Fail => ("✗ FAIL", RED),
         State::Error => ("! ERROR", YELLOW),
         State::NotApplicable => ("- n/a", DIM),
+        State::Waived => ("~ waived", DIM),
     };
     let _ = writeln!(
         out,
@@ -65,9 +76,13 @@ fn check(out: &mut String, r: &CheckResult) {
     );
     let _ = writeln!(out, "          {DIM}{}{DIM:#}", r.summary);
     for f in r.findings.iter().take(MAX_FINDINGS) {
+        let waived = f
+            .waived_by
+            .as_ref()
+            .map_or(String::new(), |w| format!("  {DIM}(waived: {w}){DIM:#}"));
         let _ = writeln!(
             out,
-            "          {BLUE}{}:{}{BLUE:#}  {}  {}",
+            "          {BLUE}{}:{}{BLUE:#}  {}  {}{waived}",
             f.file,
             f.line,
             f.key,

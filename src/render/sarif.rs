@@ -175,17 +175,25 @@ fn capitalise(word: &str) -> String {
 fn results(a: &Assessment, base: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for (index, r) in a.results.iter().enumerate() {
-        if r.state != State::Fail {
+        if !matches!(r.state, State::Fail | State::Waived) {
             continue;
         }
         if r.findings.is_empty() {
-            out.push(set_result(r, index));
+            let mut result = set_result(r, index);
+            if let (Some(by), Some(obj)) = (&r.waived_by, result.as_object_mut()) {
+                obj.insert("suppressions".into(), suppression(a, by));
+            }
+            out.push(result);
             continue;
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for f in &r.findings {
             let occurrence = seen.entry(f.key.as_str()).or_default();
-            out.push(finding_result(r, index, f, *occurrence, base));
+            let mut result = finding_result(r, index, f, *occurrence, base);
+            if let (Some(by), Some(obj)) = (&f.waived_by, result.as_object_mut()) {
+                obj.insert("suppressions".into(), suppression(a, by));
+            }
+            out.push(result);
             *occurrence += 1;
         }
     }
@@ -215,6 +223,20 @@ fn finding_result(r: &CheckResult, index: usize, f: &Finding, occurrence: usize,
         obj.insert("locations".into(), json!([location(f, base)]));
     }
     result
+}
+
+/// A waiver as a SARIF external suppression, with its reason, approver and expiry as the justification.
+fn suppression(a: &Assessment, location: &str) -> Value {
+    let justification = a.waivers.iter().find(|w| w.location == location).map_or_else(
+        || format!("waived by {location}"),
+        |w| {
+            format!(
+                "{} (approved by {}, expires {}, {location})",
+                w.reason, w.approver, w.expires
+            )
+        },
+    );
+    json!([{ "kind": "external", "status": "accepted", "justification": justification }])
 }
 
 /// A failing check without findings: its summary, with no location.

@@ -15,15 +15,17 @@ pub enum Kind {
     Datasets,
     Framework,
     Manifest,
+    Waivers,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Standard,
         Kind::Pack,
         Kind::Datasets,
         Kind::Framework,
         Kind::Manifest,
+        Kind::Waivers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Datasets => "datasets",
             Kind::Framework => "framework",
             Kind::Manifest => "manifest",
+            Kind::Waivers => "waivers",
         }
     }
 
@@ -47,6 +50,7 @@ impl Kind {
             Kind::Datasets => schemars::schema_for!(super::spec::DatasetsFile),
             Kind::Framework => schemars::schema_for!(super::spec::FrameworkFile),
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
+            Kind::Waivers => schemars::schema_for!(crate::waivers::WaiversFile),
         };
         let mut value = schema.to_value();
         strip_null(&mut value);
