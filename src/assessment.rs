@@ -51,6 +51,9 @@ pub struct Finding {
     /// The waiver (`waivers.yaml:LINE`) that accepts this finding, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived_by: Option<String>,
+    /// Against `--baseline`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::Change>,
 }
 
 /// One set-level expectation and whether it held.
@@ -86,6 +89,12 @@ pub struct CheckResult {
     /// For a waived check: the waiver covering it. Its findings keep their own `waived_by`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived_by: Option<String>,
+    /// Against `--baseline`, for a failing check without findings: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::Change>,
+    /// Against `--baseline`: keys of findings in the baseline that are gone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +167,8 @@ pub struct Assessment {
     pub results: Vec<CheckResult>,
     pub evidence: Vec<EvidenceFile>,
     pub waivers: Vec<crate::waivers::WaiverReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineSummary>,
     pub diagnostics: Vec<DiagnosticInfo>,
 }
 
@@ -190,6 +201,18 @@ impl Assessment {
         self.results
             .iter()
             .any(|r| r.state == State::Fail && r.severity >= threshold)
+    }
+
+    /// Marks findings against a previous run's JSON.
+    pub fn compare(&mut self, baseline: &crate::baseline::Baseline) {
+        self.baseline = Some(crate::baseline::apply(&mut self.results, baseline));
+    }
+
+    /// Whether any check at or above `threshold` failed with something not in the baseline.
+    pub fn fails_new_at(&self, threshold: Severity) -> bool {
+        self.results
+            .iter()
+            .any(|r| r.severity >= threshold && crate::baseline::has_new(r))
     }
 
     pub fn has_errors(&self) -> bool {
@@ -243,6 +266,7 @@ impl Assessment {
             results,
             evidence: evidence.files.clone(),
             waivers,
+            baseline: None,
             diagnostics: diagnostics.iter().map(DiagnosticInfo::from).collect(),
         }
     }

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assessment;
+pub mod baseline;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;

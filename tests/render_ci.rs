@@ -33,6 +33,7 @@ fn finding(key: &str, file: &str, line: u32, message: &str) -> Finding {
         observed: Some(json!(false)),
         message: message.to_string(),
         waived_by: None,
+        baseline: None,
     }
 }
 
@@ -55,6 +56,8 @@ fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckRes
         maps: BTreeMap::new(),
         datasets: vec!["devices".to_string()],
         waived_by: None,
+        baseline: None,
+        fixed: Vec::new(),
     }
 }
 
@@ -151,6 +154,7 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
             records: 14,
         }],
         waivers: Vec::new(),
+        baseline: None,
         diagnostics: vec![DiagnosticInfo {
             level: Level::Error,
             code: "assure::evidence".to_string(),

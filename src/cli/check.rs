@@ -25,6 +25,12 @@ pub struct Args {
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+    /// Compare with a previous `--format json` output: findings are marked new or unchanged, gone ones fixed
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 only for new findings (needs --baseline)
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
     /// Write the output to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -90,7 +96,12 @@ pub fn run(args: Args) -> u8 {
             if let Err(code) = emit(&text, args.output.as_ref()) {
                 return code;
             }
-            if args.fail_on.severity().is_some_and(|s| a.fails_at(s)) {
+            let failing = match args.fail_on.severity() {
+                None => false,
+                Some(s) if args.fail_on_new => a.fails_new_at(s),
+                Some(s) => a.fails_at(s),
+            };
+            if failing {
                 EXIT_FAILING
             } else if a.has_errors() {
                 EXIT_INCOMPLETE
@@ -151,6 +162,17 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
         return Err(EXIT_UNUSABLE);
     }
 
+    let baseline = match &args.baseline {
+        Some(path) => Some(crate::baseline::load(path).map_err(|d| {
+            eprint_diagnostics(&[d]);
+            EXIT_UNUSABLE
+        })?),
+        None => None,
+    };
     let results = crate::engine::run(&checks, &evidence, args.jobs);
-    Ok(Assessment::new(&pack, &evidence, results, as_of, &evidence_diags))
+    let mut assessment = Assessment::new(&pack, &evidence, results, as_of, &evidence_diags);
+    if let Some(b) = &baseline {
+        assessment.compare(b);
+    }
+    Ok(assessment)
 }

@@ -53,6 +53,8 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
         maps: check.maps.clone(),
         datasets: check.datasets.iter().cloned().collect(),
         waived_by: None,
+        baseline: None,
+        fixed: Vec::new(),
     };
     if let Err(e) = evaluate(check, evidence, &mut result) {
         result.state = State::Error;
@@ -286,6 +288,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
         observed: why.observed,
         message,
         waived_by: None,
+        baseline: None,
     })
 }
 

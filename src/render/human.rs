@@ -40,6 +40,13 @@ pub fn render(a: &Assessment) -> String {
         "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived · {} findings",
         s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.findings
     );
+    if let Some(b) = &a.baseline {
+        let _ = writeln!(
+            out,
+            "against {}: {} new, {} unchanged, {} fixed",
+            b.file, b.new, b.unchanged, b.fixed
+        );
+    }
     for w in a.waivers.iter().filter(|w| w.status != WaiverStatus::Applied) {
         let why = match w.status {
             WaiverStatus::Expired => format!("expired on {}: no longer applied", w.expires),
@@ -94,6 +101,13 @@ fn check(out: &mut String, r: &CheckResult) {
             out,
             "          … and {} more (use --format json for all)",
             r.findings.len() - MAX_FINDINGS
+        );
+    }
+    if !r.fixed.is_empty() {
+        let _ = writeln!(
+            out,
+            "          {GREEN}fixed since the baseline:{GREEN:#} {}",
+            r.fixed.join(", ")
         );
     }
     if r.state == State::Fail
