@@ -83,10 +83,13 @@ fn check(out: &mut String, r: &CheckResult) {
     );
     let _ = writeln!(out, "          {DIM}{}{DIM:#}", r.summary);
     for f in r.findings.iter().take(MAX_FINDINGS) {
-        let waived = f
+        let mut waived = f
             .waived_by
             .as_ref()
             .map_or(String::new(), |w| format!("  {DIM}(waived: {w}){DIM:#}"));
+        if f.baseline == Some(crate::baseline::Change::New) {
+            waived.push_str(&format!("  {YELLOW}new{YELLOW:#}"));
+        }
         let _ = writeln!(
             out,
             "          {BLUE}{}:{}{BLUE:#}  {}  {}{waived}",
