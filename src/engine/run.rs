@@ -326,21 +326,20 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
         };
         return render(check, SUMMARY, ctx);
     }
+    // The implicit `failing eq 0` needs no words beyond "N of M records fail".
+    let implicit = check.expect.failing.is_none();
     let failed: Vec<String> = r
         .expectations
         .iter()
-        .filter(|e| !e.holds)
+        .filter(|e| !e.holds && !(implicit && e.name == "failing"))
         .map(|e| format!("{} is {} (expected {})", e.name, e.actual, e.expected))
         .collect();
-    if failed.is_empty() {
-        match (check.assert.is_some(), r.selected) {
-            (true, n) => format!("{n} of {n} records pass"),
-            (false, n) => format!("{n} records selected"),
-        }
-    } else if check.assert.is_some() {
-        format!("{} of {} records fail: {}", r.failing, r.selected, failed.join("; "))
-    } else {
-        failed.join("; ")
+    let detail = if failed.is_empty() { String::new() } else { format!(": {}", failed.join("; ")) };
+    match (check.assert.is_some(), r.state) {
+        (true, State::Pass) => format!("{} of {} records pass", r.passing, r.selected),
+        (true, _) => format!("{} of {} records fail{detail}", r.failing, r.selected),
+        (false, State::Pass) => format!("{} records selected", r.selected),
+        (false, _) => failed.join("; "),
     }
 }
 

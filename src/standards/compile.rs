@@ -891,6 +891,8 @@ impl Compiler<'_> {
     fn templates(&mut self, base: &str) -> minijinja::Environment<'static> {
         let mut env = minijinja::Environment::new();
         env.set_fuel(Some(FUEL));
+        // A missing field or lookup renders empty (`lookup.field` included) rather than failing the message.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         let spec = self.input.spec;
         for (name, src) in [
             (MESSAGE, &spec.message),
