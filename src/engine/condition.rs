@@ -433,7 +433,10 @@ impl<'a> Scope<'a> {
             "record".into(),
             minijinja::Value::from(minijinja::value::Serde(&view.record.value)),
         );
-        ctx.insert("_file".into(), minijinja::Value::from(self.evidence.file_path(view.record.file)));
+        ctx.insert(
+            "_file".into(),
+            minijinja::Value::from(self.evidence.file_path(view.record.file)),
+        );
         ctx.insert("_line".into(), minijinja::Value::from(view.record.line));
         for (lookup, joined) in self.check.lookups.iter().zip(view.joined) {
             let v = joined.map_or(minijinja::Value::UNDEFINED, |r| {

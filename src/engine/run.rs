@@ -331,10 +331,14 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
     let failed: Vec<String> = r
         .expectations
         .iter()
-        .filter(|e| !e.holds && !(implicit && e.name == "failing"))
+        .filter(|e| !(e.holds || implicit && e.name == "failing"))
         .map(|e| format!("{} is {} (expected {})", e.name, e.actual, e.expected))
         .collect();
-    let detail = if failed.is_empty() { String::new() } else { format!(": {}", failed.join("; ")) };
+    let detail = if failed.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", failed.join("; "))
+    };
     match (check.assert.is_some(), r.state) {
         (true, State::Pass) => format!("{} of {} records pass", r.passing, r.selected),
         (true, _) => format!("{} of {} records fail{detail}", r.failing, r.selected),

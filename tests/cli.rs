@@ -1,0 +1,473 @@
+//! The CLI end to end on the bundled example trust, and on copies of it broken on purpose.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const EXAMPLE: &str = "examples/northshire";
+
+fn assure(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(repo: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["check", repo, "--format", "json"];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = assure(&args);
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, v)
+}
+
+fn result<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
+}
+
+fn failing_keys(v: &Value, id: &str) -> Vec<String> {
+    let mut keys: Vec<String> = result(v, id)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap().to_string())
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Copies the example into a temporary directory so a test can change it.
+fn copy_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(EXAMPLE) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(EXAMPLE).unwrap();
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+fn path(d: &tempfile::TempDir) -> String {
+    d.path().to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_example_fails_with_file_and_line_for_each_finding() {
+    let (code, stdout, _) = assure(&["check", EXAMPLE]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with("Northshire Hospitals NHS Foundation Trust (RNS) · as of 2026-11-01"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("exports/intune/managedDevices.json:132  NSH-LT-00009  NSH-LT-00009 (Windows, a.patel@northshire.nhs.uk) is not encrypted"), "{stdout}");
+    assert!(stdout.contains("logs/cyber-alerts.log:4  CC-4602"), "{stdout}");
+    assert!(
+        stdout.contains("configs/sftp01/sshd_config:3"),
+        "the finding points at the PermitRootLogin line:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("15 checks: 5 pass, 10 fail, 0 error, 0 not applicable, 0 waived · 19 findings"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_example_results_are_the_planted_ones() {
+    let (code, v) = json(EXAMPLE, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["schema_version"], "1.0");
+    let states: BTreeMap<&str, &str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    for pass in [
+        "NDG2-AUP",
+        "NDG5-LESSONS",
+        "NDG7-BACKUP-FRESH",
+        "NDG7-TESTED",
+        "NDG9-FW-EXPOSED",
+    ] {
+        assert_eq!(states[pass], "pass", "{pass}");
+    }
+    assert_eq!(failing_keys(&v, "NDG1-ENCRYPT"), ["NSH-LT-00009", "NSH-LT-00010"]);
+    assert_eq!(failing_keys(&v, "NDG3-ANNUAL"), ["S007", "S013", "S018"]);
+    assert_eq!(
+        result(&v, "NDG3-ANNUAL")["expectations"][0]["expected"],
+        "ge 90%",
+        "manifest override applied"
+    );
+    assert_eq!(failing_keys(&v, "NDG4-LEAVERS"), ["r.evans"]);
+    assert_eq!(
+        failing_keys(&v, "NDG4-MFA-PRIVILEGED"),
+        ["adm-r.shah@northshire.nhs.uk"]
+    );
+    assert_eq!(failing_keys(&v, "NDG6-12H"), ["INC-2026-037"]);
+    assert_eq!(failing_keys(&v, "NDG6-ALERT-ACK"), ["CC-4602"]);
+    assert_eq!(
+        failing_keys(&v, "NDG8-OS"),
+        ["NSH-DT-00101", "NSH-DT-00102", "NSH-LAB-0001"]
+    );
+    assert_eq!(failing_keys(&v, "NDG9-SSH"), ["configs/sftp01/sshd_config"]);
+    assert_eq!(
+        failing_keys(&v, "NDG10-ASSURED"),
+        ["Northern Shredding Ltd", "PathLink Diagnostics"]
+    );
+    assert_eq!(failing_keys(&v, "NDG9-PATCH-14D").len(), 4);
+    let lab = result(&v, "NDG8-OS")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "NSH-LAB-0001")
+        .unwrap()
+        .clone();
+    assert_eq!(lab["waived_by"], "waivers.yaml:3");
+    assert_eq!(v["waivers"][0]["status"], "applied");
+    let files: Vec<&str> = v["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"configs/bastion01/sshd_config") && files.contains(&"exports/hr/staff.tsv"),
+        "{files:?}"
+    );
+    assert!(
+        v["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["sha256"].as_str().unwrap().len() == 64)
+    );
+}
+
+#[test]
+fn output_is_identical_for_one_and_many_threads() {
+    let one = assure(&["check", EXAMPLE, "--format", "json", "--jobs", "1"]).1;
+    let four = assure(&["check", EXAMPLE, "--format", "json", "--jobs", "4"]).1;
+    assert!(!one.is_empty());
+    assert!(one == four, "JSON differs between --jobs 1 and --jobs 4");
+    let human_one = assure(&["check", EXAMPLE, "-j", "1"]).1;
+    let human_four = assure(&["check", EXAMPLE, "-j", "4"]).1;
+    assert_eq!(human_one, human_four);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    assert_eq!(assure(&["check", EXAMPLE, "--fail-on", "critical"]).0, 1);
+    assert_eq!(assure(&["check", EXAMPLE, "--fail-on", "none"]).0, 0);
+}
+
+#[test]
+fn output_file_and_as_of_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("result.json");
+    let (code, stdout, _) = assure(&[
+        "check",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--as-of",
+        "2025-09-01",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["as_of"], "2025-09-01");
+    // A year earlier, Windows 10 22H2 was still supported.
+    assert!(!failing_keys(&v, "NDG8-OS").contains(&"NSH-DT-00101".to_string()));
+}
+
+#[test]
+fn a_broken_export_errors_only_the_checks_that_need_it() {
+    let d = copy_example();
+    std::fs::write(
+        d.path().join("exports/defender/vulnerabilities.csv"),
+        "DeviceName,CveId\nNSH-1,CVE-1,extra\n",
+    )
+    .unwrap();
+    let (code, v) = json(&path(&d), &["--fail-on", "none"]);
+    assert_eq!(code, 3, "nothing counts as failing, but a check could not be assessed");
+    let r = result(&v, "NDG9-PATCH-14D");
+    assert_eq!(r["state"], "error");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("exports/defender/vulnerabilities.csv:2:1"),
+        "{}",
+        r["error"]
+    );
+    assert_eq!(result(&v, "NDG8-OS")["state"], "fail", "other checks still ran");
+    assert_eq!(
+        v["diagnostics"][0]["location"],
+        "exports/defender/vulnerabilities.csv:2:1"
+    );
+    let (code, _, stderr) = assure(&["check", &path(&d)]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("a row has 3 cells"), "{stderr}");
+}
+
+#[test]
+fn a_dataset_missing_from_the_manifest_errors_its_checks() {
+    let d = copy_example();
+    let manifest = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    let cut = manifest.replace("  suppliers:\n    files: registers/suppliers.yaml\n", "");
+    std::fs::write(d.path().join("assure.yaml"), cut).unwrap();
+    let (_, v) = json(&path(&d), &[]);
+    let err = result(&v, "NDG10-ASSURED")["error"].as_str().unwrap().to_string();
+    assert!(err.contains("no evidence for dataset `suppliers`"), "{err}");
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    let d = copy_example();
+    let manifest = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    std::fs::write(
+        d.path().join("assure.yaml"),
+        manifest.replace("threshold: 90", "threshold: 20"),
+    )
+    .unwrap();
+    let (code, _, stderr) = assure(&["check", &path(&d)]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the manifest's value for `NDG3-ANNUAL.threshold`: 20 is below the minimum 50"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        d.path().join("assure.yaml"),
+        manifest.replace("as_of: 2026-11-01\n", ""),
+    )
+    .unwrap();
+    let (code, _, stderr) = assure(&["check", &path(&d)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no assessment date"), "{stderr}");
+
+    let (code, _, stderr) = assure(&["check", "tests/fixtures/no-such-repo"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
+
+#[test]
+fn waivers_expire_go_unused_and_need_a_reason() {
+    let d = copy_example();
+    std::fs::write(
+        d.path().join("waivers.yaml"),
+        "waivers:
+  - { check: NDG8-OS, records: ['NSH-DT-*', NSH-LAB-0001], reason: Replacement ordered, approver: SIRO, expires: 2027-01-31 }
+  - { check: NDG9-SSH, reason: Supplier gateway, approver: SIRO, expires: 2026-10-01 }
+  - { check: NDG1-ENCRYPT, records: [NOT-A-DEVICE], reason: Typo, approver: SIRO, expires: 2027-01-31 }
+  - { check: NDG6-12H, approver: SIRO, expires: 2027-01-31 }
+",
+    )
+    .unwrap();
+    let (code, v) = json(&path(&d), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(result(&v, "NDG8-OS")["state"], "waived");
+    assert_eq!(
+        result(&v, "NDG9-SSH")["state"],
+        "fail",
+        "an expired waiver no longer applies"
+    );
+    let statuses: Vec<&str> = v["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["applied", "expired", "unused"]);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["location"] == "waivers.yaml:5:5" && d["message"].as_str().unwrap().contains("reason")),
+        "{}",
+        v["diagnostics"]
+    );
+    assert_eq!(v["summary"]["waived"], 1);
+    let (_, human, _) = assure(&["check", &path(&d)]);
+    assert!(
+        human.contains("waiver waivers.yaml:3 for NDG9-SSH: expired on 2026-10-01"),
+        "{human}"
+    );
+}
+
+#[test]
+fn baselines_mark_new_unchanged_and_fixed() {
+    let d = copy_example();
+    let baseline = d.path().join("previous.json");
+    let (_, stdout, _) = assure(&["check", &path(&d), "--format", "json"]);
+    std::fs::write(&baseline, stdout).unwrap();
+    // Fix one finding and introduce another.
+    let suppliers = std::fs::read_to_string(d.path().join("registers/suppliers.yaml")).unwrap();
+    std::fs::write(
+        d.path().join("registers/suppliers.yaml"),
+        suppliers.replace("contract_end: 2026-09-30", "contract_end: 2027-09-30"),
+    )
+    .unwrap();
+    let alerts = std::fs::read_to_string(d.path().join("logs/cyber-alerts.log")).unwrap();
+    std::fs::write(
+        d.path().join("logs/cyber-alerts.log"),
+        format!("{alerts}CC-4620 HIGH issued=2026-10-25T08:00:00Z acknowledged=2026-10-30T08:00:00Z\n"),
+    )
+    .unwrap();
+
+    let b = baseline.to_str().unwrap();
+    let (code, v) = json(&path(&d), &["--baseline", b]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        result(&v, "NDG10-ASSURED")["fixed"],
+        serde_json::json!(["PathLink Diagnostics"])
+    );
+    let alerts: Vec<(String, String)> = result(&v, "NDG6-ALERT-ACK")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["key"].as_str().unwrap().to_string(),
+                f["baseline"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        alerts,
+        [
+            ("CC-4602".to_string(), "unchanged".to_string()),
+            ("CC-4620".to_string(), "new".to_string())
+        ]
+    );
+    assert_eq!(v["baseline"]["new"], 1);
+    assert_eq!(v["baseline"]["fixed"], 1);
+    // Only new findings fail the build with --fail-on-new: one new critical finding.
+    assert_eq!(assure(&["check", &path(&d), "--baseline", b, "--fail-on-new"]).0, 1);
+    std::fs::write(d.path().join("logs/cyber-alerts.log"), alerts_without_new(&d)).unwrap();
+    assert_eq!(assure(&["check", &path(&d), "--baseline", b, "--fail-on-new"]).0, 0);
+}
+
+fn alerts_without_new(d: &tempfile::TempDir) -> String {
+    let text = std::fs::read_to_string(d.path().join("logs/cyber-alerts.log")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with("CC-4620"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn lint_and_test_pass_on_the_embedded_pack() {
+    let (code, stdout, stderr) = assure(&["lint"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("ok: nhs-data-security"), "{stdout}");
+    let (code, stdout, _) = assure(&["test", "standards"]);
+    assert_eq!(code, 0, "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 20 && last.ends_with("passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn a_failing_inline_test_exits_1_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let std_dir = dir.path().join("std");
+    std::fs::create_dir_all(std_dir.join("frameworks")).unwrap();
+    for f in [
+        "pack.yaml",
+        "datasets.yaml",
+        "frameworks/caf.yaml",
+        "frameworks/dspt.yaml",
+        "frameworks/cyber_essentials.yaml",
+        "ndg-01-personal-confidential-data.yaml",
+    ] {
+        std::fs::copy(Path::new("standards").join(f), std_dir.join(f)).unwrap();
+    }
+    let file = std_dir.join("ndg-01-personal-confidential-data.yaml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("failing: [L2]", "failing: [L1]");
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, _) = assure(&["test", std_dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("FAIL NDG1-ENCRYPT · an unencrypted corporate laptop fails"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("expected but not failing [\"L1\"]; failing but not expected [\"L2\"]"),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("2 passed, 1 failed"), "{stdout}");
+}
+
+#[test]
+fn list_filters_by_framework_requirement() {
+    let (code, stdout, _) = assure(&["list", "--framework", "caf:B4.d", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["NDG6-ALERT-ACK", "NDG8-OS", "NDG9-PATCH-14D"]);
+    let (code, stdout, _) = assure(&["list"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("15 checks"));
+    assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
+}
+
+#[test]
+fn explain_shows_the_check_as_written() {
+    let (code, stdout, _) = assure(&["explain", "NDG8-OS"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout
+            .starts_with("NDG8-OS (version 1) · critical · No device runs an operating system past its end of support")
+    );
+    assert!(
+        stdout.contains("Defined at ndg-08-unsupported-systems.yaml:11"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("version_prefix: { field: osVersion, other: build }"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("caf B4.d  Vulnerability management"), "{stdout}");
+    let (code, _, stderr) = assure(&["explain", "NDG8-0S"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean NDG8-OS?"), "{stderr}");
+}
+
+#[test]
+fn schema_prints_each_kind() {
+    let (code, stdout, _) = assure(&["schema", "manifest"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["title"], "Manifest");
+    assert!(v["properties"]["datasets"].is_object());
+}
