@@ -471,3 +471,55 @@ fn schema_prints_each_kind() {
     assert_eq!(v["title"], "Manifest");
     assert!(v["properties"]["datasets"].is_object());
 }
+
+#[test]
+fn quiet_shows_only_checks_that_need_attention() {
+    let (code, stdout, stderr) = assure(&["check", EXAMPLE, "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("15 checks: 5 pass, 10 fail"), "{stdout}");
+    assert!(
+        stderr.is_empty(),
+        "no progress bar when stderr is not a terminal: {stderr}"
+    );
+}
+
+#[test]
+fn colour_follows_clicolor_force_and_no_color() {
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = Command::cargo_bin("assure").unwrap();
+        cmd.args(["check", EXAMPLE]).env_remove("NO_COLOR");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert!(!run(&[]).contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        run(&[("CLICOLOR_FORCE", "1")]).contains("\u{1b}[31m"),
+        "colour when forced"
+    );
+    assert!(
+        !run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'),
+        "NO_COLOR wins"
+    );
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_cli_definition() {
+    let (code, bash, _) = assure(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    for sub in ["check", "lint", "test", "explain", "--fail-on", "--baseline"] {
+        assert!(bash.contains(sub), "bash completion lacks {sub}");
+    }
+    let (code, man, _) = assure(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH assure 1") && man.contains("check"), "{man}");
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(assure(&["man", "--out", dir.path().to_str().unwrap()]).0, 0);
+    let page = std::fs::read_to_string(dir.path().join("assure-check.1")).unwrap();
+    assert!(page.contains("fail\\-on"), "{page}");
+}

@@ -31,6 +31,9 @@ pub struct Args {
     /// Exit 1 only for new findings (needs --baseline)
     #[arg(long, requires = "baseline")]
     pub fail_on_new: bool,
+    /// Human output: only failing, errored and waived checks, and no progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Write the output to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -86,6 +89,7 @@ pub fn run(args: Args) -> u8 {
                 String::new()
             };
             let text = match args.format {
+                OutputFormat::Human if args.quiet => crate::render::human::render_quiet(&a),
                 OutputFormat::Human => crate::render::human::render(&a),
                 OutputFormat::Json => crate::render::json::render(&a),
                 OutputFormat::Sarif => crate::render::sarif::render(&a, &base),
@@ -111,6 +115,25 @@ pub fn run(args: Args) -> u8 {
         }
         Err(code) => code,
     }
+}
+
+/// Runs the checks, with a progress bar on stderr when it is a terminal (and not `--quiet`).
+fn run_checks(
+    checks: &[crate::engine::Check],
+    evidence: &crate::evidence::Evidence,
+    args: &Args,
+) -> Vec<crate::assessment::CheckResult> {
+    use std::io::IsTerminal;
+    if args.quiet || !std::io::stderr().is_terminal() {
+        return crate::engine::run(checks, evidence, args.jobs);
+    }
+    let bar = indicatif::ProgressBar::new(checks.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} {wide_bar} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let results = crate::engine::run_with_progress(checks, evidence, args.jobs, &|| bar.inc(1));
+    bar.finish_and_clear();
+    results
 }
 
 /// Loads everything and runs the checks; `Err` is an exit code after printing why.
@@ -169,7 +192,7 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
         })?),
         None => None,
     };
-    let results = crate::engine::run(&checks, &evidence, args.jobs);
+    let results = run_checks(&checks, &evidence, args);
     let mut assessment = Assessment::new(&pack, &evidence, results, as_of, &evidence_diags);
     if let Some(b) = &baseline {
         assessment.compare(b);

@@ -23,7 +23,7 @@ pub fn run(args: Args) -> u8 {
         return EXIT_UNUSABLE;
     };
     let s = &def.spec;
-    println!(
+    say!(
         "{} (version {}) · {} · {}",
         s.id,
         s.version.unwrap_or(1),
@@ -31,7 +31,7 @@ pub fn run(args: Args) -> u8 {
         s.title
     );
     if let Some(std) = pack.standard(&def.standard) {
-        println!(
+        say!(
             "\nStandard {}: {}\n  {}",
             std.spec.id,
             std.spec.title,
@@ -39,13 +39,13 @@ pub fn run(args: Args) -> u8 {
         );
     }
     if let Some(r) = &s.rationale {
-        println!("\nWhy\n  {}", r.trim());
+        say!("\nWhy\n  {}", r.trim());
     }
     let mut datasets = vec![s.dataset.clone()];
     datasets.extend(s.lookup.iter().map(|l| l.dataset.clone()));
-    println!("\nEvidence\n  datasets: {}", datasets.join(", "));
+    say!("\nEvidence\n  datasets: {}", datasets.join(", "));
     if !s.params.is_empty() {
-        println!("\nParameters (override in assure.yaml under params: {}: ...)", s.id);
+        say!("\nParameters (override in assure.yaml under params: {}: ...)", s.id);
         for (name, p) in &s.params {
             let bounds = match (&p.min, &p.max) {
                 (Some(a), Some(b)) => format!(" [{a} .. {b}]"),
@@ -53,44 +53,44 @@ pub fn run(args: Args) -> u8 {
                 (None, Some(b)) => format!(" [<= {b}]"),
                 _ => String::new(),
             };
-            println!(
+            say!(
                 "  {name} = {}{bounds}  {}",
                 p.default,
                 p.description.as_deref().unwrap_or("")
             );
             if let Some(src) = &p.source {
-                println!("      source: {src}");
+                say!("      source: {src}");
             }
         }
     }
     if !s.maps.is_empty() {
-        println!("\nMappings");
+        say!("\nMappings");
         for (f, ids) in &s.maps {
             let fw = pack.frameworks.get(f);
             for id in ids {
                 let title = fw
                     .and_then(|fw| fw.requirements.iter().find(|(r, _)| r == id))
                     .map_or("", |(_, t)| t.as_str());
-                println!("  {f} {id}  {title}");
+                say!("  {f} {id}  {title}");
             }
         }
     }
     if !s.references.is_empty() {
-        println!("\nReferences");
+        say!("\nReferences");
         for r in &s.references {
-            println!("  - {r}");
+            say!("  - {r}");
         }
     }
     if let Some(r) = &s.remediation {
-        println!("\nRemediation\n  {}", r.trim());
+        say!("\nRemediation\n  {}", r.trim());
     }
-    println!(
+    say!(
         "\nDefined at {}:{} ({} inline tests)\n",
         def.file.name,
         def.line(),
         s.tests.len()
     );
-    println!("{}", dedent(def.source_text()));
+    say!("{}", dedent(def.source_text()));
     EXIT_CLEAN
 }
 

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> u8 {
         return EXIT_UNUSABLE;
     }
     let tests: usize = pack.checks.iter().map(|c| c.spec.tests.len()).sum();
-    println!(
+    say!(
         "ok: {} {} — {} standards, {} checks, {} inline tests, {} framework catalogues{}",
         pack.meta.name,
         pack.meta.version,

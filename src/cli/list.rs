@@ -66,12 +66,12 @@ pub fn run(args: Args) -> u8 {
         })
         .collect();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        Format::Json => say!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
         Format::Human => {
             let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
-            println!("{:<w$}  {:<8}  {:<8}  TITLE", "ID", "STANDARD", "SEVERITY");
+            say!("{:<w$}  {:<8}  {:<8}  TITLE", "ID", "STANDARD", "SEVERITY");
             for r in &rows {
-                println!("{:<w$}  {:<8}  {:<8}  {}", r.id, r.standard, r.severity, r.title);
+                say!("{:<w$}  {:<8}  {:<8}  {}", r.id, r.standard, r.severity, r.title);
                 let maps: Vec<String> = r
                     .maps
                     .iter()
@@ -79,10 +79,10 @@ pub fn run(args: Args) -> u8 {
                     .map(|(k, v)| format!("{k} {}", v.join(", ")))
                     .collect();
                 if !maps.is_empty() {
-                    println!("{:<w$}  {}", "", maps.join(" · "));
+                    say!("{:<w$}  {}", "", maps.join(" · "));
                 }
             }
-            println!("{} checks", rows.len());
+            say!("{} checks", rows.len());
         }
     }
     EXIT_CLEAN

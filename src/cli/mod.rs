@@ -3,7 +3,24 @@
 //! Exit codes: 0 clean; 1 failing checks at or above `--fail-on`, or failing inline tests; 2 unusable input
 //! (arguments, standards, manifest); 3 no failing checks but some could not be assessed (errors).
 
+/// `println!` that ignores a closed stdout (e.g. piped into `head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` without the newline, with the same tolerance.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod check;
+mod completions;
 mod explain;
 mod lint;
 mod list;
@@ -49,6 +66,10 @@ pub enum Command {
     Explain(explain::Args),
     /// Print the JSON Schema of a file kind (or write them all)
     Schema(schema::Args),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    Completions(completions::CompletionArgs),
+    /// Print the man page (or write one per subcommand with --out DIR)
+    Man(completions::ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -96,6 +117,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::List(a) => list::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     }
 }
 

@@ -33,7 +33,7 @@ pub fn run(args: Args) -> u8 {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return EXIT_UNUSABLE;
             }
-            println!("wrote {}", path.display());
+            say!("wrote {}", path.display());
         }
         return EXIT_CLEAN;
     }
@@ -45,6 +45,6 @@ pub fn run(args: Args) -> u8 {
         SchemaKind::Manifest => Kind::Manifest,
         SchemaKind::Waivers => Kind::Waivers,
     };
-    print!("{}", kind.schema_text());
+    say_raw!("{}", kind.schema_text());
     EXIT_CLEAN
 }

@@ -34,8 +34,8 @@ pub fn run(args: Args) -> u8 {
     let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
     for o in &outcomes {
         match &o.failure {
-            Some(why) => println!("FAIL {} · {} ({})\n     {why}", o.check, o.name, o.location),
-            None if args.verbose => println!("ok   {} · {}", o.check, o.name),
+            Some(why) => say!("FAIL {} · {} ({})\n     {why}", o.check, o.name, o.location),
+            None if args.verbose => say!("ok   {} · {}", o.check, o.name),
             None => {}
         }
     }
@@ -46,8 +46,8 @@ pub fn run(args: Args) -> u8 {
         .map(|c| c.spec.id.as_str())
         .collect();
     if !untested.is_empty() && args.checks.is_empty() {
-        println!("checks without inline tests: {}", untested.join(", "));
+        say!("checks without inline tests: {}", untested.join(", "));
     }
-    println!("{} passed, {} failed", outcomes.len() - failed, failed);
+    say!("{} passed, {} failed", outcomes.len() - failed, failed);
     if failed > 0 { EXIT_FAILING } else { EXIT_CLEAN }
 }

@@ -12,4 +12,4 @@ pub mod run;
 pub mod types;
 
 pub use check::Check;
-pub use run::{run, run_check};
+pub use run::{run, run_check, run_with_progress};

@@ -14,7 +14,22 @@ use rayon::prelude::*;
 
 /// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
 pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
-    let work = || checks.par_iter().map(|c| run_check(c, evidence)).collect::<Vec<_>>();
+    run_with_progress(checks, evidence, jobs, &|| {})
+}
+
+/// [`run`], calling `done` after each check (from worker threads) so a caller can show progress.
+pub fn run_with_progress(
+    checks: &[Check],
+    evidence: &Evidence,
+    jobs: usize,
+    done: &(dyn Fn() + Sync),
+) -> Vec<CheckResult> {
+    let one = |c: &Check| {
+        let r = run_check(c, evidence);
+        done();
+        r
+    };
+    let work = || checks.par_iter().map(one).collect::<Vec<_>>();
     // Generous stacks: evidence and templates are nested data walked recursively.
     match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -22,7 +37,7 @@ pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResul
         .build()
     {
         Ok(pool) => pool.install(work),
-        Err(_) => checks.iter().map(|c| run_check(c, evidence)).collect(),
+        Err(_) => checks.iter().map(one).collect(),
     }
 }
 

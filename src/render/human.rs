@@ -18,6 +18,15 @@ const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 const BLUE: Style = AnsiColor::Blue.on_default();
 
 pub fn render(a: &Assessment) -> String {
+    render_filtered(a, |_| true)
+}
+
+/// Only the checks that need attention (failing, errored or waived), and the summary.
+pub fn render_quiet(a: &Assessment) -> String {
+    render_filtered(a, |r| matches!(r.state, State::Fail | State::Error | State::Waived))
+}
+
+fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -25,7 +34,11 @@ pub fn render(a: &Assessment) -> String {
         a.organisation.name, a.organisation.ods_code, a.as_of, a.pack.name, a.pack.version
     );
     for standard in &a.standards {
-        let results: Vec<&CheckResult> = a.results.iter().filter(|r| r.standard == standard.id).collect();
+        let results: Vec<&CheckResult> = a
+            .results
+            .iter()
+            .filter(|r| r.standard == standard.id && show(r))
+            .collect();
         if results.is_empty() {
             continue;
         }
