@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
+pub mod init;
 pub mod json;
 pub mod render;
 pub mod source;

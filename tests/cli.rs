@@ -523,3 +523,48 @@ fn completions_and_man_pages_come_from_the_cli_definition() {
     let page = std::fs::read_to_string(dir.path().join("assure-check.1")).unwrap();
     assert!(page.contains("fail\\-on"), "{page}");
 }
+
+#[test]
+fn init_drafts_a_manifest_from_recognised_exports() {
+    let d = copy_example();
+    std::fs::remove_file(d.path().join("assure.yaml")).unwrap();
+    let (code, stdout, _) = assure(&["init", &path(&d)]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("exports/intune/managedDevices.json  ->  intune-managed-devices"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("exports/ad/users.csv  ->  ad-users-csv"), "{stdout}");
+    let draft = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    assert!(draft.contains("  devices:  # Intune managed devices"), "{draft}");
+    assert!(draft.contains("    preset: entra-registration-details"), "{draft}");
+    assert!(
+        draft.contains("  # backups:  # Backup report per system"),
+        "datasets without an export are TODOs:\n{draft}"
+    );
+    assert!(
+        draft.contains("#   exports/hr/staff.tsv (fields: staff_id, name, status, role, confidentiality_signed_on)"),
+        "{draft}"
+    );
+    // The draft is not usable until its TODOs are replaced, and says where.
+    let (code, _, stderr) = assure(&["check", &path(&d)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("assure.yaml:4:13"), "{stderr}");
+    // It never overwrites a manifest by accident.
+    assert_eq!(assure(&["init", &path(&d)]).0, 2);
+    assert_eq!(assure(&["init", &path(&d), "--force"]).0, 0);
+}
+
+#[test]
+fn an_unknown_preset_errors_its_dataset() {
+    let d = copy_example();
+    let manifest = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    std::fs::write(
+        d.path().join("assure.yaml"),
+        manifest.replace("preset: ad-users-csv", "preset: ad-users"),
+    )
+    .unwrap();
+    let (_, v) = json(&path(&d), &[]);
+    let err = result(&v, "NDG4-LEAVERS")["error"].as_str().unwrap().to_string();
+    assert!(err.contains("unknown preset `ad-users`"), "{err}");
+}

@@ -57,7 +57,7 @@ fn repo() -> tempfile::TempDir {
 #[test]
 fn every_format_loads_with_file_and_line() {
     let dir = repo();
-    let (ev, diags) = load(dir.path()).unwrap();
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
     assert!(
         diags.is_empty(),
         "{:?}",
@@ -104,7 +104,7 @@ fn a_broken_export_errors_only_its_dataset() {
         "SamAccountName,Enabled\nann,True,extra\n",
     );
     fs::remove_file(dir.path().join("exports/staff.tsv")).unwrap();
-    let (ev, diags) = load(dir.path()).unwrap();
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
     let accounts = ev.datasets["accounts"].error.as_deref().unwrap();
     assert!(accounts.contains("exports/ad/users.csv:2:1"), "{accounts}");
     assert!(
@@ -126,7 +126,7 @@ fn unparsable_json_names_file_and_line() {
         "exports/devices.json",
         "{\n  \"value\": [\n    { \"DeviceName\": \"A\" },,\n  ]\n}\n",
     );
-    let (ev, diags) = load(dir.path()).unwrap();
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
     let e = ev.datasets["devices"].error.as_deref().unwrap();
     assert!(e.starts_with("exports/devices.json:3:"), "{e}");
     assert!(e.contains("invalid JSON"), "{e}");
@@ -141,7 +141,7 @@ fn optional_datasets_may_be_missing() {
         "staff: { files: exports/none.tsv, optional: true }",
     );
     write(dir.path(), "assure.yaml", &manifest);
-    let (ev, diags) = load(dir.path()).unwrap();
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
     assert!(diags.is_empty());
     assert!(ev.datasets["staff"].error.is_none() && ev.datasets["staff"].records.is_empty());
 }
@@ -151,7 +151,7 @@ fn globs_cannot_leave_the_repo() {
     let dir = repo();
     let manifest = MANIFEST.replace("exports/staff.tsv", "../outside/*.tsv");
     write(dir.path(), "assure.yaml", &manifest);
-    let (ev, _) = load(dir.path()).unwrap();
+    let (ev, _) = load(dir.path(), &Default::default()).unwrap();
     assert!(ev.datasets["staff"].error.as_deref().unwrap().contains("contains `..`"));
 }
 
@@ -164,7 +164,7 @@ fn symlinks_cannot_leave_the_repo_and_loops_do_not_hang() {
     fs::remove_file(dir.path().join("exports/staff.tsv")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("secret.tsv"), dir.path().join("exports/staff.tsv")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("exports"), dir.path().join("exports/loop")).unwrap();
-    let (ev, _) = load(dir.path()).unwrap();
+    let (ev, _) = load(dir.path(), &Default::default()).unwrap();
     let e = ev.datasets["staff"].error.as_deref().unwrap();
     assert!(e.contains("symlink to a file outside the config repo"), "{e}");
     assert!(ev.datasets["staff"].records.is_empty());
@@ -178,7 +178,7 @@ fn a_broken_manifest_is_unusable_input() {
         "assure.yaml",
         "organisation: { name: T, ods_code: rzz }\ndatasets:\n  devices: { file: x.json }\n",
     );
-    let diags = load(dir.path()).unwrap_err();
+    let diags = load(dir.path(), &Default::default()).unwrap_err();
     let text: Vec<String> = diags.iter().map(|d| d.one_line()).collect();
     assert!(
         text.iter()

@@ -139,7 +139,7 @@ fn run_checks(
 /// Loads everything and runs the checks; `Err` is an exit code after printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
     let pack = args.pack.load()?;
-    let (evidence, evidence_diags) = crate::evidence::load(&args.repo).map_err(|d| {
+    let (evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE
     })?;

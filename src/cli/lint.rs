@@ -33,13 +33,14 @@ pub fn run(args: Args) -> u8 {
     }
     let tests: usize = pack.checks.iter().map(|c| c.spec.tests.len()).sum();
     say!(
-        "ok: {} {} — {} standards, {} checks, {} inline tests, {} framework catalogues{}",
+        "ok: {} {} — {} standards, {} checks, {} inline tests, {} framework catalogues, {} export presets{}",
         pack.meta.name,
         pack.meta.version,
         pack.standards.len(),
         pack.checks.len(),
         tests,
         pack.frameworks.len(),
+        pack.presets.len(),
         if warnings > 0 {
             format!(", {warnings} warning(s)")
         } else {

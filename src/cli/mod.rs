@@ -22,6 +22,7 @@ macro_rules! say_raw {
 mod check;
 mod completions;
 mod explain;
+mod init;
 mod lint;
 mod list;
 mod schema;
@@ -56,6 +57,8 @@ pub struct Cli {
 pub enum Command {
     /// Assess a config repo against the standards
     Check(check::Args),
+    /// Draft assure.yaml by recognising known exports in a config repo
+    Init(init::Args),
     /// Validate a standards pack and report every problem
     Lint(lint::Args),
     /// Run the inline tests of a standards pack
@@ -112,6 +115,7 @@ impl PackArgs {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Init(a) => init::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Test(a) => test::run(a),
         Command::List(a) => list::run(a),

@@ -23,6 +23,7 @@ pub enum SchemaKind {
     Framework,
     Manifest,
     Waivers,
+    Preset,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -44,6 +45,7 @@ pub fn run(args: Args) -> u8 {
         SchemaKind::Framework => Kind::Framework,
         SchemaKind::Manifest => Kind::Manifest,
         SchemaKind::Waivers => Kind::Waivers,
+        SchemaKind::Preset => Kind::Preset,
     };
     say_raw!("{}", kind.schema_text());
     EXIT_CLEAN

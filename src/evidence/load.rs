@@ -19,7 +19,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Loads the repo at `root`. `Err` holds the diagnostics that make the manifest unusable.
-pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// Export presets by id (from the standards pack), which a dataset may name with `preset:`.
+pub type Presets = BTreeMap<String, crate::standards::spec::PresetSpec>;
+
+pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
     let manifest_path = root.join(MANIFEST);
     let bytes = std::fs::read(&manifest_path).map_err(|e| {
         vec![
@@ -55,6 +58,7 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut options: Vec<Plan> = Vec::new();
+    let mut sources: BTreeMap<String, DatasetSource> = BTreeMap::new();
     for (name, src) in &manifest.datasets {
         let at = |field: &str| spans.value(&format!("/datasets/{name}/{field}"));
         let fail = |message: String, field: &str, evidence: &mut Evidence, diags: &mut Vec<Diagnostic>| {
@@ -66,6 +70,13 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
                     error: Some(message),
                 },
             );
+        };
+        let src = match with_preset(name, src, presets) {
+            Ok(s) => s,
+            Err(e) => {
+                fail(e, "preset", &mut evidence, &mut diags);
+                continue;
+            }
         };
         let set = match globs(&src.files.to_vec()) {
             Ok(s) => s,
@@ -139,6 +150,7 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
             continue;
         }
         options.push((records, pattern, delimiter, src.format));
+        sources.insert(name.clone(), src);
         evidence.datasets.insert(name.clone(), Dataset::default());
         jobs.extend(matched.into_iter().map(|f| Job {
             dataset: name,
@@ -170,7 +182,7 @@ pub fn load(root: &Path) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>
         .collect();
 
     for (job, result) in jobs.iter().zip(results) {
-        let src: &DatasetSource = &manifest.datasets[job.dataset];
+        let Some(src) = sources.get(job.dataset) else { continue };
         match result {
             Ok((mut info, raws)) => {
                 let file_index = evidence.files.len() as u32;
@@ -245,6 +257,27 @@ fn read_one(
         },
         raws,
     ))
+}
+
+/// The dataset's settings with its preset's defaults filled in (the manifest's own keys win).
+fn with_preset(name: &str, src: &DatasetSource, presets: &Presets) -> Result<DatasetSource, String> {
+    let Some(id) = &src.preset else {
+        return Ok(src.clone());
+    };
+    let Some(p) = presets.get(id) else {
+        let known = presets.keys().cloned().collect::<Vec<_>>().join(", ");
+        return Err(format!("unknown preset `{id}`; the pack has: {known}"));
+    };
+    if p.dataset != name {
+        return Err(format!("preset `{id}` reads a `{}` export, not `{name}`", p.dataset));
+    }
+    let mut out = src.clone();
+    out.format = src.format.or(p.format);
+    out.records = src.records.clone().or_else(|| p.records.clone());
+    let mut fields = p.fields.clone();
+    fields.extend(src.fields.clone());
+    out.fields = fields;
+    Ok(out)
 }
 
 /// Applies `fields:` renames (canonical name <- export name) to a record's top-level keys.

@@ -79,6 +79,10 @@ impl Format {
 pub struct DatasetSource {
     /// Glob(s) relative to the repo, e.g. `exports/ad/*.csv`.
     pub files: OneOrMany<String>,
+    /// A preset from the pack (`assure list-presets`) giving format, record path and renames for a known
+    /// export; keys set here override it.
+    #[serde(default)]
+    pub preset: Option<String>,
     /// Format; by default from the extension.
     #[serde(default)]
     pub format: Option<Format>,

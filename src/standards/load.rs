@@ -103,6 +103,8 @@ pub struct Pack {
     pub frameworks: BTreeMap<String, Framework>,
     pub standards: Vec<Standard>,
     pub checks: Vec<CheckDef>,
+    /// Export presets by id.
+    pub presets: BTreeMap<String, PresetSpec>,
 }
 
 impl Pack {
@@ -229,6 +231,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
     let mut datasets: Option<BTreeMap<String, DatasetSpec>> = None;
     let mut frameworks = BTreeMap::new();
     let mut standard_docs = Vec::new();
+    let mut preset_docs = Vec::new();
     for (name, file, doc) in parsed {
         let kind = if name == "pack.yaml" {
             Kind::Pack
@@ -236,6 +239,8 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             Kind::Datasets
         } else if name.starts_with("frameworks/") {
             Kind::Framework
+        } else if name.starts_with("presets/") {
+            Kind::Preset
         } else {
             Kind::Standard
         };
@@ -285,6 +290,11 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
                 }
             }
             Kind::Standard => standard_docs.push((file, doc, violations)),
+            Kind::Preset if violations.is_empty() => {
+                if let Some(p) = deserialize::<PresetFile>(&doc.value, &file, &mut diags) {
+                    preset_docs.push((file, doc.spans, p.preset));
+                }
+            }
             _ => {}
         }
     }
@@ -293,6 +303,33 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             Diagnostic::error("assure::no-pack", "the standards directory has no pack.yaml")
                 .help("add pack.yaml with `name`, `title` and `version`"),
         );
+    }
+
+    let mut presets = BTreeMap::new();
+    for (file, spans, p) in preset_docs {
+        if let Some(known) = &datasets
+            && !known.contains_key(&p.dataset)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "assure::unknown-dataset",
+                    format!("preset `{}` names unknown dataset `{}`", p.id, p.dataset),
+                )
+                .at(&file, spans.value("/preset/dataset"), "not a known dataset"),
+            );
+            continue;
+        }
+        if presets.contains_key(&p.id) {
+            diags.push(
+                Diagnostic::error("assure::duplicate-id", format!("preset `{}` is defined twice", p.id)).at(
+                    &file,
+                    spans.value("/preset/id"),
+                    "duplicate",
+                ),
+            );
+            continue;
+        }
+        presets.insert(p.id.clone(), p);
     }
 
     let lint_as_of: jiff::Timestamp = LINT_AS_OF.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
@@ -410,6 +447,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         frameworks,
         standards,
         checks,
+        presets,
     };
     (pack, diags)
 }

@@ -16,16 +16,18 @@ pub enum Kind {
     Framework,
     Manifest,
     Waivers,
+    Preset,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Standard,
         Kind::Pack,
         Kind::Datasets,
         Kind::Framework,
         Kind::Manifest,
         Kind::Waivers,
+        Kind::Preset,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Framework => "framework",
             Kind::Manifest => "manifest",
             Kind::Waivers => "waivers",
+            Kind::Preset => "preset",
         }
     }
 
@@ -51,6 +54,7 @@ impl Kind {
             Kind::Framework => schemars::schema_for!(super::spec::FrameworkFile),
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
             Kind::Waivers => schemars::schema_for!(crate::waivers::WaiversFile),
+            Kind::Preset => schemars::schema_for!(super::spec::PresetFile),
         };
         let mut value = schema.to_value();
         strip_null(&mut value);

@@ -463,3 +463,44 @@ pub struct TestSpec {
     #[serde(default)]
     pub failing: Option<Vec<String>>,
 }
+
+/// `presets/*.yaml`: how to read a real export as exported, and how `assure init` recognises it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresetFile {
+    pub preset: PresetSpec,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresetSpec {
+    /// Name a manifest uses: `preset: intune-managed-devices`.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: String,
+    pub title: String,
+    /// The dataset this export provides.
+    pub dataset: String,
+    #[serde(default)]
+    pub format: Option<crate::evidence::manifest::Format>,
+    /// Record path in a JSON/YAML export, e.g. `value[*]`.
+    #[serde(default)]
+    pub records: Option<String>,
+    /// Renames: the name checks use -> the name in the export.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// How to recognise the export in a repo.
+    pub recognise: RecogniseSpec,
+    /// How to produce the export.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecogniseSpec {
+    /// File name globs (case-insensitive), e.g. `*managedDevices*.json`.
+    #[serde(default)]
+    pub file_names: Vec<String>,
+    /// Column or field names that must all be present in the export.
+    pub fields: Vec<String>,
+}

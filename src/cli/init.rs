@@ -1,0 +1,54 @@
+//! `assure init`: write a draft assure.yaml for a config repo.
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use crate::evidence::manifest::MANIFEST;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config repo
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Overwrite an existing assure.yaml
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    let pack = match args.pack.load() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let target = args.repo.join(MANIFEST);
+    if target.exists() && !args.force {
+        eprintln!("error: {} exists; pass --force to replace it", target.display());
+        return EXIT_UNUSABLE;
+    }
+    let found = match crate::init::recognise(&args.repo, &pack) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let text = crate::init::draft(&pack, &found);
+    if let Err(e) = std::fs::write(&target, &text) {
+        eprintln!("error: cannot write {}: {e}", target.display());
+        return EXIT_UNUSABLE;
+    }
+    let recognised = found.iter().filter(|f| f.preset.is_some()).count();
+    say!(
+        "wrote {}: {recognised} of {} files recognised; replace the TODOs, then run `assure check`",
+        target.display(),
+        found.len()
+    );
+    for f in &found {
+        match &f.preset {
+            Some(p) => say!("  {}  ->  {p}", f.file),
+            None => say!("  {}  (not recognised)", f.file),
+        }
+    }
+    EXIT_CLEAN
+}

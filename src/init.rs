@@ -1,0 +1,185 @@
+//! `assure init`: draft a manifest by recognising known exports in a config repo.
+//!
+//! Each file's name and columns (CSV/TSV headers, or the fields of the first record of a JSON/YAML export)
+//! are matched against the pack's presets: every `recognise.fields` name must be present, and a matching file
+//! name pattern breaks ties. Recognised files become datasets using their preset; datasets the pack reads but
+//! no file provides, and files nobody recognised, are left as clear TODOs in the draft.
+
+use crate::evidence::discover::walk;
+use crate::evidence::manifest::{Format, MANIFEST};
+use crate::standards::Pack;
+use crate::standards::spec::PresetSpec;
+use crate::waivers::WAIVERS;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+/// What `init` made of one file.
+#[derive(Debug, Clone)]
+pub struct Recognised {
+    pub file: String,
+    pub preset: Option<String>,
+    /// Columns or fields seen (for the TODO note of unrecognised files).
+    pub fields: Vec<String>,
+}
+
+/// Looks at every file in the repo and matches it against the pack's presets.
+pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
+    let files = walk(root)?;
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| !f.is_symlink && f.rel != MANIFEST && f.rel != WAIVERS)
+    {
+        let fields = std::fs::read(&f.path)
+            .ok()
+            .and_then(|b| crate::source::decode_text(b).ok())
+            .map_or_else(Vec::new, |t| fields_of(&f.rel, &t));
+        let file_name = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_lowercase();
+        let best = pack
+            .presets
+            .values()
+            .filter(|p| !p.recognise.fields.is_empty() && p.recognise.fields.iter().all(|n| fields.contains(n)))
+            .max_by_key(|p| {
+                (
+                    p.recognise.fields.len(),
+                    name_matches(p, &file_name),
+                    std::cmp::Reverse(p.id.clone()),
+                )
+            });
+        out.push(Recognised {
+            file: f.rel.clone(),
+            preset: best.map(|p| p.id.clone()),
+            fields,
+        });
+    }
+    Ok(out)
+}
+
+fn name_matches(p: &PresetSpec, file_name: &str) -> bool {
+    p.recognise
+        .file_names
+        .iter()
+        .any(|g| globset::Glob::new(&g.to_lowercase()).is_ok_and(|g| g.compile_matcher().is_match(file_name)))
+}
+
+/// Column names of a CSV/TSV, or field names of the first record of a JSON/YAML export.
+fn fields_of(name: &str, text: &str) -> Vec<String> {
+    match Format::from_name(name) {
+        Some(Format::Csv | Format::Tsv) => {
+            let delimiter = if matches!(Format::from_name(name), Some(Format::Tsv)) {
+                b'\t'
+            } else {
+                b','
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .from_reader(text.as_bytes());
+            reader
+                .headers()
+                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default()
+        }
+        Some(format @ (Format::Json | Format::Yaml)) => {
+            let doc = match format {
+                Format::Json => crate::json::parse(text, 0),
+                _ => crate::yaml::parse(text, 0),
+            };
+            let Ok(doc) = doc else { return Vec::new() };
+            let first = match &doc.value {
+                serde_json::Value::Array(a) => a.first(),
+                serde_json::Value::Object(m) => match m.get("value") {
+                    Some(serde_json::Value::Array(a)) => a.first(),
+                    _ => Some(&doc.value),
+                },
+                _ => None,
+            };
+            first
+                .and_then(|r| r.as_object())
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The draft manifest text.
+pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
+    let mut by_dataset: BTreeMap<&str, Vec<(&Recognised, &PresetSpec)>> = BTreeMap::new();
+    for r in found {
+        if let Some(p) = r.preset.as_ref().and_then(|id| pack.presets.get(id)) {
+            by_dataset.entry(p.dataset.as_str()).or_default().push((r, p));
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# assure manifest drafted by `assure init`: replace every TODO, then run `assure check`."
+    );
+    let _ = writeln!(out, "organisation:");
+    let _ = writeln!(out, "  name: TODO the organisation's name");
+    let _ = writeln!(out, "  ods_code: TODO-ODS-CODE  # the NHS ODS code, e.g. RXX");
+    let _ = writeln!(out, "as_of: TODO  # the assessment date, YYYY-MM-DD (or pass --as-of)");
+    let _ = writeln!(out, "datasets:");
+    for (dataset, files) in &by_dataset {
+        let (_, preset) = files[0];
+        let _ = writeln!(out, "  {dataset}:  # {}", preset.title);
+        if files.len() == 1 {
+            let _ = writeln!(out, "    files: {}", yaml_string(&files[0].0.file));
+        } else {
+            let _ = writeln!(out, "    files:");
+            for (r, _) in files {
+                let _ = writeln!(out, "      - {}", yaml_string(&r.file));
+            }
+        }
+        let _ = writeln!(out, "    preset: {}", preset.id);
+    }
+    let missing: Vec<(&String, &crate::standards::spec::DatasetSpec)> = pack
+        .datasets
+        .iter()
+        .filter(|(name, _)| !by_dataset.contains_key(name.as_str()) && pack.checks.iter().any(|c| reads(c, name)))
+        .collect();
+    if !missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "  # TODO: the standards read these datasets, but no export here was recognised for them."
+        );
+        let _ = writeln!(
+            out,
+            "  # Add each with `files:` (and `fields:` renames if its columns differ), or leave it out and"
+        );
+        let _ = writeln!(out, "  # the checks that need it will report an error.");
+        for (name, d) in missing {
+            let _ = writeln!(out, "  # {name}:  # {}", d.description);
+            let _ = writeln!(out, "  #   files: TODO");
+        }
+    }
+    let unknown: Vec<&Recognised> = found.iter().filter(|r| r.preset.is_none()).collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "# TODO: files not recognised; if they are evidence, add them under a dataset above:"
+        );
+        for r in unknown {
+            let cols = if r.fields.is_empty() {
+                String::new()
+            } else {
+                format!(" (fields: {})", r.fields.join(", "))
+            };
+            let _ = writeln!(out, "#   {}{}", r.file, cols);
+        }
+    }
+    out
+}
+
+fn reads(check: &crate::standards::load::CheckDef, dataset: &str) -> bool {
+    check.spec.dataset == dataset || check.spec.lookup.iter().any(|l| l.dataset == dataset)
+}
+
+fn yaml_string(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+        s.to_string()
+    } else {
+        format!("{s:?}")
+    }
+}
