@@ -37,6 +37,12 @@ pub struct Args {
     /// Write the output to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a SARIF log to FILE (from the same run)
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Also write a JUnit report to FILE (from the same run)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -99,6 +105,17 @@ pub fn run(args: Args) -> u8 {
             };
             if let Err(code) = emit(&text, args.output.as_ref()) {
                 return code;
+            }
+            let extra = [
+                (&args.sarif, crate::render::sarif::render as fn(&Assessment, &str) -> String),
+                (&args.junit, |a: &Assessment, _: &str| crate::render::junit::render(a)),
+            ];
+            for (file, render) in extra {
+                if let Some(file) = file
+                    && let Err(code) = emit(&render(&a, &base), Some(file))
+                {
+                    return code;
+                }
             }
             let failing = match args.fail_on.severity() {
                 None => false,
