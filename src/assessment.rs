@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Version of the JSON output shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Pass,
@@ -36,7 +36,7 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The record's identity (its key fields, or file:line).
     pub key: String,
@@ -57,7 +57,7 @@ pub struct Finding {
 }
 
 /// One set-level expectation and whether it held.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Expectation {
     /// `count`, `passing`, `failing`, `ratio`, `min` or `max`.
     pub name: String,
@@ -66,7 +66,7 @@ pub struct Expectation {
     pub holds: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub id: String,
     pub version: u32,
@@ -93,17 +93,17 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::Change>,
     /// Against `--baseline`: keys of findings in the baseline that are gone.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixed: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PackInfo {
     pub name: String,
     pub title: String,
@@ -112,7 +112,7 @@ pub struct PackInfo {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StandardInfo {
     pub id: String,
     pub number: Option<u32>,
@@ -120,7 +120,7 @@ pub struct StandardInfo {
     pub statement: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub checks: usize,
     pub pass: usize,
@@ -133,7 +133,7 @@ pub struct Summary {
     pub failing_by_severity: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DiagnosticInfo {
     pub level: crate::diagnostic::Level,
     pub code: String,
@@ -155,7 +155,7 @@ impl From<&crate::diagnostic::Diagnostic> for DiagnosticInfo {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     pub schema_version: &'static str,
     pub tool: Tool,

@@ -64,7 +64,7 @@ pub struct Waiver {
     pub location: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaiverStatus {
     /// Applied to at least one failing record or check.
@@ -78,7 +78,7 @@ pub enum WaiverStatus {
 }
 
 /// What happened to one waiver in a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WaiverReport {
     pub check: String,
     pub records: Vec<String>,

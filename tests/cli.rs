@@ -568,3 +568,27 @@ fn an_unknown_preset_errors_its_dataset() {
     let err = result(&v, "NDG4-LEAVERS")["error"].as_str().unwrap().to_string();
     assert!(err.contains("unknown preset `ad-users`"), "{err}");
 }
+
+#[test]
+fn json_output_matches_its_published_schema() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string("standards/schema/assessment.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let d = copy_example();
+    let baseline = d.path().join("previous.json");
+    let (_, stdout, _) = assure(&["check", &path(&d), "--format", "json"]);
+    std::fs::write(&baseline, &stdout).unwrap();
+    // With waivers, a baseline and an errored check, every optional part of the output is present.
+    std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\nS1\n").unwrap();
+    let (_, v) = json(&path(&d), &["--baseline", baseline.to_str().unwrap()]);
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(v["baseline"].is_object() && !v["waivers"].as_array().unwrap().is_empty());
+    assert!(v["results"].as_array().unwrap().iter().any(|r| r["state"] == "error"));
+    let mut broken = v.clone();
+    broken["results"][0]["state"] = Value::from("maybe");
+    assert!(!validator.is_valid(&broken), "the schema constrains states");
+}

@@ -107,7 +107,10 @@ pub fn run(args: Args) -> u8 {
                 return code;
             }
             let extra = [
-                (&args.sarif, crate::render::sarif::render as fn(&Assessment, &str) -> String),
+                (
+                    &args.sarif,
+                    crate::render::sarif::render as fn(&Assessment, &str) -> String,
+                ),
                 (&args.junit, |a: &Assessment, _: &str| crate::render::junit::render(a)),
             ];
             for (file, render) in extra {

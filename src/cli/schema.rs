@@ -24,6 +24,8 @@ pub enum SchemaKind {
     Manifest,
     Waivers,
     Preset,
+    /// The JSON output of `assure check --format json`
+    Assessment,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -46,6 +48,7 @@ pub fn run(args: Args) -> u8 {
         SchemaKind::Manifest => Kind::Manifest,
         SchemaKind::Waivers => Kind::Waivers,
         SchemaKind::Preset => Kind::Preset,
+        SchemaKind::Assessment => Kind::Assessment,
     };
     say_raw!("{}", kind.schema_text());
     EXIT_CLEAN

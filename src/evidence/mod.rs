@@ -43,7 +43,7 @@ pub struct Dataset {
 }
 
 /// A file that was read, for the evidence trail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EvidenceFile {
     pub path: String,
     pub dataset: String,
@@ -52,7 +52,7 @@ pub struct EvidenceFile {
     pub records: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Organisation {
     pub name: String,
     pub ods_code: String,

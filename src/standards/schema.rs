@@ -17,10 +17,12 @@ pub enum Kind {
     Manifest,
     Waivers,
     Preset,
+    /// The JSON output of `assure check --format json` (an output, not an input).
+    Assessment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Standard,
         Kind::Pack,
         Kind::Datasets,
@@ -28,6 +30,7 @@ impl Kind {
         Kind::Manifest,
         Kind::Waivers,
         Kind::Preset,
+        Kind::Assessment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Manifest => "manifest",
             Kind::Waivers => "waivers",
             Kind::Preset => "preset",
+            Kind::Assessment => "assessment",
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
             Kind::Waivers => schemars::schema_for!(crate::waivers::WaiversFile),
             Kind::Preset => schemars::schema_for!(super::spec::PresetFile),
+            Kind::Assessment => schemars::schema_for!(crate::assessment::Assessment),
         };
         let mut value = schema.to_value();
         strip_null(&mut value);
