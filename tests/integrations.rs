@@ -6,7 +6,10 @@ use clap::Parser;
 use std::process::Command;
 
 fn parses(command_line: &str) {
-    let words: Vec<String> = command_line.split_whitespace().map(|w| w.trim_matches('"').to_string()).collect();
+    let words: Vec<String> = command_line
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
     if let Err(e) = assure::cli::Cli::try_parse_from(&words) {
         panic!("`{command_line}` does not parse: {e}");
     }
@@ -30,13 +33,20 @@ fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "the step itself succeeds so SARIF is uploaded: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the step itself succeeds so SARIF is uploaded: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let outputs = std::fs::read_to_string(&output).unwrap();
     assert!(outputs.contains("exit-code=1\n"), "{outputs}");
     let sarif_path = outputs.lines().find_map(|l| l.strip_prefix("sarif=")).unwrap();
     let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sarif_path).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(stdout.contains("::error file=examples/northshire/exports/intune/managedDevices.json,line=132"), "{stdout}");
+    assert!(
+        stdout.contains("::error file=examples/northshire/exports/intune/managedDevices.json,line=132"),
+        "{stdout}"
+    );
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("Northshire Hospitals NHS Foundation Trust"), "{md}");
 }
@@ -44,13 +54,18 @@ fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
 #[test]
 fn template_commands_parse_with_the_cli() {
     parses("assure check . --fail-on low --junit a.xml --sarif a.sarif --format json --output a.json");
-    for (file, marker) in [("ci/gitlab-ci.yml", "    - assure "), (".pre-commit-hooks.yaml", "  entry: assure ")] {
+    for (file, marker) in [
+        ("ci/gitlab-ci.yml", "    - assure "),
+        (".pre-commit-hooks.yaml", "  entry: assure "),
+    ] {
         let text = std::fs::read_to_string(file).unwrap();
         let doc = assure::yaml::parse(&text, usize::MAX).unwrap_or_else(|e| panic!("{file}: {}", e.message));
         assert!(!doc.value.is_null());
         for line in text.lines().filter(|l| l.starts_with(marker)) {
             let command = format!("assure {}", line.trim_start_matches(marker).trim());
-            let command = command.replace("$ASSURE_REPO", "repo").replace("$ASSURE_FAIL_ON", "high");
+            let command = command
+                .replace("$ASSURE_REPO", "repo")
+                .replace("$ASSURE_FAIL_ON", "high");
             parses(&command);
         }
     }
