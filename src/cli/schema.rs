@@ -2,30 +2,16 @@
 
 use super::{EXIT_CLEAN, EXIT_UNUSABLE};
 use crate::standards::schema::Kind;
-use clap::ValueEnum;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which schema to print
     #[arg(value_enum, default_value = "standard")]
-    pub kind: SchemaKind,
+    pub kind: Kind,
     /// Write every schema into DIR instead of printing one
     #[arg(long, value_name = "DIR")]
     pub write: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SchemaKind {
-    Standard,
-    Pack,
-    Datasets,
-    Framework,
-    Manifest,
-    Waivers,
-    Preset,
-    /// The JSON output of `assure check --format json`
-    Assessment,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -40,16 +26,7 @@ pub fn run(args: Args) -> u8 {
         }
         return EXIT_CLEAN;
     }
-    let kind = match args.kind {
-        SchemaKind::Standard => Kind::Standard,
-        SchemaKind::Pack => Kind::Pack,
-        SchemaKind::Datasets => Kind::Datasets,
-        SchemaKind::Framework => Kind::Framework,
-        SchemaKind::Manifest => Kind::Manifest,
-        SchemaKind::Waivers => Kind::Waivers,
-        SchemaKind::Preset => Kind::Preset,
-        SchemaKind::Assessment => Kind::Assessment,
-    };
+    let kind = args.kind;
     say_raw!("{}", kind.schema_text());
     EXIT_CLEAN
 }

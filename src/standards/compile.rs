@@ -755,27 +755,7 @@ impl Compiler<'_> {
 
     /// A numeric comparison; with `ratio`, values may be fractions or percentage strings.
     fn comparison(&mut self, spec: &ComparisonSpec, ptr: &str, ratio: bool) -> Option<Comparison> {
-        let all = [
-            ("eq", CmpOp::Eq, &spec.eq),
-            ("ne", CmpOp::Ne, &spec.ne),
-            ("lt", CmpOp::Lt, &spec.lt),
-            ("le", CmpOp::Le, &spec.le),
-            ("gt", CmpOp::Gt, &spec.gt),
-            ("ge", CmpOp::Ge, &spec.ge),
-        ];
-        let present: Vec<_> = all.iter().filter(|(_, _, v)| v.is_some()).collect();
-        if present.len() != 1 {
-            self.problem(
-                "assure::comparison",
-                ptr.to_string(),
-                "write exactly one of eq ne lt le gt ge, e.g. `{ ge: 1 }`".into(),
-                None,
-            );
-            return None;
-        }
-        let (name, op, value) = present[0];
-        let p = format!("{ptr}/{name}");
-        let value = self.subst(value.as_ref()?, &p)?;
+        let (op, value, p) = self.single_op(spec, ptr)?;
         let number = match &value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) if ratio => s
@@ -785,6 +765,7 @@ impl Compiler<'_> {
                 .map(|n| n / 100.0),
             _ => None,
         };
+        let name = op.name();
         let Some(mut n) = number else {
             let want = if ratio {
                 "a fraction (0.95) or a percentage (\"95%\")"
@@ -806,7 +787,7 @@ impl Compiler<'_> {
         if ratio {
             n = n.clamp(0.0, 1.0);
         }
-        Some(Comparison { op: *op, value: n })
+        Some(Comparison { op, value: n })
     }
 
     fn expect(&mut self, e: &ExpectSpec, ptr: &str) -> Expect {
@@ -852,40 +833,41 @@ impl Compiler<'_> {
         }
     }
 
-    fn aggregate(&mut self, a: &AggregateSpec, ptr: &str) -> Option<Aggregate> {
-        let field = self.path(&a.field, &format!("{ptr}/field"))?;
-        let cmp = a.comparison();
+    /// The one comparison written (exactly one of eq ne lt le gt ge), its value with params substituted, and
+    /// the value's pointer.
+    fn single_op(&mut self, spec: &ComparisonSpec, ptr: &str) -> Option<(CmpOp, Value, String)> {
         let all = [
-            ("eq", CmpOp::Eq, &cmp.eq),
-            ("ne", CmpOp::Ne, &cmp.ne),
-            ("lt", CmpOp::Lt, &cmp.lt),
-            ("le", CmpOp::Le, &cmp.le),
-            ("gt", CmpOp::Gt, &cmp.gt),
-            ("ge", CmpOp::Ge, &cmp.ge),
+            (CmpOp::Eq, &spec.eq),
+            (CmpOp::Ne, &spec.ne),
+            (CmpOp::Lt, &spec.lt),
+            (CmpOp::Le, &spec.le),
+            (CmpOp::Gt, &spec.gt),
+            (CmpOp::Ge, &spec.ge),
         ];
-        let present: Vec<_> = all.iter().filter(|(_, _, v)| v.is_some()).collect();
+        let present: Vec<_> = all.iter().filter_map(|(op, v)| v.as_ref().map(|v| (*op, v))).collect();
         if present.len() != 1 {
             self.problem(
                 "assure::comparison",
                 ptr.to_string(),
-                "write exactly one of eq ne lt le gt ge".into(),
+                "write exactly one of eq ne lt le gt ge, e.g. `{ ge: 1 }`".into(),
                 None,
             );
             return None;
         }
-        let (name, op, value) = present[0];
-        let p = format!("{ptr}/{name}");
-        let value = self.subst(value.as_ref()?, &p)?;
+        let (op, value) = present[0];
+        let p = format!("{ptr}/{}", op.name());
+        let value = self.subst(value, &p)?;
+        Some((op, value, p))
+    }
+
+    fn aggregate(&mut self, a: &AggregateSpec, ptr: &str) -> Option<Aggregate> {
+        let field = self.path(&a.field, &format!("{ptr}/field"))?;
+        let (op, value, p) = self.single_op(&a.comparison(), ptr)?;
         let ty = a.as_type.unwrap_or_else(|| infer(&value));
         let value = parse_literal(&value, ty, false, self.input.as_of)
             .map_err(|e| self.problem("assure::value", p, e, None))
             .ok()?;
-        Some(Aggregate {
-            field,
-            ty,
-            op: *op,
-            value,
-        })
+        Some(Aggregate { field, ty, op, value })
     }
 
     fn templates(&mut self, base: &str) -> minijinja::Environment<'static> {

@@ -8,14 +8,21 @@ use serde_json::Value;
 use std::sync::LazyLock;
 
 /// The kinds of YAML file assure reads, each with its schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
+    /// A standards file: one standard and its checks
     Standard,
+    /// pack.yaml
     Pack,
+    /// datasets.yaml
     Datasets,
+    /// frameworks/*.yaml
     Framework,
+    /// A config repo's assure.yaml
     Manifest,
+    /// A config repo's waivers.yaml
     Waivers,
+    /// presets/*.yaml
     Preset,
     /// The JSON output of `assure check --format json` (an output, not an input).
     Assessment,
