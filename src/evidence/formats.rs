@@ -82,34 +82,29 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
             line: Some(1),
         });
     }
-    let line_of = |ptr: &str| doc.spans.value(ptr).map_or(1, |s| file.line_of(s.start)) as u32;
-    selected
-        .into_iter()
-        .map(|(value, ptr)| {
-            let line = line_of(&ptr);
-            let Value::Object(map) = value else {
-                return Err(FormatError {
-                    message: format!("record {ptr} is {}, not an object with fields", kind(value)),
-                    line: Some(line as usize),
-                });
-            };
-            let field_lines = map
-                .keys()
-                .filter_map(|k| {
-                    let l = doc
-                        .spans
-                        .key(&pointer_push(&ptr, k))
-                        .map(|s| file.line_of(s.start) as u32)?;
-                    (l != line).then(|| (k.clone(), l))
-                })
-                .collect();
-            Ok(RawRecord {
-                value: value.clone(),
-                line,
-                field_lines,
+    // Move records out of the document rather than copying them.
+    let pointers: Vec<String> = selected.into_iter().map(|(_, p)| p).collect();
+    let mut doc = doc;
+    let mut out = Vec::with_capacity(pointers.len());
+    for ptr in pointers {
+        let line = doc.spans.value(&ptr).map_or(1, |s| file.line_of(s.start)) as u32;
+        let value = doc.value.pointer_mut(&ptr).map(Value::take).unwrap_or(Value::Null);
+        let Value::Object(map) = &value else {
+            return Err(FormatError {
+                message: format!("record {ptr} is {}, not an object with fields", kind(&value)),
+                line: Some(line as usize),
+            });
+        };
+        let field_lines = map
+            .keys()
+            .filter_map(|k| {
+                let l = doc.spans.key(&pointer_push(&ptr, k)).map(|s| file.line_of(s.start) as u32)?;
+                (l != line).then(|| (k.clone(), l))
             })
-        })
-        .collect()
+            .collect();
+        out.push(RawRecord { value, line, field_lines });
+    }
+    Ok(out)
 }
 
 fn select<'v>(value: &'v Value, segments: &[Segment], ptr: String, out: &mut Vec<(&'v Value, String)>) {

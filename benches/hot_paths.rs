@@ -1,0 +1,110 @@
+//! Micro-benchmarks of the hot paths: loading each format, evaluating conditions, joins and aggregates.
+//!
+//! `cargo bench --bench hot_paths`. End-to-end figures come from `examples/bench_trust.rs`; see
+//! docs/performance.md.
+
+use assure::engine::run_check;
+use assure::evidence::formats::{ReadOptions, parse};
+use assure::evidence::manifest::Format;
+use assure::evidence::{Dataset, Evidence, Record};
+use assure::source::SourceFile;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+const ROWS: usize = 20_000;
+
+fn csv_text() -> String {
+    let mut s = String::from("DeviceName,CveId,VulnerabilitySeverityLevel,CvssScore,SecurityUpdateReleaseDate\n");
+    for i in 0..ROWS {
+        s.push_str(&format!("NSH-LT-{:06},CVE-2026-{:05},{},{}.5,2026-10-{:02}\n", i % 4000, i, ["Critical", "High", "Low"][i % 3], 5 + i % 5, 1 + i % 28));
+    }
+    s
+}
+
+fn json_text() -> String {
+    let items: Vec<String> = (0..ROWS)
+        .map(|i| format!("{{\"deviceName\": \"NSH-LT-{i:06}\", \"operatingSystem\": \"Windows\", \"osVersion\": \"10.0.{}.1\", \"isEncrypted\": {}}}", if i % 10 == 0 { 19045 } else { 26100 }, i % 20 != 0))
+        .collect();
+    format!("{{\"value\": [\n{}\n]}}", items.join(",\n"))
+}
+
+fn load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load");
+    for (name, text, format) in [("csv", csv_text(), Format::Csv), ("json", json_text(), Format::Json)] {
+        let file = SourceFile::new(format!("x.{name}"), text);
+        g.throughput(Throughput::Bytes(file.text.len() as u64));
+        let opts = ReadOptions { format, records: None, pattern: None, delimiter: b',' };
+        g.bench_function(name, |b| b.iter(|| black_box(parse(&file, &opts).map(|r| r.len()))));
+    }
+    g.finish();
+}
+
+fn records(file: &str, format: Format, text: String) -> Vec<Record> {
+    let file = SourceFile::new(file, text);
+    let opts = ReadOptions { format, records: None, pattern: None, delimiter: b',' };
+    parse(&file, &opts)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| Record { value: r.value, file: 0, line: r.line, field_lines: r.field_lines })
+        .collect()
+}
+
+fn check(yaml: &str) -> assure::engine::Check {
+    let mut files = assure::standards::embedded_files();
+    files.retain(|(n, _)| !n.starts_with("ndg-"));
+    files.push((
+        "bench.yaml".into(),
+        format!("standard: {{ id: B, title: Bench, statement: s }}\nchecks:\n  - id: B-1\n    title: bench\n    severity: low\n{yaml}").into_bytes(),
+    ));
+    let (pack, diags) = assure::standards::load_files(files);
+    assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>());
+    let as_of = "2026-11-01T00:00:00Z".parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let (mut checks, _) = pack.compile_all(&BTreeMap::new(), as_of);
+    checks.remove(0)
+}
+
+fn evaluate(c: &mut Criterion) {
+    let mut evidence = Evidence::default();
+    evidence.datasets.insert("vulnerabilities".into(), Dataset { records: records("v.csv", Format::Csv, csv_text()), error: None });
+    evidence.datasets.insert("devices".into(), Dataset { records: records("d.json", Format::Json, json_text()), error: None });
+    evidence.datasets.insert(
+        "os_lifecycle".into(),
+        Dataset {
+            records: records(
+                "l.csv",
+                Format::Csv,
+                "product,build,end_of_support\nWindows,10.0.19045,2025-10-14\nWindows,10.0.26100,2027-10-12\n".into(),
+            ),
+            error: None,
+        },
+    );
+    let cases = [
+        (
+            "condition",
+            "    dataset: vulnerabilities\n    where: { field: VulnerabilitySeverityLevel, in: [Critical, High] }\n    assert: { field: SecurityUpdateReleaseDate, gt: \"as_of - 14d\" }\n",
+        ),
+        (
+            "join",
+            "    dataset: devices\n    lookup: [{ as: l, dataset: os_lifecycle, on: { operatingSystem: product }, version_prefix: { field: osVersion, other: build } }]\n    assert: { field: l.end_of_support, as: date, gt: as_of }\n",
+        ),
+        (
+            "exists_in",
+            "    dataset: vulnerabilities\n    assert: { field: DeviceName, exists_in: { dataset: devices, field: deviceName } }\n",
+        ),
+        (
+            "aggregate",
+            "    dataset: vulnerabilities\n    assert: { field: CvssScore, as: number, lt: 9 }\n    expect: { ratio: { ge: 0.5 }, max: { field: CvssScore, as: number, le: 10 } }\n",
+        ),
+    ];
+    let mut g = c.benchmark_group("evaluate");
+    g.throughput(Throughput::Elements(ROWS as u64));
+    for (name, yaml) in cases {
+        let check = check(yaml);
+        g.bench_function(name, |b| b.iter(|| black_box(run_check(&check, &evidence).failing)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, load, evaluate);
+criterion_main!(benches);

@@ -1,0 +1,121 @@
+//! End-to-end benchmark: the full embedded pack on generated trust repos, with the bare parse of the same
+//! files (CSV byte records, `serde_json::Value`) measured in the same run as the limit to compare against.
+//!
+//! ```sh
+//! cargo run --release --example generate_trust -- --scale 1 --out target/trusts/scale-1
+//! cargo run --release --example bench_trust -- target/trusts/scale-1
+//! ```
+//!
+//! For each repo it prints wall time at `--jobs 1` and `--jobs 2`, evidence MB/s and records/s, peak RSS
+//! (Linux `VmHWM`, read after the first run), and the bare-parse time. Run one repo per process for a clean
+//! peak-RSS figure.
+
+use assure::assessment::Assessment;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let repos: Vec<String> = std::env::args().skip(1).collect();
+    if repos.is_empty() {
+        eprintln!("usage: bench_trust REPO...");
+        std::process::exit(2);
+    }
+    println!("| repo | evidence MB | records | jobs 1 (s) | jobs 2 (s) | speed-up | MB/s (jobs 2) | records/s | peak RSS MB | bare parse (s) | end-to-end / bare |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for repo in repos {
+        match bench(Path::new(&repo)) {
+            Ok(row) => println!("{row}"),
+            Err(e) => eprintln!("{repo}: {e}"),
+        }
+    }
+}
+
+/// Load, compile, evaluate and render JSON: what `assure check --format json` does.
+fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
+    let start = Instant::now();
+    let (pack, diags) = assure::standards::load_files(assure::standards::embedded_files());
+    if !diags.is_empty() {
+        return Err(format!("{} pack diagnostics", diags.len()));
+    }
+    let loading = Instant::now();
+    let (evidence, evidence_diags) =
+        assure::evidence::load(repo, &pack.presets).map_err(|d| format!("{:?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()))?;
+    let loaded = loading.elapsed();
+    let as_of = evidence.as_of.ok_or("no as_of")?;
+    let ts = as_of.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp();
+    let (checks, _) = pack.compile_all(&evidence.params, ts);
+    let evaluating = Instant::now();
+    let results = assure::engine::run(&checks, &evidence, jobs);
+    let evaluated = evaluating.elapsed();
+    let rendering = Instant::now();
+    let assessment = Assessment::new(&pack, &evidence, results, as_of, &evidence_diags);
+    let json = assure::render::json::render(&assessment);
+    std::hint::black_box(json.len());
+    eprintln!(
+        "  jobs {jobs}: load {:.2}s, evaluate {:.2}s, assess and render JSON {:.2}s",
+        loaded.as_secs_f64(),
+        evaluated.as_secs_f64(),
+        rendering.elapsed().as_secs_f64()
+    );
+    Ok((assessment, start.elapsed()))
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The least any tool must do: read each file and parse it into generic values.
+fn bare_parse(repo: &Path, files: &[assure::evidence::EvidenceFile]) -> Duration {
+    let start = Instant::now();
+    let mut items = 0usize;
+    for f in files {
+        let Ok(bytes) = std::fs::read(repo.join(&f.path)) else { continue };
+        if f.path.ends_with(".csv") || f.path.ends_with(".tsv") {
+            let delimiter = if f.path.ends_with(".tsv") { b'\t' } else { b',' };
+            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes.as_slice());
+            let mut record = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut record).unwrap_or(false) {
+                items += record.len();
+            }
+        } else if f.path.ends_with(".json") {
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                items += v.as_array().map_or(1, Vec::len);
+            }
+        } else {
+            items += bytes.iter().filter(|b| **b == b'\n').count();
+        }
+    }
+    std::hint::black_box(items);
+    start.elapsed()
+}
+
+fn bench(repo: &Path) -> Result<String, String> {
+    let (a, one) = pipeline(repo, 1)?;
+    let rss = peak_rss_mb();
+    let (_, two) = pipeline(repo, 2)?;
+    let bare = bare_parse(repo, &a.evidence);
+    let bytes: u64 = a.evidence.iter().map(|f| f.bytes).sum();
+    let records: usize = a.evidence.iter().map(|f| f.records).sum();
+    let mb = bytes as f64 / 1e6;
+    let per_dataset: BTreeMap<&str, usize> = a.evidence.iter().fold(BTreeMap::new(), |mut m, f| {
+        *m.entry(f.dataset.as_str()).or_default() += f.records;
+        m
+    });
+    eprintln!("{}: {per_dataset:?}; {} findings", repo.display(), a.summary.findings);
+    Ok(format!(
+        "| {} | {mb:.1} | {records} | {:.2} | {:.2} | {:.2}x | {:.0} | {:.0} | {rss:.0} | {:.2} | {:.2}x |",
+        repo.display(),
+        one.as_secs_f64(),
+        two.as_secs_f64(),
+        one.as_secs_f64() / two.as_secs_f64(),
+        mb / two.as_secs_f64(),
+        records as f64 / two.as_secs_f64(),
+        bare.as_secs_f64(),
+        two.as_secs_f64() / bare.as_secs_f64(),
+    ))
+}
