@@ -751,3 +751,53 @@ fn csv_plan_of_a_clean_assessment_is_just_the_header() {
     let out = csv_plan::render(&assessment(vec![check("NDG1-MFA", "NDG1", Severity::Low, State::Pass)]));
     assert_eq!(out, format!("{}\r\n", csv_plan::COLUMNS.join(",")));
 }
+
+mod markdown {
+    use super::*;
+    use assure::render::markdown::{render, render_bounded};
+
+    #[test]
+    fn hostile_evidence_is_inert_in_markdown() {
+        let mut c = check("NDG1-ENCRYPT", "NDG1", Severity::High, State::Fail);
+        c.findings = vec![finding(
+            "<script>alert(1)</script>",
+            "exports/x`y.json",
+            3,
+            "{{ 7*7 }} [click](https://evil.example) **bold** | pipe\n# heading\u{7}",
+        )];
+        let md = render(&assessment(vec![c]));
+        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+        assert!(!md.contains("<script>"));
+        assert!(
+            md.contains("{{ 7\\*7 }} \\[click\\](https://evil.example) \\*\\*bold\\*\\* \\| pipe # heading"),
+            "{md}"
+        );
+        assert!(!md.contains("49"), "templates in evidence are never evaluated");
+        assert!(!md.contains('\u{7}'));
+        assert!(
+            md.contains("`exports/x'y.json:3`"),
+            "a backtick cannot close the code span: {md}"
+        );
+    }
+
+    #[test]
+    fn markdown_is_size_bounded_with_a_note() {
+        let mut results = Vec::new();
+        for i in 0..30 {
+            let mut c = check(&format!("NDG9-C{i:03}"), "NDG1", Severity::High, State::Fail);
+            c.findings = (0..20)
+                .map(|j| finding(&format!("K{j}"), "f.csv", j, &"long message ".repeat(20)))
+                .collect();
+            results.push(c);
+        }
+        let md = render_bounded(&assessment(results), 20_000);
+        assert!(md.chars().count() < 21_000, "{}", md.chars().count());
+        assert!(
+            md.trim_end()
+                .ends_with("see the JSON or HTML report for every finding._"),
+            "{}",
+            &md[md.len() - 200..]
+        );
+        assert!(md.contains("… and 10 more"));
+    }
+}

@@ -43,6 +43,9 @@ pub struct Args {
     /// Also write a JUnit report to FILE (from the same run)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Also write a Markdown summary to FILE (for a CI step summary or a pull-request comment)
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -112,6 +115,9 @@ pub fn run(args: Args) -> u8 {
                     crate::render::sarif::render as fn(&Assessment, &str) -> String,
                 ),
                 (&args.junit, |a: &Assessment, _: &str| crate::render::junit::render(a)),
+                (&args.markdown, |a: &Assessment, _: &str| {
+                    crate::render::markdown::render(a)
+                }),
             ];
             for (file, render) in extra {
                 if let Some(file) = file
