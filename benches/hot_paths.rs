@@ -17,7 +17,14 @@ const ROWS: usize = 20_000;
 fn csv_text() -> String {
     let mut s = String::from("DeviceName,CveId,VulnerabilitySeverityLevel,CvssScore,SecurityUpdateReleaseDate\n");
     for i in 0..ROWS {
-        s.push_str(&format!("NSH-LT-{:06},CVE-2026-{:05},{},{}.5,2026-10-{:02}\n", i % 4000, i, ["Critical", "High", "Low"][i % 3], 5 + i % 5, 1 + i % 28));
+        s.push_str(&format!(
+            "NSH-LT-{:06},CVE-2026-{:05},{},{}.5,2026-10-{:02}\n",
+            i % 4000,
+            i,
+            ["Critical", "High", "Low"][i % 3],
+            5 + i % 5,
+            1 + i % 28
+        ));
     }
     s
 }
@@ -34,7 +41,12 @@ fn load(c: &mut Criterion) {
     for (name, text, format) in [("csv", csv_text(), Format::Csv), ("json", json_text(), Format::Json)] {
         let file = SourceFile::new(format!("x.{name}"), text);
         g.throughput(Throughput::Bytes(file.text.len() as u64));
-        let opts = ReadOptions { format, records: None, pattern: None, delimiter: b',' };
+        let opts = ReadOptions {
+            format,
+            records: None,
+            pattern: None,
+            delimiter: b',',
+        };
         g.bench_function(name, |b| b.iter(|| black_box(parse(&file, &opts).map(|r| r.len()))));
     }
     g.finish();
@@ -42,11 +54,21 @@ fn load(c: &mut Criterion) {
 
 fn records(file: &str, format: Format, text: String) -> Vec<Record> {
     let file = SourceFile::new(file, text);
-    let opts = ReadOptions { format, records: None, pattern: None, delimiter: b',' };
+    let opts = ReadOptions {
+        format,
+        records: None,
+        pattern: None,
+        delimiter: b',',
+    };
     parse(&file, &opts)
         .unwrap_or_default()
         .into_iter()
-        .map(|r| Record { value: r.value, file: 0, line: r.line, field_lines: r.field_lines })
+        .map(|r| Record {
+            value: r.value,
+            file: 0,
+            line: r.line,
+            field_lines: r.field_lines,
+        })
         .collect()
 }
 
@@ -58,7 +80,11 @@ fn check(yaml: &str) -> assure::engine::Check {
         format!("standard: {{ id: B, title: Bench, statement: s }}\nchecks:\n  - id: B-1\n    title: bench\n    severity: low\n{yaml}").into_bytes(),
     ));
     let (pack, diags) = assure::standards::load_files(files);
-    assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| d.one_line()).collect::<Vec<_>>());
+    assert!(
+        diags.is_empty(),
+        "{:?}",
+        diags.iter().map(|d| d.one_line()).collect::<Vec<_>>()
+    );
     let as_of = "2026-11-01T00:00:00Z".parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let (mut checks, _) = pack.compile_all(&BTreeMap::new(), as_of);
     checks.remove(0)
@@ -66,8 +92,20 @@ fn check(yaml: &str) -> assure::engine::Check {
 
 fn evaluate(c: &mut Criterion) {
     let mut evidence = Evidence::default();
-    evidence.datasets.insert("vulnerabilities".into(), Dataset { records: records("v.csv", Format::Csv, csv_text()), error: None });
-    evidence.datasets.insert("devices".into(), Dataset { records: records("d.json", Format::Json, json_text()), error: None });
+    evidence.datasets.insert(
+        "vulnerabilities".into(),
+        Dataset {
+            records: records("v.csv", Format::Csv, csv_text()),
+            error: None,
+        },
+    );
+    evidence.datasets.insert(
+        "devices".into(),
+        Dataset {
+            records: records("d.json", Format::Json, json_text()),
+            error: None,
+        },
+    );
     evidence.datasets.insert(
         "os_lifecycle".into(),
         Dataset {

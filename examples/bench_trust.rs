@@ -21,7 +21,9 @@ fn main() {
         eprintln!("usage: bench_trust REPO...");
         std::process::exit(2);
     }
-    println!("| repo | evidence MB | records | jobs 1 (s) | jobs 2 (s) | speed-up | MB/s (jobs 2) | records/s | peak RSS MB | bare parse (s) | end-to-end / bare |");
+    println!(
+        "| repo | evidence MB | records | jobs 1 (s) | jobs 2 (s) | speed-up | MB/s (jobs 2) | records/s | peak RSS MB | bare parse (s) | end-to-end / bare |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for repo in repos {
         match bench(Path::new(&repo)) {
@@ -39,11 +41,14 @@ fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> 
         return Err(format!("{} pack diagnostics", diags.len()));
     }
     let loading = Instant::now();
-    let (evidence, evidence_diags) =
-        assure::evidence::load(repo, &pack.presets).map_err(|d| format!("{:?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()))?;
+    let (evidence, evidence_diags) = assure::evidence::load(repo, &pack.presets)
+        .map_err(|d| format!("{:?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()))?;
     let loaded = loading.elapsed();
     let as_of = evidence.as_of.ok_or("no as_of")?;
-    let ts = as_of.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp();
+    let ts = as_of
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_err(|e| e.to_string())?
+        .timestamp();
     let (checks, _) = pack.compile_all(&evidence.params, ts);
     let evaluating = Instant::now();
     let results = assure::engine::run(&checks, &evidence, jobs);
@@ -64,7 +69,11 @@ fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -74,10 +83,14 @@ fn bare_parse(repo: &Path, files: &[assure::evidence::EvidenceFile]) -> Duration
     let start = Instant::now();
     let mut items = 0usize;
     for f in files {
-        let Ok(bytes) = std::fs::read(repo.join(&f.path)) else { continue };
+        let Ok(bytes) = std::fs::read(repo.join(&f.path)) else {
+            continue;
+        };
         if f.path.ends_with(".csv") || f.path.ends_with(".tsv") {
             let delimiter = if f.path.ends_with(".tsv") { b'\t' } else { b',' };
-            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes.as_slice());
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .from_reader(bytes.as_slice());
             let mut record = csv::ByteRecord::new();
             while reader.read_byte_record(&mut record).unwrap_or(false) {
                 items += record.len();

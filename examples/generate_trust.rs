@@ -21,7 +21,11 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { scale: 1.0, out: PathBuf::from("target/trusts/scale-1"), seed: 1 };
+    let mut args = Args {
+        scale: 1.0,
+        out: PathBuf::from("target/trusts/scale-1"),
+        seed: 1,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -64,7 +68,9 @@ fn writer(root: &Path, rel: &str) -> std::io::Result<BufWriter<File>> {
 /// A date `days` before 2026-11-01, as ISO.
 fn day(days_before: i64) -> String {
     let base = jiff::civil::date(2026, 11, 1);
-    base.checked_sub(jiff::Span::new().days(days_before)).unwrap_or(base).to_string()
+    base.checked_sub(jiff::Span::new().days(days_before))
+        .unwrap_or(base)
+        .to_string()
 }
 
 fn generate(a: &Args) -> std::io::Result<()> {
@@ -79,10 +85,17 @@ fn generate(a: &Args) -> std::io::Result<()> {
 
     // Intune managed devices (Graph JSON), 5% unencrypted, 8% on Windows 10 22H2.
     let mut w = writer(root, "exports/intune/managedDevices.json")?;
-    writeln!(w, "{{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices\",\n  \"value\": [")?;
+    writeln!(
+        w,
+        "{{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices\",\n  \"value\": ["
+    )?;
     for i in 0..devices {
         let win10 = rng.f64() < 0.08;
-        let os_version = if win10 { format!("10.0.19045.{}", 4000 + rng.u32(0..1300)) } else { format!("10.0.26100.{}", 1000 + rng.u32(0..2000)) };
+        let os_version = if win10 {
+            format!("10.0.19045.{}", 4000 + rng.u32(0..1300))
+        } else {
+            format!("10.0.26100.{}", 1000 + rng.u32(0..2000))
+        };
         let sep = if i + 1 == devices { "" } else { "," };
         writeln!(
             w,
@@ -105,11 +118,18 @@ fn generate(a: &Args) -> std::io::Result<()> {
 
     // Active Directory users (Get-ADUser | Export-Csv): quoted, True/False, UK dates.
     let mut w = writer(root, "exports/ad/users.csv")?;
-    writeln!(w, "\"SamAccountName\",\"UserPrincipalName\",\"Enabled\",\"EmployeeID\",\"LastLogonDate\",\"PasswordNotRequired\"")?;
+    writeln!(
+        w,
+        "\"SamAccountName\",\"UserPrincipalName\",\"Enabled\",\"EmployeeID\",\"LastLogonDate\",\"PasswordNotRequired\""
+    )?;
     for i in 0..accounts {
         let d = day(rng.i64(0..120));
         let uk = format!("{}/{}/{} 09:{:02}:00", &d[8..10], &d[5..7], &d[0..4], rng.u8(0..60));
-        writeln!(w, "\"user{i}\",\"user{i}@trust.nhs.uk\",\"{}\",\"E{i:06}\",\"{uk}\",\"False\"", if rng.f64() < 0.93 { "True" } else { "False" })?;
+        writeln!(
+            w,
+            "\"user{i}\",\"user{i}@trust.nhs.uk\",\"{}\",\"E{i:06}\",\"{uk}\",\"False\"",
+            if rng.f64() < 0.93 { "True" } else { "False" }
+        )?;
     }
     w.flush()?;
 
@@ -126,9 +146,16 @@ fn generate(a: &Args) -> std::io::Result<()> {
     writeln!(w, "{{\"value\": [")?;
     for i in 0..accounts {
         let admin = i % 50 == 0;
-        let methods = if rng.f64() < 0.9 { "[\"microsoftAuthenticatorPush\", \"softwareOneTimePasscode\"]" } else { "[\"mobilePhone\"]" };
+        let methods = if rng.f64() < 0.9 {
+            "[\"microsoftAuthenticatorPush\", \"softwareOneTimePasscode\"]"
+        } else {
+            "[\"mobilePhone\"]"
+        };
         let sep = if i + 1 == accounts { "" } else { "," };
-        writeln!(w, "  {{\"userPrincipalName\": \"user{i}@trust.nhs.uk\", \"isAdmin\": {admin}, \"isMfaRegistered\": true, \"methodsRegistered\": {methods}}}{sep}")?;
+        writeln!(
+            w,
+            "  {{\"userPrincipalName\": \"user{i}@trust.nhs.uk\", \"isAdmin\": {admin}, \"isMfaRegistered\": true, \"methodsRegistered\": {methods}}}{sep}"
+        )?;
     }
     writeln!(w, "]}}")?;
     w.flush()?;
@@ -137,7 +164,12 @@ fn generate(a: &Args) -> std::io::Result<()> {
     let mut w = writer(root, "exports/hr/staff.tsv")?;
     writeln!(w, "staff_id\tname\tstatus\tconfidentiality_signed_on")?;
     for i in 0..staff {
-        writeln!(w, "S{i:06}\tStaff {i}\t{}\t{}", if rng.f64() < 0.97 { "active" } else { "left" }, day(rng.i64(0..900)))?;
+        writeln!(
+            w,
+            "S{i:06}\tStaff {i}\t{}\t{}",
+            if rng.f64() < 0.97 { "active" } else { "left" },
+            day(rng.i64(0..900))
+        )?;
     }
     w.flush()?;
     let mut w = writer(root, "exports/lms/training.csv")?;
@@ -151,15 +183,31 @@ fn generate(a: &Args) -> std::io::Result<()> {
             4 => "Moving and handling",
             _ => "Equality and diversity",
         };
-        let age = if rng.f64() < 0.94 { rng.i64(0..360) } else { rng.i64(370..800) };
+        let age = if rng.f64() < 0.94 {
+            rng.i64(0..360)
+        } else {
+            rng.i64(370..800)
+        };
         writeln!(w, "S{:06},{course},{},{}", (i / 6) % staff, day(age), rng.u8(70..=100))?;
     }
     w.flush()?;
 
     // Defender vulnerabilities: the big one.
     let mut w = writer(root, "exports/defender/vulnerabilities.csv")?;
-    writeln!(w, "DeviceId,DeviceName,OSPlatform,OSVersion,SoftwareName,SoftwareVersion,CveId,VulnerabilitySeverityLevel,CvssScore,RecommendedSecurityUpdate,SecurityUpdateReleaseDate")?;
-    let software = ["chrome", "edge", "7-zip", "office", "windows_11", "java_runtime", "adobe_reader", "zoom"];
+    writeln!(
+        w,
+        "DeviceId,DeviceName,OSPlatform,OSVersion,SoftwareName,SoftwareVersion,CveId,VulnerabilitySeverityLevel,CvssScore,RecommendedSecurityUpdate,SecurityUpdateReleaseDate"
+    )?;
+    let software = [
+        "chrome",
+        "edge",
+        "7-zip",
+        "office",
+        "windows_11",
+        "java_runtime",
+        "adobe_reader",
+        "zoom",
+    ];
     let mut line = String::with_capacity(256);
     for i in 0..vulns {
         line.clear();
@@ -171,7 +219,11 @@ fn generate(a: &Args) -> std::io::Result<()> {
             4..=7 => ("Medium", 4.0 + rng.f64() * 3.0),
             _ => ("Low", 1.0 + rng.f64() * 3.0),
         };
-        let released = if rng.f64() < 0.9 { rng.i64(0..14) } else { rng.i64(15..400) };
+        let released = if rng.f64() < 0.9 {
+            rng.i64(0..14)
+        } else {
+            rng.i64(15..400)
+        };
         let _ = write!(
             line,
             "{dev:040x},NSH-LT-{dev:06},Windows11,10.0.26100.2314,{sw},{}.{}.{},CVE-{}-{:05},{sev},{cvss:.1},Update {sw},{}",
@@ -188,11 +240,24 @@ fn generate(a: &Args) -> std::io::Result<()> {
 
     // Firewall rules: a few exposed services among many.
     let mut w = writer(root, "network/firewall-rules.csv")?;
-    writeln!(w, "name,direction,action,source,destination,port,justification,approver")?;
+    writeln!(
+        w,
+        "name,direction,action,source,destination,port,justification,approver"
+    )?;
     for i in 0..rules {
         let port = [443, 80, 4500, 22, 3389, 445, 8443, 1433][rng.usize(0..8)];
-        let source = if rng.f64() < 0.97 { format!("10.{}.0.0/16", rng.u8(0..255)) } else { "0.0.0.0/0".to_string() };
-        writeln!(w, "rule-{i:06},inbound,allow,{source},10.1.{}.{},{port},Business need {i},CAB-{:04}", rng.u8(0..255), rng.u8(1..255), rng.u16(0..9999))?;
+        let source = if rng.f64() < 0.97 {
+            format!("10.{}.0.0/16", rng.u8(0..255))
+        } else {
+            "0.0.0.0/0".to_string()
+        };
+        writeln!(
+            w,
+            "rule-{i:06},inbound,allow,{source},10.1.{}.{},{port},Business need {i},CAB-{:04}",
+            rng.u8(0..255),
+            rng.u8(1..255),
+            rng.u16(0..9999)
+        )?;
     }
     w.flush()?;
 
@@ -201,20 +266,42 @@ fn generate(a: &Args) -> std::io::Result<()> {
     for i in 0..n(200, a.scale) {
         let detected = format!("{}T{:02}:00:00Z", day(rng.i64(1..300)), rng.u8(0..12));
         let hours = if rng.f64() < 0.9 { rng.u8(1..12) } else { rng.u8(13..48) };
-        writeln!(w, "- id: INC-{i:05}\n  type: {}\n  severity: medium\n  status: closed\n  detected_at: {detected}\n  senior_notified_at: {}\n  root_cause: Cause {i}\n  lessons_learned: Lesson {i}",
+        writeln!(
+            w,
+            "- id: INC-{i:05}\n  type: {}\n  severity: medium\n  status: closed\n  detected_at: {detected}\n  senior_notified_at: {}\n  root_cause: Cause {i}\n  lessons_learned: Lesson {i}",
             if i % 2 == 0 { "breach" } else { "near_miss" },
-            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%S%#z", detected.replace('Z', "+0000")).map_or(detected.clone(), |t| t.checked_add(jiff::SignedDuration::from_hours(hours as i64)).map_or(detected.clone(), |t| t.to_string())))?;
+            jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%S%#z", detected.replace('Z', "+0000")).map_or(
+                detected.clone(),
+                |t| t
+                    .checked_add(jiff::SignedDuration::from_hours(hours as i64))
+                    .map_or(detected.clone(), |t| t.to_string())
+            )
+        )?;
     }
     w.flush()?;
     let mut w = writer(root, "logs/cyber-alerts.log")?;
     for i in 0..n(60, a.scale) {
-        let hours = if rng.f64() < 0.9 { rng.u8(1..47) } else { rng.u8(49..120) };
-        writeln!(w, "CC-{:04} HIGH issued=2026-10-01T08:00:00Z acknowledged={}", 4000 + i, jiff::Timestamp::from_second(1_790_841_600 + hours as i64 * 3600).map_or_else(|_| "2026-10-02T08:00:00Z".to_string(), |t| t.to_string()))?;
+        let hours = if rng.f64() < 0.9 {
+            rng.u8(1..47)
+        } else {
+            rng.u8(49..120)
+        };
+        writeln!(
+            w,
+            "CC-{:04} HIGH issued=2026-10-01T08:00:00Z acknowledged={}",
+            4000 + i,
+            jiff::Timestamp::from_second(1_790_841_600 + hours as i64 * 3600)
+                .map_or_else(|_| "2026-10-02T08:00:00Z".to_string(), |t| t.to_string())
+        )?;
     }
     w.flush()?;
     for host in 0..n(20, a.scale) {
         let mut w = writer(root, &format!("configs/host{host:03}/sshd_config"))?;
-        writeln!(w, "PermitRootLogin no\nPasswordAuthentication {}\nMaxAuthTries 3", if host % 10 == 0 { "yes" } else { "no" })?;
+        writeln!(
+            w,
+            "PermitRootLogin no\nPasswordAuthentication {}\nMaxAuthTries 3",
+            if host % 10 == 0 { "yes" } else { "no" }
+        )?;
         w.flush()?;
     }
     let mut w = writer(root, "registers/backups.json")?;
@@ -222,18 +309,38 @@ fn generate(a: &Args) -> std::io::Result<()> {
     let systems = n(100, a.scale);
     for i in 0..systems {
         let sep = if i + 1 == systems { "" } else { "," };
-        writeln!(w, "  {{\"system\": \"SYS-{i:04}\", \"critical\": {}, \"last_success\": \"2026-10-31T2{}:00:00Z\", \"immutable_copy\": {}}}{sep}", i % 4 == 0, rng.u8(0..4), rng.f64() < 0.97)?;
+        writeln!(
+            w,
+            "  {{\"system\": \"SYS-{i:04}\", \"critical\": {}, \"last_success\": \"2026-10-31T2{}:00:00Z\", \"immutable_copy\": {}}}{sep}",
+            i % 4 == 0,
+            rng.u8(0..4),
+            rng.f64() < 0.97
+        )?;
     }
     writeln!(w, "]")?;
     w.flush()?;
     let mut w = writer(root, "registers/continuity-tests.yaml")?;
     for i in 0..n(20, a.scale) {
-        writeln!(w, "- plan: BCP-{i:03}\n  service: Service {i}\n  tested_on: {}\n  reported_to: Board", day(rng.i64(10..420)))?;
+        writeln!(
+            w,
+            "- plan: BCP-{i:03}\n  service: Service {i}\n  tested_on: {}\n  reported_to: Board",
+            day(rng.i64(10..420))
+        )?;
     }
     w.flush()?;
     let mut w = writer(root, "registers/suppliers.yaml")?;
     for i in 0..n(300, a.scale) {
-        writeln!(w, "- name: Supplier {i}\n  processes_pcd: {}\n  contract_end: {}\n  dspt_status: {}", i % 3 == 0, if rng.f64() < 0.95 { "2028-03-31" } else { "2026-06-30" }, if rng.f64() < 0.9 { "Standards Met" } else { "Approaching Standards" })?;
+        writeln!(
+            w,
+            "- name: Supplier {i}\n  processes_pcd: {}\n  contract_end: {}\n  dspt_status: {}",
+            i % 3 == 0,
+            if rng.f64() < 0.95 { "2028-03-31" } else { "2026-06-30" },
+            if rng.f64() < 0.9 {
+                "Standards Met"
+            } else {
+                "Approaching Standards"
+            }
+        )?;
     }
     w.flush()?;
 

@@ -98,11 +98,18 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
         let field_lines = map
             .keys()
             .filter_map(|k| {
-                let l = doc.spans.key(&pointer_push(&ptr, k)).map(|s| file.line_of(s.start) as u32)?;
+                let l = doc
+                    .spans
+                    .key(&pointer_push(&ptr, k))
+                    .map(|s| file.line_of(s.start) as u32)?;
                 (l != line).then(|| (k.clone(), l))
             })
             .collect();
-        out.push(RawRecord { value, line, field_lines });
+        out.push(RawRecord {
+            value,
+            line,
+            field_lines,
+        });
     }
     Ok(out)
 }
