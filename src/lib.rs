@@ -4,6 +4,8 @@
 //! repo loads into [`evidence::Evidence`]; [`engine::run`] evaluates the checks in parallel into the results of
 //! an [`assessment::Assessment`], which the renderers in [`render`] turn into human or machine output.
 #![forbid(unsafe_code)]
+// Input-derived data never unwraps: every failure becomes a diagnostic or a check error.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 // Diagnostics are large but only travel on cold error paths.
 #![allow(clippy::result_large_err)]
 

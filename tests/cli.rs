@@ -592,3 +592,28 @@ fn json_output_matches_its_published_schema() {
     broken["results"][0]["state"] = Value::from("maybe");
     assert!(!validator.is_valid(&broken), "the schema constrains states");
 }
+
+#[test]
+fn verify_says_whether_evidence_is_still_what_was_assessed() {
+    let d = copy_example();
+    let report = d.path().join("report.json");
+    assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
+    let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("verified: the 16 evidence file(s)"), "{stdout}");
+
+    std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\n").unwrap();
+    std::fs::remove_file(d.path().join("logs/cyber-alerts.log")).unwrap();
+    let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("CHANGED    exports/hr/staff.tsv"), "{stdout}");
+    assert!(stdout.contains("MISSING    logs/cyber-alerts.log"), "{stdout}");
+
+    // A tampered report cannot make verify read outside the repo.
+    let text = std::fs::read_to_string(&report)
+        .unwrap()
+        .replace("\"exports/hr/leavers.csv\"", "\"../../etc/passwd\"");
+    std::fs::write(&report, text).unwrap();
+    let (_, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
+    assert!(stdout.contains("refused    ../../etc/passwd"), "{stdout}");
+}

@@ -27,6 +27,7 @@ mod lint;
 mod list;
 mod schema;
 mod test;
+mod verify;
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::standards::{Pack, embedded_files, load_dir, load_files};
@@ -69,6 +70,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Print the JSON Schema of a file kind (or write them all)
     Schema(schema::Args),
+    /// Check that the evidence on disk is still what a JSON report assessed
+    Verify(verify::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish)
     Completions(completions::CompletionArgs),
     /// Print the man page (or write one per subcommand with --out DIR)
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::List(a) => list::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Verify(a) => verify::run(a),
         Command::Completions(a) => completions::completions(a),
         Command::Man(a) => completions::man(a),
     }

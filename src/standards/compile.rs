@@ -189,9 +189,12 @@ struct Compiler<'a> {
     params: BTreeMap<String, Value>,
 }
 
+// Constant patterns, covered by tests: they cannot fail on any input.
+#[allow(clippy::expect_used)]
 static TEMPLATE_CODE: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
 
+#[allow(clippy::expect_used)]
 static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
 

@@ -1,0 +1,113 @@
+//! `assure verify REPORT.json [REPO]`: is the evidence on disk still what the report assessed?
+//!
+//! Recomputes the SHA-256 of every evidence file the report lists and compares it, and compares the standards
+//! pack's hash with the pack in use. Paths in the report are untrusted: any that could leave the repo are
+//! refused rather than read.
+
+use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_UNUSABLE, PackArgs};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A report written by `assure check --format json`
+    pub report: PathBuf,
+    /// The config repo the report assessed
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub pack: PackArgs,
+}
+
+pub fn run(args: Args) -> u8 {
+    let report: Value = match std::fs::read_to_string(&args.report)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: cannot read {} as a JSON report: {e}", args.report.display());
+            return EXIT_UNUSABLE;
+        }
+    };
+    let Some(files) = report.get("evidence").and_then(Value::as_array) else {
+        eprintln!(
+            "error: {} has no `evidence` list; pass the output of `assure check --format json`",
+            args.report.display()
+        );
+        return EXIT_UNUSABLE;
+    };
+    let mut problems = 0;
+    for f in files {
+        let (Some(rel), Some(want)) = (
+            f.get("path").and_then(Value::as_str),
+            f.get("sha256").and_then(Value::as_str),
+        ) else {
+            eprintln!("error: an evidence entry has no `path` or `sha256`");
+            return EXIT_UNUSABLE;
+        };
+        let Some(path) = inside(&args.repo, rel) else {
+            say!("refused    {rel}  (the path leaves the repo)");
+            problems += 1;
+            continue;
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let got = crate::standards::load::hex(&Sha256::digest(&bytes));
+                if got == want {
+                    say!("unchanged  {rel}");
+                } else {
+                    say!(
+                        "CHANGED    {rel}  (sha256 {} in the report, {} on disk)",
+                        short(want),
+                        short(&got)
+                    );
+                    problems += 1;
+                }
+            }
+            Err(e) => {
+                say!("MISSING    {rel}  ({e})");
+                problems += 1;
+            }
+        }
+    }
+    if let Some(want) = report.pointer("/pack/sha256").and_then(Value::as_str) {
+        match args.pack.load() {
+            Ok(pack) if pack.sha256 == want => {
+                say!("unchanged  standards pack {} {}", pack.meta.name, pack.meta.version)
+            }
+            Ok(pack) => {
+                say!(
+                    "CHANGED    standards pack (sha256 {} in the report, {} now)",
+                    short(want),
+                    short(&pack.sha256)
+                );
+                problems += 1;
+            }
+            Err(code) => return code,
+        }
+    }
+    if problems == 0 {
+        say!(
+            "verified: the {} evidence file(s) and the standards pack are what the report assessed",
+            files.len()
+        );
+        EXIT_CLEAN
+    } else {
+        say!("{problems} difference(s): the report no longer describes this evidence");
+        EXIT_FAILING
+    }
+}
+
+/// `repo/rel` when `rel` is a plain relative path (no root, no `..`).
+fn inside(repo: &Path, rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| repo.join(p))
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
