@@ -1,24 +1,11 @@
 //! Hostile input: each case replaces one export of the example trust and asserts a clear diagnostic, no
 //! panic, and that every check not needing that export still ran. Large inputs are generated at test time.
 
+mod common;
+
 use assert_cmd::Command;
+use common::copy_example;
 use serde_json::Value;
-
-const EXAMPLE: &str = "examples/northshire";
-
-fn copy_example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(EXAMPLE) {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(EXAMPLE).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
-}
 
 /// Runs the example with `file` replaced by `bytes`; returns the JSON assessment and stderr.
 fn with_file(file: &str, bytes: &[u8]) -> (Value, String) {

@@ -1,26 +1,12 @@
 //! The CLI end to end on the bundled example trust, and on copies of it broken on purpose.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{EXAMPLE, assure, copy_example};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-const EXAMPLE: &str = "examples/northshire";
-
-fn assure(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("assure")
-        .unwrap()
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn json(repo: &str, extra: &[&str]) -> (i32, Value) {
     let mut args = vec!["check", repo, "--format", "json"];
@@ -48,22 +34,6 @@ fn failing_keys(v: &Value, id: &str) -> Vec<String> {
         .collect();
     keys.sort();
     keys
-}
-
-/// Copies the example into a temporary directory so a test can change it.
-fn copy_example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(EXAMPLE) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(EXAMPLE).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
 }
 
 fn path(d: &tempfile::TempDir) -> String {

@@ -1,20 +1,9 @@
 //! `assure lint`: every problem in a broken pack, at once, with file, line and a labelled snippet.
 
-use assert_cmd::Command;
+mod common;
 
 fn lint(dir: &str) -> (i32, String, String) {
-    let out = Command::cargo_bin("assure")
-        .unwrap()
-        .args(["lint", dir])
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::assure(&["lint", dir])
 }
 
 #[test]

@@ -124,3 +124,36 @@ pub fn assert_state(r: &CheckResult, state: State) {
         r.summary, r.error, r.findings
     );
 }
+
+pub const EXAMPLE: &str = "examples/northshire";
+
+/// Runs the `assure` binary without colour at a fixed width: (exit code, stdout, stderr).
+pub fn assure(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("assure")
+        .unwrap()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Copies the example trust into a temporary directory so a test can change it.
+pub fn copy_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(EXAMPLE) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(EXAMPLE).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
