@@ -48,14 +48,14 @@ pub fn run(args: Args) -> u8 {
         say!("\nParameters (override in assure.yaml under params: {}: ...)", s.id);
         for (name, p) in &s.params {
             let bounds = match (&p.min, &p.max) {
-                (Some(a), Some(b)) => format!(" [{a} .. {b}]"),
-                (Some(a), None) => format!(" [>= {a}]"),
-                (None, Some(b)) => format!(" [<= {b}]"),
+                (Some(a), Some(b)) => format!(" [{} .. {}]", plain(a), plain(b)),
+                (Some(a), None) => format!(" [>= {}]", plain(a)),
+                (None, Some(b)) => format!(" [<= {}]", plain(b)),
                 _ => String::new(),
             };
             say!(
                 "  {name} = {}{bounds}  {}",
-                p.default,
+                plain(&p.default),
                 p.description.as_deref().unwrap_or("")
             );
             if let Some(src) = &p.source {
@@ -92,6 +92,11 @@ pub fn run(args: Args) -> u8 {
     );
     say!("{}", dedent(def.source_text()));
     EXIT_CLEAN
+}
+
+/// A parameter value as written in YAML (strings without quotes).
+fn plain(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
 }
 
 fn dedent(text: &str) -> String {
