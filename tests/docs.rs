@@ -51,3 +51,15 @@ fn one_line_condition_examples_compile() {
         );
     }
 }
+
+#[test]
+fn standards_doc_is_generated_from_the_pack() {
+    let (pack, diags) = assure::standards::load_files(assure::standards::embedded_files());
+    assert!(diags.is_empty());
+    let on_disk = std::fs::read_to_string("docs/standards.md").unwrap_or_default();
+    assert!(
+        on_disk == assure::standards::docs::render(&pack),
+        "docs/standards.md is stale: run `cargo run -- list --format markdown > docs/standards.md`"
+    );
+    assert!(on_disk.contains("| NDG8-OS | critical |"));
+}

@@ -1,6 +1,6 @@
 //! `assure list`: the pack's checks with severity and framework mappings.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, Format, PackArgs};
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -12,7 +12,15 @@ pub struct Args {
     #[arg(long, value_name = "ID[:REQ]")]
     pub framework: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+    /// The pack as docs/standards.md (ignores --framework)
+    Markdown,
 }
 
 #[derive(Serialize)]
@@ -66,8 +74,9 @@ pub fn run(args: Args) -> u8 {
         })
         .collect();
     match args.format {
-        Format::Json => say!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
-        Format::Human => {
+        ListFormat::Markdown => say_raw!("{}", crate::standards::docs::render(&pack)),
+        ListFormat::Json => say!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        ListFormat::Human => {
             let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
             say!("{:<w$}  {:<8}  {:<8}  TITLE", "ID", "STANDARD", "SEVERITY");
             for r in &rows {

@@ -31,7 +31,7 @@ mod verify;
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::standards::{Pack, embedded_files, load_dir, load_files};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -76,12 +76,6 @@ pub enum Command {
     Completions(completions::CompletionArgs),
     /// Print the man page (or write one per subcommand with --out DIR)
     Man(completions::ManArgs),
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 /// Options shared by commands that read a standards pack.

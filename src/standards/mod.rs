@@ -6,6 +6,7 @@
 //! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`].
 
 pub mod compile;
+pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod spec;
