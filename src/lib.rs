@@ -17,6 +17,7 @@ pub mod engine;
 pub mod evidence;
 pub mod init;
 pub mod json;
+pub mod redact;
 pub mod render;
 pub mod source;
 pub mod standards;

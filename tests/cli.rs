@@ -587,3 +587,53 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
     let (_, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
     assert!(stdout.contains("refused    ../../etc/passwd"), "{stdout}");
 }
+
+#[test]
+fn redact_pseudonymises_personal_fields_in_every_output() {
+    let personal = [
+        "a.patel@northshire.nhs.uk",
+        "Priya Nair",
+        "r.evans",
+        "adm-r.shah@northshire.nhs.uk",
+        "E1005",
+        "S007",
+    ];
+    let run = |key: &str, format: &str| {
+        let out = Command::cargo_bin("assure")
+            .unwrap()
+            .args(["check", EXAMPLE, "--redact", "--format", format])
+            .env("ASSURE_REDACT_KEY", key)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let key = "northshire-ig-team-2026";
+    for format in ["human", "json", "sarif", "junit", "github", "csv"] {
+        let text = run(key, format);
+        assert!(!text.is_empty(), "{format}");
+        for value in personal {
+            assert!(!text.contains(value), "{format} output shows {value}");
+        }
+    }
+    let plain = assure(&["check", EXAMPLE, "--format", "json"]).1;
+    assert!(
+        plain.contains("Priya Nair"),
+        "without --redact the evidence is shown as is"
+    );
+    let first = run(key, "json");
+    assert_eq!(first, run(key, "json"), "pseudonyms are stable");
+    assert!(first.contains("anon-"));
+    assert_ne!(
+        first,
+        run("another-key-of-the-trust", "json"),
+        "pseudonyms depend on the key"
+    );
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(["check", EXAMPLE, "--redact"])
+        .env_remove("ASSURE_REDACT_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ASSURE_REDACT_KEY"));
+}

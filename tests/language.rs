@@ -447,3 +447,18 @@ fn when_empty_can_require_records() {
     let r = run(&check, "devices: []\n");
     assert_state(&r, State::Fail);
 }
+
+#[test]
+fn secret_fields_never_reach_findings() {
+    let with_message =
+        leaf("{ field: pin, ne: '1234' }") + "message: \"{{ deviceName }} has PIN {{ pin }} ({{ record.pin }})\"\n";
+    let r = run(&with_message, "devices:\n  - { deviceName: a, pin: '1234' }\n");
+    assert_eq!(failing(&r), ["a"]);
+    assert_eq!(r.findings[0].message, "a has PIN [secret] ([secret])");
+    let r = run(
+        &leaf("{ field: pin, ne: '1234' }"),
+        "devices:\n  - { deviceName: a, pin: '1234' }\n",
+    );
+    assert_eq!(r.findings[0].message, "pin does not meet the check (value withheld)");
+    assert!(!format!("{:?}", r.findings[0]).contains("1234"));
+}

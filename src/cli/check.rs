@@ -31,6 +31,9 @@ pub struct Args {
     /// Exit 1 only for new findings (needs --baseline)
     #[arg(long, requires = "baseline")]
     pub fail_on_new: bool,
+    /// Replace fields the datasets mark `personal` with stable pseudonyms keyed by ASSURE_REDACT_KEY, in every output
+    #[arg(long)]
+    pub redact: bool,
     /// Human output: only failing, errored and waived checks, and no progress bar
     #[arg(long, short)]
     pub quiet: bool,
@@ -204,7 +207,14 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
             .help("run `assure list` to see the check ids")
         })
         .collect();
-    let (checks, compile_diags) = pack.compile_all(&evidence.params, as_of_ts);
+    let (mut checks, compile_diags) = pack.compile_all(&evidence.params, as_of_ts);
+    if args.redact {
+        let redaction = crate::redact::Redaction::from_env().map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_UNUSABLE
+        })?;
+        checks.iter_mut().for_each(|c| c.redaction = Some(redaction.clone()));
+    }
     problems.extend(compile_diags);
     if !problems.is_empty() {
         eprint_diagnostics(&problems);

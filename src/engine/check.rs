@@ -44,6 +44,10 @@ pub struct Check {
     pub datasets: BTreeSet<String>,
     /// The assessment date as a timestamp (midnight UTC).
     pub as_of: jiff::Timestamp,
+    /// (secret, personal) fields of the dataset, then of each lookup's dataset, in lookup order.
+    pub confidential: Vec<(Vec<String>, Vec<String>)>,
+    /// With `--redact`: the key that pseudonymises personal fields in findings.
+    pub redaction: Option<crate::redact::Redaction>,
 }
 
 /// Names of the templates a check registers in its environment.

@@ -263,38 +263,97 @@ fn aggregate<'r>(
     (exp, breakers)
 }
 
+/// Why a record is a finding: its `assert` outcome, or for a count-only check the `where` that selected it.
+fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>) -> Result<(bool, Why), String> {
+    Ok(match (&check.assert, &check.where_) {
+        (Some(a), _) => {
+            let o = scope.eval(a, view, true)?;
+            (o.holds, o.why.unwrap_or_default())
+        }
+        (None, Some(w)) => {
+            let o = scope.eval(w, view, true)?;
+            let why = o
+                .why
+                .map(|w| Why {
+                    text: format!("selected: {}", w.text),
+                    ..w
+                })
+                .unwrap_or_default();
+            (o.holds, why)
+        }
+        (None, None) => (false, Why::default()),
+    })
+}
+
 fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Record) -> Result<Finding, String> {
     let joined = scope.join(record);
     let view = View {
         record,
         joined: &joined,
     };
-    let why: Why = match &check.assert {
-        Some(a) => scope.eval(a, view, true)?.why.unwrap_or_default(),
-        None => match &check.where_ {
-            Some(w) => scope
-                .eval(w, view, true)?
-                .why
-                .map(|w| Why {
-                    text: format!("selected: {}", w.text),
-                    ..w
-                })
-                .unwrap_or_default(),
-            None => Why::default(),
-        },
-    };
+    let (holds, why) = explain(check, scope, view)?;
     let line = why
         .field
         .as_deref()
         .and_then(|f| f.split(['.', '[', ' ']).next())
         .map_or(record.line, |head| record.field_line(head));
+
+    // Everything printed comes from a copy with secret fields hidden and, with --redact, personal ones
+    // pseudonymised. If hiding a value changes the outcome, the explanation withholds it.
+    let confidential = check
+        .confidential
+        .iter()
+        .any(|(s, p)| !s.is_empty() || (check.redaction.is_some() && !p.is_empty()));
+    let clean = |r: &Record, i: usize| {
+        let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
+        Record {
+            value: crate::redact::sanitise(&r.value, &secret, &personal, check.redaction.as_ref()),
+            file: r.file,
+            line: r.line,
+            field_lines: Vec::new(),
+        }
+    };
+    let clean_record = confidential.then(|| clean(record, 0));
+    let clean_joined: Vec<Option<Record>> = if confidential {
+        joined
+            .iter()
+            .enumerate()
+            .map(|(i, j)| j.map(|r| clean(r, i + 1)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let clean_refs: Vec<Option<&Record>> = clean_joined.iter().map(Option::as_ref).collect();
+    let (print_view, why) = match &clean_record {
+        None => (view, why),
+        Some(r) => {
+            let v = View {
+                record: r,
+                joined: &clean_refs,
+            };
+            let (clean_holds, clean_why) = explain(check, scope, v)?;
+            let field = why.field.clone();
+            let why = if clean_holds == holds {
+                clean_why
+            } else {
+                let name = field.clone().unwrap_or_else(|| "a field".into());
+                Why {
+                    field,
+                    observed: None,
+                    text: format!("{name} does not meet the check (value withheld)"),
+                }
+            };
+            (v, why)
+        }
+    };
     let message = if check.templates.get_template(MESSAGE).is_ok() {
-        render(check, MESSAGE, scope.context(view))
+        render(check, MESSAGE, scope.context(print_view))
     } else if why.text.is_empty() {
         format!("record fails {}", check.id)
     } else {
         why.text.clone()
     };
+    let view = print_view;
     Ok(Finding {
         key: record_key(check, scope, view),
         file: evidence.file_path(record.file).to_string(),

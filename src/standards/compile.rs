@@ -168,6 +168,16 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         exprs: c.exprs,
         templates: Arc::new(templates),
         expr_env: Arc::new(expression_env()),
+        confidential: std::iter::once(spec.dataset.as_str())
+            .chain(spec.lookup.iter().map(|l| l.dataset.as_str()))
+            .map(|d| {
+                input
+                    .datasets
+                    .and_then(|ds| ds.get(d))
+                    .map_or_else(Default::default, |d| (d.secret.clone(), d.personal.clone()))
+            })
+            .collect(),
+        redaction: None,
         datasets,
         as_of: input.as_of,
     })

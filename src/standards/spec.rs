@@ -58,6 +58,12 @@ pub struct DatasetSpec {
     /// Field(s) naming a record in findings.
     #[serde(default)]
     pub key: Option<OneOrMany<String>>,
+    /// Fields about a person (names, usernames, email addresses): pseudonymised in every output with `--redact`.
+    #[serde(default)]
+    pub personal: Vec<String>,
+    /// Fields never printed in any output (shown as `[secret]`).
+    #[serde(default)]
+    pub secret: Vec<String>,
 }
 
 /// `frameworks/*.yaml`: a catalogue of framework requirement ids.

@@ -9,7 +9,7 @@ use assure::standards::{Pack, load_files};
 use std::collections::BTreeMap;
 
 pub const DATASETS: &str = "datasets:
-  devices: { description: Managed devices, key: deviceName }
+  devices: { description: Managed devices, key: deviceName, secret: [pin], personal: [userPrincipalName] }
   accounts: { description: AD accounts, key: SamAccountName }
   leavers: { description: HR leavers, key: employee_id }
   staff: { description: Staff, key: staff_id }
