@@ -303,6 +303,11 @@ fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::source::Span>, mess
     Diagnostic::error("assure::manifest", message).at(file, span, "here")
 }
 
+/// Parses and validates manifest text, as `load` does (also the fuzzing entry point).
+pub fn parse_manifest_text(text: &str) -> Result<Manifest, Vec<Diagnostic>> {
+    parse_manifest(&SourceFile::new(MANIFEST, text)).map(|(m, _, _)| m)
+}
+
 /// Parses and validates the manifest; any problem here makes the run unusable.
 fn parse_manifest(
     file: &Arc<SourceFile>,

@@ -1,0 +1,9 @@
+//! The JSON loader on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = assure::json::parse(text, usize::MAX);
+    }
+});
