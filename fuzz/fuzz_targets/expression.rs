@@ -10,8 +10,10 @@ fuzz_target!(|data: &[u8]| {
         serde_json::to_string(expr).unwrap_or_default(),
         serde_json::to_string(message).unwrap_or_default()
     );
-    let mut files: Vec<(String, Vec<u8>)> =
-        assure::standards::embedded_files().into_iter().filter(|(n, _)| !n.starts_with("ndg-")).collect();
+    let mut files: Vec<(String, Vec<u8>)> = assure::standards::embedded_files()
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("ndg-"))
+        .collect();
     files.push(("fuzz.yaml".into(), check.into_bytes()));
     let (pack, _) = assure::standards::load_files(files);
     let (checks, _) = pack.compile_all(&Default::default(), jiff::Timestamp::UNIX_EPOCH);

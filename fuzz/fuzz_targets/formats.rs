@@ -5,13 +5,27 @@ use assure::evidence::manifest::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let formats = [Format::Json, Format::Yaml, Format::Csv, Format::Tsv, Format::Lines, Format::Keyvalue];
+    let formats = [
+        Format::Json,
+        Format::Yaml,
+        Format::Csv,
+        Format::Tsv,
+        Format::Lines,
+        Format::Keyvalue,
+    ];
     let format = formats[pick as usize % formats.len()];
     let records = assure::engine::path::FieldPath::parse("value[*]").ok();
     let pattern = regex::Regex::new(r"^(?P<a>\S+) (?P<b>.*)").ok();
     let file = assure::source::SourceFile::new("fuzz", text);
-    let opts = ReadOptions { format, records: if pick & 0x80 != 0 { records.as_ref() } else { None }, pattern: pattern.as_ref(), delimiter: b',' };
+    let opts = ReadOptions {
+        format,
+        records: if pick & 0x80 != 0 { records.as_ref() } else { None },
+        pattern: pattern.as_ref(),
+        delimiter: b',',
+    };
     let _ = parse(&file, &opts);
 });
