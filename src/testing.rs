@@ -78,6 +78,7 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
         }
     };
     let mut evidence = Evidence::from_inline(&test.data);
+    evidence.add_references(&pack.references, true);
     for name in &check.datasets {
         evidence.datasets.entry(name.clone()).or_default();
     }

@@ -168,10 +168,13 @@ fn run_checks(
 /// Loads everything and runs the checks; `Err` is an exit code after printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
     let pack = args.pack.load()?;
-    let (evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
+    let (mut evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE
     })?;
+    evidence.add_references(&pack.references, false);
+    let mut evidence_diags = evidence_diags;
+    evidence_diags.extend(crate::evidence::validate::validate(&mut evidence, &pack.datasets));
     eprint_diagnostics(&evidence_diags);
 
     let as_of = match (&args.as_of, evidence.as_of) {

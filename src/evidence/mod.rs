@@ -8,12 +8,16 @@ pub mod discover;
 pub mod formats;
 pub mod load;
 pub mod manifest;
+pub mod validate;
 
 pub use load::load;
 
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// Evidence paths of records the standards pack provides start with this, to tell them from a trust's files.
+pub const REFERENCE_PREFIX: &str = "pack:";
 
 /// One record: its value, and where it came from.
 #[derive(Debug, Clone)]
@@ -97,6 +101,36 @@ impl Evidence {
             evidence.datasets.insert(name.clone(), Dataset { records, error: None });
         }
         evidence
+    }
+
+    /// Adds the pack's reference records (`reference/*.yaml`) to their datasets. A trust's own records of the
+    /// dataset come first, so a lookup finds the trust's entry before the pack's; `replace_given` keeps a
+    /// dataset the caller supplied untouched (inline tests stay hermetic).
+    pub fn add_references(
+        &mut self,
+        references: &BTreeMap<String, crate::standards::load::Reference>,
+        replace_given: bool,
+    ) {
+        for (name, reference) in references {
+            if replace_given && self.datasets.contains_key(name) {
+                continue;
+            }
+            let file = self.files.len() as u32;
+            self.files.push(EvidenceFile {
+                path: format!("{REFERENCE_PREFIX}{}", reference.file),
+                dataset: name.clone(),
+                sha256: reference.sha256.clone(),
+                bytes: reference.bytes,
+                records: reference.records.len(),
+            });
+            let dataset = self.datasets.entry(name.clone()).or_default();
+            dataset.records.extend(reference.records.iter().map(|(value, line)| Record {
+                value: value.clone(),
+                file,
+                line: *line,
+                field_lines: Vec::new(),
+            }));
+        }
     }
 
     pub fn file_path(&self, file: u32) -> &str {

@@ -26,6 +26,18 @@ pub struct Framework {
     pub spec: FrameworkSpec,
     /// Requirement id -> title, in catalogue order.
     pub requirements: Vec<(String, String)>,
+    /// Requirement id -> the evidence to review by hand, for requirements no check maps.
+    pub manual: BTreeMap<String, String>,
+}
+
+/// Records the pack provides for a dataset (`reference/*.yaml`), each with its line.
+pub struct Reference {
+    pub spec: ReferenceSpec,
+    /// Path inside the pack, e.g. `reference/os_lifecycle.yaml`.
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub records: Vec<(Value, u32)>,
 }
 
 pub struct Standard {
@@ -105,6 +117,8 @@ pub struct Pack {
     pub checks: Vec<CheckDef>,
     /// Export presets by id.
     pub presets: BTreeMap<String, PresetSpec>,
+    /// Reference records by dataset.
+    pub references: BTreeMap<String, Reference>,
 }
 
 impl Pack {
@@ -232,6 +246,9 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
     let mut frameworks = BTreeMap::new();
     let mut standard_docs = Vec::new();
     let mut preset_docs = Vec::new();
+    let mut reference_docs = Vec::new();
+    // (framework, requirement, file, span) for the coverage rule.
+    let mut requirement_sites = Vec::new();
     for (name, file, doc) in parsed {
         let kind = if name == "pack.yaml" {
             Kind::Pack
@@ -241,6 +258,8 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             Kind::Framework
         } else if name.starts_with("presets/") {
             Kind::Preset
+        } else if name.starts_with("reference/") {
+            Kind::Reference
         } else {
             Kind::Standard
         };
@@ -249,7 +268,18 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         match kind {
             Kind::Pack if violations.is_empty() => meta = deserialize::<PackSpec>(&doc.value, &file, &mut diags),
             Kind::Datasets if violations.is_empty() => {
-                datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets)
+                datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets);
+                for (name, spec) in datasets.iter().flatten() {
+                    if let Some(Err(e)) = spec.schema.as_ref().map(crate::evidence::validate::compile) {
+                        diags.push(
+                            Diagnostic::error(
+                                "assure::dataset-schema",
+                                format!("the record schema of `{name}` is not a valid JSON Schema: {e}"),
+                            )
+                            .at(&file, doc.spans.value(&format!("/datasets/{name}/schema")), "here"),
+                        );
+                    }
+                }
             }
             Kind::Framework if violations.is_empty() => {
                 if let Some(f) = deserialize::<FrameworkFile>(&doc.value, &file, &mut diags) {
@@ -279,12 +309,26 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
                             );
                         }
                     }
+                    for (i, r) in f.requirements.iter().enumerate() {
+                        requirement_sites.push((
+                            id.clone(),
+                            r.id.clone(),
+                            file.clone(),
+                            doc.spans.value(&format!("/requirements/{i}/id")),
+                        ));
+                    }
+                    let manual = f
+                        .requirements
+                        .iter()
+                        .filter_map(|r| Some((r.id.clone(), r.manual.clone()?)))
+                        .collect();
                     let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
                     frameworks.insert(
                         id,
                         Framework {
                             spec: f.framework,
                             requirements,
+                            manual,
                         },
                     );
                 }
@@ -293,6 +337,11 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             Kind::Preset if violations.is_empty() => {
                 if let Some(p) = deserialize::<PresetFile>(&doc.value, &file, &mut diags) {
                     preset_docs.push((file, doc.spans, p.preset));
+                }
+            }
+            Kind::Reference if violations.is_empty() => {
+                if let Some(r) = deserialize::<ReferenceFile>(&doc.value, &file, &mut diags) {
+                    reference_docs.push((file, doc.spans, r));
                 }
             }
             _ => {}
@@ -332,10 +381,13 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         presets.insert(p.id.clone(), p);
     }
 
+    let references = load_references(reference_docs, &files, datasets.as_ref(), &mut diags);
+
     let lint_as_of: jiff::Timestamp = LINT_AS_OF.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let mut standards: Vec<Standard> = Vec::new();
     let mut checks: Vec<CheckDef> = Vec::new();
     let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
+    let mut mapped: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     for (file, doc, violations) in standard_docs {
         let spans = Arc::new(doc.spans);
         let broken = |prefix: &str| {
@@ -399,6 +451,9 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
                 continue;
             }
             check_ids.insert(def.spec.id.clone(), (file.name.clone(), line));
+            for (framework, ids) in &def.spec.maps {
+                mapped.extend(ids.iter().map(|id| (framework.clone(), id.clone())));
+            }
             let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
             if let Err(p) = compile(CompileInput {
                 spec: &def.spec,
@@ -420,6 +475,19 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             spec: standard,
             file: file.clone(),
         });
+    }
+    for (framework, id, file, span) in requirement_sites {
+        let manual = frameworks.get(&framework).is_some_and(|f| f.manual.contains_key(&id));
+        if !manual && !mapped.contains(&(framework.clone(), id.clone())) {
+            diags.push(
+                Diagnostic::warning(
+                    "assure::uncovered-requirement",
+                    format!("`{id}` in the {framework} catalogue is mapped by no check"),
+                )
+                .at(&file, span, "not covered")
+                .help("map a check to it, or add `manual:` naming the evidence an assessor reviews by hand"),
+            );
+        }
     }
     standards.sort_by(|a, b| (a.spec.number, &a.spec.id).cmp(&(b.spec.number, &b.spec.id)));
     let order: HashMap<&str, usize> = standards
@@ -448,8 +516,92 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         standards,
         checks,
         presets,
+        references,
     };
     (pack, diags)
+}
+
+/// Reference files: one per dataset, naming a declared dataset; each record keeps its line.
+fn load_references(
+    docs: Vec<(Arc<SourceFile>, SpanMap, ReferenceFile)>,
+    files: &[(String, Vec<u8>)],
+    datasets: Option<&BTreeMap<String, DatasetSpec>>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Reference> {
+    let mut references: BTreeMap<String, Reference> = BTreeMap::new();
+    for (file, spans, r) in docs {
+        let dataset = r.reference.dataset.clone();
+        if datasets.is_some_and(|known| !known.contains_key(&dataset)) {
+            diags.push(
+                Diagnostic::error(
+                    "assure::unknown-dataset",
+                    format!("reference data for unknown dataset `{dataset}`"),
+                )
+                .at(&file, spans.value("/reference/dataset"), "not a known dataset")
+                .help("declare the dataset in datasets.yaml"),
+            );
+            continue;
+        }
+        if let Some(other) = references.get(&dataset) {
+            diags.push(
+                Diagnostic::error(
+                    "assure::duplicate-id",
+                    format!("reference data for `{dataset}` is given twice"),
+                )
+                .at(&file, spans.value("/reference/dataset"), "duplicate")
+                .help(format!("it is also given in {}; keep one file per dataset", other.file)),
+            );
+            continue;
+        }
+        let validator = datasets
+            .and_then(|d| d.get(&dataset)?.schema.as_ref())
+            .and_then(|schema| crate::evidence::validate::compile(schema).ok());
+        for (i, record) in r.records.iter().enumerate() {
+            let value = Value::Object(record.clone());
+            for p in validator
+                .iter()
+                .flat_map(|v| crate::evidence::validate::problems(v, &value))
+            {
+                let pointer = match &p.field {
+                    Some(f) if record.contains_key(f) => format!("/records/{i}/{f}"),
+                    _ => format!("/records/{i}"),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "assure::evidence-schema",
+                        format!("reference record does not match the `{dataset}` schema: {}", p.message),
+                    )
+                    .at(&file, spans.value(&pointer), "here"),
+                );
+            }
+        }
+        let records = r
+            .records
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let line = spans
+                    .value(&format!("/records/{i}"))
+                    .map_or(1, |s| file.line_of(s.start));
+                (Value::Object(m), line as u32)
+            })
+            .collect();
+        let bytes = files
+            .iter()
+            .find(|(n, _)| *n == file.name)
+            .map_or(&[][..], |(_, b)| b.as_slice());
+        references.insert(
+            dataset,
+            Reference {
+                spec: r.reference,
+                file: file.name.clone(),
+                sha256: hex(&Sha256::digest(bytes)),
+                bytes: bytes.len() as u64,
+                records,
+            },
+        );
+    }
+    references
 }
 
 /// Orders `file:line:col` naturally (line 9 before line 10).

@@ -24,12 +24,14 @@ pub enum Kind {
     Waivers,
     /// presets/*.yaml
     Preset,
+    /// reference/*.yaml
+    Reference,
     /// The JSON output of `assure check --format json` (an output, not an input).
     Assessment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Standard,
         Kind::Pack,
         Kind::Datasets,
@@ -37,6 +39,7 @@ impl Kind {
         Kind::Manifest,
         Kind::Waivers,
         Kind::Preset,
+        Kind::Reference,
         Kind::Assessment,
     ];
 
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Manifest => "manifest",
             Kind::Waivers => "waivers",
             Kind::Preset => "preset",
+            Kind::Reference => "reference",
             Kind::Assessment => "assessment",
         }
     }
@@ -66,6 +70,7 @@ impl Kind {
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
             Kind::Waivers => schemars::schema_for!(crate::waivers::WaiversFile),
             Kind::Preset => schemars::schema_for!(super::spec::PresetFile),
+            Kind::Reference => schemars::schema_for!(super::spec::ReferenceFile),
             Kind::Assessment => schemars::schema_for!(crate::assessment::Assessment),
         };
         let mut value = schema.to_value();

@@ -64,6 +64,42 @@ pub struct DatasetSpec {
     /// Fields never printed in any output (shown as `[secret]`).
     #[serde(default)]
     pub secret: Vec<String>,
+    /// JSON Schema (draft 2020-12) every record must satisfy; evidence is validated before checks run.
+    /// CSV values are strings: constrain them with `pattern` or `enum` rather than `type`.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
+    pub schema: Option<Value>,
+}
+
+/// `reference/*.yaml`: records the pack itself provides for a dataset (e.g. operating system lifecycle dates),
+/// with where they came from. A trust's own export of the dataset adds to them.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceFile {
+    pub reference: ReferenceSpec,
+    pub records: Vec<serde_json::Map<String, Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceSpec {
+    /// The dataset these records belong to (declared in datasets.yaml).
+    pub dataset: String,
+    /// When the sources were last read (YYYY-MM-DD).
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub retrieved: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Published sources of the records.
+    #[schemars(length(min = 1))]
+    pub sources: Vec<ReferenceSource>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceSource {
+    pub title: String,
+    pub url: String,
 }
 
 /// `frameworks/*.yaml`: a catalogue of framework requirement ids.
@@ -91,6 +127,10 @@ pub struct FrameworkSpec {
 pub struct RequirementSpec {
     pub id: String,
     pub title: String,
+    /// The evidence an assessor must see by hand when no check maps this requirement (what to look at).
+    /// `lint` rejects a requirement that no check maps and that has no `manual` note.
+    #[serde(default)]
+    pub manual: Option<String>,
 }
 
 /// A standards file: one standard and its checks.
