@@ -5,7 +5,7 @@
 //! output is byte-identical whatever the thread count.
 
 use crate::evidence::{EvidenceFile, Organisation};
-use crate::standards::spec::Severity;
+use crate::standards::spec::{Severity, StatusRuleSpec};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -84,6 +84,11 @@ pub struct CheckResult {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// Why the check matters (from the pack).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     pub maps: BTreeMap<String, Vec<String>>,
     pub datasets: Vec<String>,
     /// For a waived check: the waiver covering it. Its findings keep their own `waived_by`.
@@ -118,6 +123,58 @@ pub struct StandardInfo {
     pub number: Option<u32>,
     pub title: String,
     pub statement: String,
+    /// Leadership obligation: People, Process or Technology.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obligation: Option<String>,
+    /// Source and licence of the statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+/// The overall status and the rule that gave it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct OverallStatus {
+    /// e.g. `Standards Met`, `Approaching Standards`, `Standards Not Met`.
+    pub status: String,
+    /// The pack's rule in words.
+    pub rule: String,
+}
+
+/// How far a framework requirement is met by the checks mapped to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every applicable mapped check passes (or is waived).
+    Achieved,
+    /// Some pass, some fail or error.
+    PartiallyAchieved,
+    /// No applicable mapped check passes.
+    NotAchieved,
+    /// Mapped checks exist but none applied to this evidence.
+    NotAssessed,
+    /// No check maps it: an assessor reviews the evidence named in `manual`.
+    Manual,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RequirementView {
+    pub id: String,
+    pub title: String,
+    pub outcome: Outcome,
+    /// Ids of the checks mapped to it, in pack order.
+    pub checks: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
+}
+
+/// One framework's requirements judged through the checks mapped to them.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FrameworkView {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub requirements: Vec<RequirementView>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
@@ -163,7 +220,9 @@ pub struct Assessment {
     pub organisation: Organisation,
     pub as_of: String,
     pub summary: Summary,
+    pub status: OverallStatus,
     pub standards: Vec<StandardInfo>,
+    pub frameworks: Vec<FrameworkView>,
     pub results: Vec<CheckResult>,
     pub evidence: Vec<EvidenceFile>,
     pub waivers: Vec<crate::waivers::WaiverReport>,
@@ -237,6 +296,12 @@ impl Assessment {
             .collect();
         let mut results = results;
         results.sort_by_key(|r| (order.get(r.id.as_str()).copied().unwrap_or(usize::MAX), r.id.clone()));
+        for r in &mut results {
+            if let Some(def) = pack.check(&r.id) {
+                r.rationale = def.spec.rationale.clone();
+                r.references = def.spec.references.clone();
+            }
+        }
         let waivers = crate::waivers::apply(&mut results, &evidence.waivers, as_of);
         Assessment {
             schema_version: SCHEMA_VERSION,
@@ -253,6 +318,8 @@ impl Assessment {
             organisation: evidence.organisation.clone(),
             as_of: as_of.to_string(),
             summary: Assessment::summarise(&results),
+            status: overall_status(&pack.meta.status, &results),
+            frameworks: framework_views(pack, &results),
             standards: pack
                 .standards
                 .iter()
@@ -261,6 +328,8 @@ impl Assessment {
                     number: s.spec.number,
                     title: s.spec.title.clone(),
                     statement: s.spec.statement.clone(),
+                    obligation: s.spec.obligation.clone(),
+                    attribution: s.spec.attribution.clone(),
                 })
                 .collect(),
             results,
@@ -270,4 +339,108 @@ impl Assessment {
             diagnostics: diagnostics.iter().map(DiagnosticInfo::from).collect(),
         }
     }
+}
+
+/// The rule used when a pack states none.
+fn default_status_rule() -> Vec<StatusRuleSpec> {
+    vec![
+        StatusRuleSpec {
+            status: "Standards Not Met".into(),
+            if_failing: Some(Severity::Critical),
+        },
+        StatusRuleSpec {
+            status: "Approaching Standards".into(),
+            if_failing: Some(Severity::Medium),
+        },
+        StatusRuleSpec {
+            status: "Standards Met".into(),
+            if_failing: None,
+        },
+    ]
+}
+
+/// Applies the pack's status rule (first match wins; errors count as failing, waivers do not).
+pub fn overall_status(rule: &[StatusRuleSpec], results: &[CheckResult]) -> OverallStatus {
+    let rule = if rule.is_empty() {
+        default_status_rule()
+    } else {
+        rule.to_vec()
+    };
+    let worst = results
+        .iter()
+        .filter(|r| matches!(r.state, State::Fail | State::Error))
+        .map(|r| r.severity)
+        .max();
+    let status = rule
+        .iter()
+        .find(|line| match line.if_failing {
+            None => true,
+            Some(threshold) => worst.is_some_and(|w| w >= threshold),
+        })
+        .map_or_else(|| "Not assessed".to_string(), |line| line.status.clone());
+    let words: Vec<String> = rule
+        .iter()
+        .map(|line| match line.if_failing {
+            Some(Severity::Info) => format!("{} when any check fails or errors", line.status),
+            Some(Severity::Critical) => format!("{} when a critical check fails or errors", line.status),
+            Some(t) => format!(
+                "{} when a check of {} severity or higher fails or errors",
+                line.status,
+                t.as_str()
+            ),
+            None => format!("otherwise {}", line.status),
+        })
+        .collect();
+    OverallStatus {
+        status,
+        rule: format!(
+            "{}. Waived findings do not count; a check that could not be assessed counts as failing.",
+            words.join("; ")
+        ),
+    }
+}
+
+/// Judges every catalogue requirement through the checks mapped to it.
+fn framework_views(pack: &crate::standards::Pack, results: &[CheckResult]) -> Vec<FrameworkView> {
+    pack.frameworks
+        .iter()
+        .map(|(id, framework)| FrameworkView {
+            id: id.clone(),
+            title: framework.spec.title.clone(),
+            version: framework.spec.version.clone(),
+            requirements: framework
+                .requirements
+                .iter()
+                .map(|(req, title)| {
+                    let mapped: Vec<&CheckResult> = results
+                        .iter()
+                        .filter(|r| r.maps.get(id).is_some_and(|ids| ids.contains(req)))
+                        .collect();
+                    let passing = mapped
+                        .iter()
+                        .filter(|r| matches!(r.state, State::Pass | State::Waived))
+                        .count();
+                    let failing = mapped
+                        .iter()
+                        .filter(|r| matches!(r.state, State::Fail | State::Error))
+                        .count();
+                    let manual = framework.manual.get(req).cloned();
+                    let outcome = match (passing, failing) {
+                        _ if mapped.is_empty() && manual.is_some() => Outcome::Manual,
+                        (0, 0) => Outcome::NotAssessed,
+                        (_, 0) => Outcome::Achieved,
+                        (0, _) => Outcome::NotAchieved,
+                        _ => Outcome::PartiallyAchieved,
+                    };
+                    RequirementView {
+                        id: req.clone(),
+                        title: title.clone(),
+                        outcome,
+                        checks: mapped.iter().map(|r| r.id.clone()).collect(),
+                        manual,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }

@@ -53,6 +53,8 @@ fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckRes
         findings: Vec::new(),
         error: None,
         remediation: None,
+        rationale: None,
+        references: Vec::new(),
         maps: BTreeMap::new(),
         datasets: vec!["devices".to_string()],
         waived_by: None,
@@ -115,6 +117,8 @@ fn standard(id: &str, number: u32, title: &str) -> StandardInfo {
         number: Some(number),
         title: title.to_string(),
         statement: format!("Statement of {id}"),
+        obligation: None,
+        attribution: None,
     }
 }
 
@@ -137,6 +141,8 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
         },
         as_of: "2026-11-01".to_string(),
         summary: Assessment::summarise(&results),
+        status: assure::assessment::overall_status(&[], &results),
+        frameworks: Vec::new(),
         standards: vec![
             standard("NDG1", 1, "Personal confidential data"),
             standard("NDG2", 2, "Staff responsibilities"),

@@ -49,6 +49,12 @@ pub struct Args {
     /// Also write a Markdown summary to FILE (for a CI step summary or a pull-request comment)
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Also write the HTML assurance report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Render reports with the templates in DIR (report.html.j2, report.css) instead of the built-in ones
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -129,6 +135,11 @@ pub fn run(args: Args) -> u8 {
                     return code;
                 }
             }
+            if let Some(file) = &args.html
+                && let Err(code) = write_html(&a, args.templates.as_ref(), file)
+            {
+                return code;
+            }
             let failing = match args.fail_on.severity() {
                 None => false,
                 Some(s) if args.fail_on_new => a.fails_new_at(s),
@@ -144,6 +155,21 @@ pub fn run(args: Args) -> u8 {
         }
         Err(code) => code,
     }
+}
+
+/// Renders the HTML report into `file`.
+pub fn write_html(a: &Assessment, templates: Option<&PathBuf>, file: &PathBuf) -> Result<(), u8> {
+    let templates = crate::render::html::Templates {
+        dir: templates.cloned(),
+    };
+    let html = crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_UNUSABLE
+    })?;
+    std::fs::write(file, html).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", file.display());
+        EXIT_UNUSABLE
+    })
 }
 
 /// Runs the checks, with a progress bar on stderr when it is a terminal (and not `--quiet`).

@@ -25,6 +25,7 @@ mod explain;
 mod init;
 mod lint;
 mod list;
+mod report;
 mod schema;
 mod test;
 mod verify;
@@ -58,6 +59,8 @@ pub struct Cli {
 pub enum Command {
     /// Assess a config repo against the standards
     Check(check::Args),
+    /// Write the assurance report (HTML and/or Markdown) of a config repo
+    Report(report::Args),
     /// Draft assure.yaml by recognising known exports in a config repo
     Init(init::Args),
     /// Validate a standards pack and report every problem
@@ -112,6 +115,7 @@ impl PackArgs {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Report(a) => report::run(a),
         Command::Init(a) => init::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Test(a) => test::run(a),

@@ -65,6 +65,8 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
         findings: Vec::new(),
         error: None,
         remediation: None,
+        rationale: None,
+        references: Vec::new(),
         maps: check.maps.clone(),
         datasets: check.datasets.iter().cloned().collect(),
         waived_by: None,

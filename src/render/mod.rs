@@ -2,8 +2,10 @@
 
 pub mod csv_plan;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod view;

@@ -506,6 +506,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         version: "0".into(),
         effective: None,
         description: None,
+        status: Vec::new(),
     });
     let sha256 = hex(&hasher.finalize());
     let pack = Pack {

@@ -42,6 +42,21 @@ pub struct PackSpec {
     pub effective: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The overall status rule, first match wins: e.g. `Standards Not Met` if a critical check fails.
+    /// A check in error counts as failing. Empty: the built-in DSPT-style rule.
+    #[serde(default)]
+    pub status: Vec<StatusRuleSpec>,
+}
+
+/// One line of the overall status rule.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRuleSpec {
+    /// The status shown, e.g. `Approaching Standards`.
+    pub status: String,
+    /// Applies when a check at or above this severity fails or errors (unwaived); omit on the last line.
+    #[serde(default)]
+    pub if_failing: Option<Severity>,
 }
 
 /// `datasets.yaml`: the evidence datasets checks may read.

@@ -1,0 +1,85 @@
+//! `assure report`: the assurance report of a config repo, as HTML and/or Markdown. It runs the same assessment
+//! as `check`; its exit code says only whether the report was written (0) or the input was unusable (2).
+
+use super::check::{self, FailOn, OutputFormat};
+use super::{EXIT_CLEAN, PackArgs, emit};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config repo (holding assure.yaml)
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Assessment date (YYYY-MM-DD, or `today`); default: the manifest's as_of
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Write the HTML report to FILE (with neither --html nor --markdown, HTML goes to stdout)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the Markdown report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Render with the templates in DIR (report.html.j2, report.css) instead of the built-in ones
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Replace fields the datasets mark `personal` with stable pseudonyms keyed by ASSURE_REDACT_KEY
+    #[arg(long)]
+    pub redact: bool,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+}
+
+pub fn run(args: Args) -> u8 {
+    let check_args = check::Args {
+        repo: args.repo.clone(),
+        pack: args.pack,
+        as_of: args.as_of.clone(),
+        format: OutputFormat::Human,
+        fail_on: FailOn::None,
+        jobs: args.jobs,
+        baseline: None,
+        fail_on_new: false,
+        redact: args.redact,
+        quiet: true,
+        output: None,
+        sarif: None,
+        junit: None,
+        markdown: None,
+        html: None,
+        templates: None,
+    };
+    let a = match check::assess(&check_args) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if let Some(file) = &args.markdown
+        && let Err(code) = emit(&crate::render::markdown::render(&a), Some(file))
+    {
+        return code;
+    }
+    if let Some(file) = &args.html
+        && let Err(code) = check::write_html(&a, args.templates.as_ref(), file)
+    {
+        return code;
+    }
+    if args.html.is_none() && args.markdown.is_none() {
+        let templates = crate::render::html::Templates {
+            dir: args.templates.clone(),
+        };
+        match crate::render::html::render(&a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT) {
+            Ok(html) => {
+                if let Err(code) = emit(&html, None) {
+                    return code;
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return super::EXIT_UNUSABLE;
+            }
+        }
+    }
+    EXIT_CLEAN
+}

@@ -1,0 +1,109 @@
+//! The HTML assurance report: one self-contained file rendered from `templates/report.html.j2` (or a user's
+//! `--templates DIR`), with the stylesheet inlined and a Content-Security-Policy that allows that stylesheet
+//! (by hash) and nothing else: no script, no fetch, no images from anywhere.
+//!
+//! Evidence reaches the template only as data. Auto-escaping is always on for HTML and control characters are
+//! shown as `\u{..}` text, so an export value can never become markup or template code.
+
+use super::view::ReportView;
+use crate::assessment::Assessment;
+use base64::Engine as _;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Output, State};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+pub const TEMPLATE: &str = "report.html.j2";
+pub const STYLESHEET: &str = "report.css";
+const BUILTIN_TEMPLATE: &str = include_str!("../../templates/report.html.j2");
+const BUILTIN_STYLESHEET: &str = include_str!("../../templates/report.css");
+
+/// Where templates come from: the built-in ones, or a directory whose files replace them by name.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    pub dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The named template: from the directory when it holds one, else built in.
+    fn read(&self, name: &str, builtin: &'static str) -> Result<String, String> {
+        match &self.dir {
+            Some(dir) if dir.join(name).is_file() => read_template(dir, name),
+            _ => Ok(builtin.to_string()),
+        }
+    }
+}
+
+fn read_template(dir: &Path, name: &str) -> Result<String, String> {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Shows control characters (other than newline and tab) as visible escapes.
+pub fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// Every `{{ value }}` goes through here: control characters made visible, then the auto-escape of the template.
+fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+    if let Some(s) = value.as_str()
+        && !value.is_safe()
+    {
+        let shown = visible_controls(s);
+        return minijinja::escape_formatter(out, state, &Value::from(shown.as_ref()));
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+/// An environment for report templates: HTML auto-escaping for `.html*` names, strict undefined values.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if name.contains(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.set_formatter(formatter);
+    env
+}
+
+/// The Content-Security-Policy for a report whose only active content is `stylesheet`.
+pub fn content_security_policy(stylesheet: &str) -> String {
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(stylesheet.as_bytes()));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+}
+
+pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> Result<String, String> {
+    let template = templates.read(TEMPLATE, BUILTIN_TEMPLATE)?;
+    let css = templates.read(STYLESHEET, BUILTIN_STYLESHEET)?;
+    let mut env = environment();
+    env.add_template_owned(TEMPLATE, template)
+        .map_err(|e| format!("template {TEMPLATE}: {e}"))?;
+    let view = ReportView::new(a, findings_limit);
+    let ctx = minijinja::context! {
+        report => Value::from(minijinja::value::Serde(&view)),
+        a => Value::from(minijinja::value::Serde(a)),
+        csp => content_security_policy(&css),
+        css => Value::from_safe_string(css),
+    };
+    env.get_template(TEMPLATE)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| format!("template {TEMPLATE}: {e}"))
+}
