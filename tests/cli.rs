@@ -637,3 +637,32 @@ fn redact_pseudonymises_personal_fields_in_every_output() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ASSURE_REDACT_KEY"));
 }
+
+#[test]
+fn reports_are_byte_identical_across_runs_and_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2", "4"] {
+        let html = dir.path().join(format!("r{jobs}.html"));
+        let md = dir.path().join(format!("r{jobs}.md"));
+        let (code, _, err) = assure(&[
+            "report",
+            EXAMPLE,
+            "--html",
+            html.to_str().unwrap(),
+            "--markdown",
+            md.to_str().unwrap(),
+            "-j",
+            jobs,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        outputs.push((std::fs::read(&html).unwrap(), std::fs::read(&md).unwrap()));
+    }
+    assert!(outputs[0].0.len() > 10_000);
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]), "reports differ between runs");
+    // The same renderers are reachable from `check`.
+    let html = dir.path().join("check.html");
+    let (code, _, err) = assure(&["check", EXAMPLE, "--html", html.to_str().unwrap(), "-q"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(std::fs::read(&html).unwrap(), outputs[0].0);
+}

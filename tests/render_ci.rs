@@ -807,3 +807,123 @@ mod markdown {
         assert!(md.contains("… and 10 more"));
     }
 }
+
+mod html {
+    use super::*;
+    use assure::render::html::{Templates, render};
+    use sha2::Digest;
+
+    fn html(a: &Assessment) -> String {
+        render(a, &Templates::default(), 25).unwrap()
+    }
+
+    #[test]
+    fn hostile_evidence_is_inert_in_html() {
+        let out = html(&hostile());
+        assert!(!out.contains("<script"), "no script element at all");
+        assert!(out.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "keys are escaped text");
+        assert!(out.contains("{{ 7*7 }} is not encrypted"), "template syntax in evidence stays literal");
+        assert!(!out.contains("49 is not encrypted"), "evidence is never evaluated as a template");
+        assert!(!out.contains("href=\"https:&#x2f;&#x2f;evil") && !out.contains("href=\"https://evil"));
+        assert!(out.contains("[click](https:&#x2f;&#x2f;evil.example)"), "Markdown links are plain text");
+        assert!(out.contains("&lt;b&gt;"), "diagnostic messages are escaped too");
+        for c in ['\u{0}', '\u{7}', '\u{1b}'] {
+            assert!(!out.contains(c), "control character {:?} is not emitted raw", c);
+        }
+        assert!(out.contains("\\u{1b}[31mred"), "control characters are shown visibly");
+    }
+
+    #[test]
+    fn the_csp_allows_exactly_the_inline_stylesheet_and_nothing_external() {
+        let out = html(&hostile());
+        let style = out.split("<style>").nth(1).and_then(|s| s.split("</style>").next()).unwrap();
+        let hash = base64_of(&sha2::Sha256::digest(style.as_bytes()));
+        let csp = out
+            .split("http-equiv=\"Content-Security-Policy\" content=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap();
+        assert!(csp.starts_with("default-src &#x27;none&#x27;") || csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(csp.contains(&format!("sha256-{hash}")), "{csp} vs {hash}");
+        for attr in [" src=\"", "<link", "<script", " style=\"", "url("] {
+            assert!(!out.contains(attr), "no {attr} in a self-contained report");
+        }
+    }
+
+    /// Standard base64 (the CSP hash encoding), written out so the test does not share the renderer's code.
+    fn base64_of(bytes: &[u8]) -> String {
+        const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = (u32::from(chunk[0]) << 16)
+                | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*chunk.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn html_has_every_section_and_the_status_rule() {
+        let out = html(&hostile());
+        for needle in [
+            "Executive summary",
+            "Overall status: Standards Not Met",
+            "Standards Not Met when a critical check fails or errors",
+            "Standard 1: Personal confidential data",
+            "Framework views",
+            "Improvement plan",
+            "Evidence",
+            "RNS",
+            "2026.1.0",
+            &"ab".repeat(32),
+        ] {
+            assert!(out.contains(needle), "missing {needle}");
+        }
+        // The improvement plan lists the critical error before the high failure.
+        let plan = out.split("id=\"plan\"").nth(1).unwrap();
+        let os = plan.find("NDG8-OS").unwrap();
+        let enc = plan.find("NDG1-ENCRYPT").unwrap();
+        assert!(os < enc, "most severe first");
+    }
+
+    #[test]
+    fn a_hundred_thousand_findings_are_summarised() {
+        let a = many_findings(100_000);
+        let out = html(&a);
+        assert!(out.contains("first 25 of 100000"), "the count is stated");
+        assert!(out.contains("99975 more finding(s) not shown"));
+        assert!(out.contains("DEV-0024") && !out.contains("DEV-0025 is not"));
+        assert!(out.len() < 200_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn html_is_deterministic() {
+        assert_eq!(html(&hostile()), html(&hostile()));
+    }
+
+    #[test]
+    fn user_templates_replace_the_built_in_ones_and_still_escape() {
+        let dir = std::env::temp_dir().join(format!("assure-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("report.html.j2"),
+            "<p>{{ a.organisation.name }}</p>{% for s in report.standards %}{% for c in s.checks %}{% for f in c.findings %}<i>{{ f.key }}</i>{% endfor %}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let out = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap();
+        assert!(out.starts_with("<p>Northshire Hospitals NHS Foundation Trust</p>"), "{out}");
+        assert!(out.contains("<i>&lt;script&gt;"), "user templates escape evidence too: {out}");
+
+        std::fs::write(dir.join("report.html.j2"), "{% for x in %}").unwrap();
+        let err = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap_err();
+        assert!(err.contains("report.html.j2"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,83 @@
+//! The HTML report in a real browser: Debian's headless Chromium opens the example trust's report through
+//! playwright-core; the page must log no console error, make no network request, pass axe-core's WCAG 2.x A/AA
+//! rules, and render a screenshot and an A4 print. Needs Node.js and Chromium: `bash .ci/run` installs them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Installs the locked npm packages when they are missing.
+fn npm_ci() {
+    let dir = browser_dir();
+    if dir.join("node_modules/playwright-core").is_dir() && dir.join("node_modules/axe-core").is_dir() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .status()
+        .expect("npm must be installed to run the browser test (Node.js 18 or later)");
+    assert!(status.success(), "npm ci failed in tests/browser");
+}
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    assert!(
+        path.is_file(),
+        "Chromium not found at {}: install Debian's `chromium` package (bash .ci/run does) or set CHROMIUM",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn example_report_is_clean_accessible_and_offline_in_chromium() {
+    let chromium = chromium();
+    npm_ci();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&out).unwrap();
+    let report = out.join("northshire.html");
+    let screenshot = out.join("northshire.png");
+    let pdf = out.join("northshire.pdf");
+    for f in [&report, &screenshot, &pdf] {
+        let _ = std::fs::remove_file(f);
+    }
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(env!("CARGO_BIN_EXE_assure"))
+        .arg("report")
+        .arg(root.join("examples/northshire"))
+        .arg("--html")
+        .arg(&report)
+        .status()
+        .unwrap();
+    assert!(status.success(), "assure report failed");
+
+    let run = Command::new("node")
+        .arg(browser_dir().join("check-report.mjs"))
+        .args([&report, &screenshot, &pdf])
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node must be installed to run the browser test");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success(),
+        "the report failed in Chromium:\n{stderr}\n{stdout}"
+    );
+
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim()).expect("the script prints a JSON summary");
+    assert!(
+        summary["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("Northshire Hospitals NHS Foundation Trust")),
+        "{summary}"
+    );
+    assert!(summary["headings"].as_u64().unwrap_or(0) >= 10, "one section per standard: {summary}");
+    assert!(summary["pdf_pages"].as_u64().unwrap_or(0) >= 2, "A4 print has pages: {summary}");
+    let png = std::fs::read(&screenshot).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000, "a real screenshot");
+}
