@@ -2,7 +2,7 @@
 //! evidence value escaped so it cannot inject Markdown or HTML, and the whole bounded in size with a note
 //! when it is cut.
 
-use crate::assessment::{Assessment, CheckResult, State};
+use crate::assessment::{Assessment, CheckResult, Outcome, State};
 use crate::waivers::WaiverStatus;
 use std::fmt::Write;
 
@@ -43,6 +43,52 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         "| {} | {} | {} | {} | {} | {} | {} |\n",
         s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.findings
     );
+
+    let _ = writeln!(
+        out,
+        "**Overall status: {}.** {}\n",
+        text(&a.status.status),
+        text(&a.status.rule)
+    );
+    let view = super::view::ReportView::new(a, 0);
+    let _ = writeln!(out, "| standard | pass | fail | error | waived | not applicable |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for sv in &view.standards {
+        let c = &sv.counts;
+        let _ = writeln!(
+            out,
+            "| {}. {} | {} | {} | {} | {} | {} |",
+            sv.info.number.unwrap_or_default(),
+            text(&sv.info.title),
+            c.pass,
+            c.fail,
+            c.error,
+            c.waived,
+            c.not_applicable
+        );
+    }
+    out.push('\n');
+    for fw in &a.frameworks {
+        let count = |o: Outcome| fw.requirements.iter().filter(|r| r.outcome == o).count();
+        let (yes, part, no) = if fw.id == "caf" {
+            ("achieved", "partially achieved", "not achieved")
+        } else {
+            ("met", "partially met", "not met")
+        };
+        let _ = writeln!(
+            out,
+            "- **{}**: {} {yes}, {} {part}, {} {no}, {} not assessed, {} need manual evidence",
+            text(&fw.title),
+            count(Outcome::Achieved),
+            count(Outcome::PartiallyAchieved),
+            count(Outcome::NotAchieved),
+            count(Outcome::NotAssessed),
+            count(Outcome::Manual)
+        );
+    }
+    if !a.frameworks.is_empty() {
+        out.push('\n');
+    }
 
     let mut attention: Vec<&CheckResult> = a
         .results
