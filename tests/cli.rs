@@ -615,6 +615,26 @@ fn redact_pseudonymises_personal_fields_in_every_output() {
             assert!(!text.contains(value), "{format} output shows {value}");
         }
     }
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let md = dir.path().join("r.md");
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(["report", EXAMPLE, "--redact", "--html"])
+        .arg(&html)
+        .arg("--markdown")
+        .arg(&md)
+        .env("ASSURE_REDACT_KEY", key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in [&html, &md] {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains("anon-"), "{}", file.display());
+        for value in personal {
+            assert!(!text.contains(value), "{} shows {value}", file.display());
+        }
+    }
     let plain = assure(&["check", EXAMPLE, "--format", "json"]).1;
     assert!(
         plain.contains("Priya Nair"),
