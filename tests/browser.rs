@@ -76,8 +76,17 @@ fn example_report_is_clean_accessible_and_offline_in_chromium() {
             .is_some_and(|t| t.contains("Northshire Hospitals NHS Foundation Trust")),
         "{summary}"
     );
-    assert!(summary["headings"].as_u64().unwrap_or(0) >= 10, "one section per standard: {summary}");
-    assert!(summary["pdf_pages"].as_u64().unwrap_or(0) >= 2, "A4 print has pages: {summary}");
+    assert!(
+        summary["headings"].as_u64().unwrap_or(0) >= 10,
+        "one section per standard: {summary}"
+    );
+    assert!(
+        summary["pdf_pages"].as_u64().unwrap_or(0) >= 2,
+        "A4 print has pages: {summary}"
+    );
     let png = std::fs::read(&screenshot).unwrap();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000, "a real screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+        "a real screenshot"
+    );
 }

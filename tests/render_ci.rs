@@ -821,11 +821,23 @@ mod html {
     fn hostile_evidence_is_inert_in_html() {
         let out = html(&hostile());
         assert!(!out.contains("<script"), "no script element at all");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "keys are escaped text");
-        assert!(out.contains("{{ 7*7 }} is not encrypted"), "template syntax in evidence stays literal");
-        assert!(!out.contains("49 is not encrypted"), "evidence is never evaluated as a template");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "keys are escaped text"
+        );
+        assert!(
+            out.contains("{{ 7*7 }} is not encrypted"),
+            "template syntax in evidence stays literal"
+        );
+        assert!(
+            !out.contains("49 is not encrypted"),
+            "evidence is never evaluated as a template"
+        );
         assert!(!out.contains("href=\"https:&#x2f;&#x2f;evil") && !out.contains("href=\"https://evil"));
-        assert!(out.contains("[click](https:&#x2f;&#x2f;evil.example)"), "Markdown links are plain text");
+        assert!(
+            out.contains("[click](https:&#x2f;&#x2f;evil.example)"),
+            "Markdown links are plain text"
+        );
         assert!(out.contains("&lt;b&gt;"), "diagnostic messages are escaped too");
         for c in ['\u{0}', '\u{7}', '\u{1b}'] {
             assert!(!out.contains(c), "control character {:?} is not emitted raw", c);
@@ -836,14 +848,21 @@ mod html {
     #[test]
     fn the_csp_allows_exactly_the_inline_stylesheet_and_nothing_external() {
         let out = html(&hostile());
-        let style = out.split("<style>").nth(1).and_then(|s| s.split("</style>").next()).unwrap();
+        let style = out
+            .split("<style>")
+            .nth(1)
+            .and_then(|s| s.split("</style>").next())
+            .unwrap();
         let hash = base64_of(&sha2::Sha256::digest(style.as_bytes()));
         let csp = out
             .split("http-equiv=\"Content-Security-Policy\" content=\"")
             .nth(1)
             .and_then(|s| s.split('"').next())
             .unwrap();
-        assert!(csp.starts_with("default-src &#x27;none&#x27;") || csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(
+            csp.starts_with("default-src &#x27;none&#x27;") || csp.starts_with("default-src 'none'"),
+            "{csp}"
+        );
         assert!(csp.contains(&format!("sha256-{hash}")), "{csp} vs {hash}");
         for attr in [" src=\"", "<link", "<script", " style=\"", "url("] {
             assert!(!out.contains(attr), "no {attr} in a self-contained report");
@@ -918,8 +937,14 @@ mod html {
         )
         .unwrap();
         let out = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap();
-        assert!(out.starts_with("<p>Northshire Hospitals NHS Foundation Trust</p>"), "{out}");
-        assert!(out.contains("<i>&lt;script&gt;"), "user templates escape evidence too: {out}");
+        assert!(
+            out.starts_with("<p>Northshire Hospitals NHS Foundation Trust</p>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<i>&lt;script&gt;"),
+            "user templates escape evidence too: {out}"
+        );
 
         std::fs::write(dir.join("report.html.j2"), "{% for x in %}").unwrap();
         let err = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap_err();

@@ -71,6 +71,8 @@ pub enum OutputFormat {
     Github,
     /// CSV improvement plan (failing and errored checks)
     Csv,
+    /// NIST OSCAL 1.0.6 assessment-results, for GRC tools
+    Oscal,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -114,6 +116,7 @@ pub fn run(args: Args) -> u8 {
                 OutputFormat::Junit => crate::render::junit::render(&a),
                 OutputFormat::Github => crate::render::github::render(&a, &base),
                 OutputFormat::Csv => crate::render::csv_plan::render(&a),
+                OutputFormat::Oscal => crate::render::oscal::assessment_results(&a),
             };
             if let Err(code) = emit(&text, args.output.as_ref()) {
                 return code;
@@ -162,10 +165,11 @@ pub fn write_html(a: &Assessment, templates: Option<&PathBuf>, file: &PathBuf) -
     let templates = crate::render::html::Templates {
         dir: templates.cloned(),
     };
-    let html = crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_UNUSABLE
-    })?;
+    let html =
+        crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_UNUSABLE
+        })?;
     std::fs::write(file, html).map_err(|e| {
         eprintln!("error: cannot write {}: {e}", file.display());
         EXIT_UNUSABLE

@@ -21,6 +21,8 @@ pub enum ListFormat {
     Json,
     /// The pack as docs/standards.md (ignores --framework)
     Markdown,
+    /// The pack as a NIST OSCAL 1.0.6 catalog (ignores --framework)
+    Oscal,
 }
 
 #[derive(Serialize)]
@@ -75,6 +77,7 @@ pub fn run(args: Args) -> u8 {
         .collect();
     match args.format {
         ListFormat::Markdown => say_raw!("{}", crate::standards::docs::render(&pack)),
+        ListFormat::Oscal => say_raw!("{}", crate::render::oscal::catalog(&pack)),
         ListFormat::Json => say!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
         ListFormat::Human => {
             let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);

@@ -124,12 +124,14 @@ impl Evidence {
                 records: reference.records.len(),
             });
             let dataset = self.datasets.entry(name.clone()).or_default();
-            dataset.records.extend(reference.records.iter().map(|(value, line)| Record {
-                value: value.clone(),
-                file,
-                line: *line,
-                field_lines: Vec::new(),
-            }));
+            dataset
+                .records
+                .extend(reference.records.iter().map(|(value, line)| Record {
+                    value: value.clone(),
+                    file,
+                    line: *line,
+                    field_lines: Vec::new(),
+                }));
         }
     }
 

@@ -106,7 +106,10 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
             diags.push(
                 Diagnostic::error(
                     "assure::evidence-schema",
-                    format!("dataset `{name}`: {} more problem(s) not shown", shown - SHOWN_PER_DATASET),
+                    format!(
+                        "dataset `{name}`: {} more problem(s) not shown",
+                        shown - SHOWN_PER_DATASET
+                    ),
                 )
                 .in_path(evidence.file_path(bad[0].0.file).to_string()),
             );

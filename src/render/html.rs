@@ -85,9 +85,7 @@ pub fn environment() -> Environment<'static> {
 /// The Content-Security-Policy for a report whose only active content is `stylesheet`.
 pub fn content_security_policy(stylesheet: &str) -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(stylesheet.as_bytes()));
-    format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'"
-    )
+    format!("default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'")
 }
 
 pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> Result<String, String> {

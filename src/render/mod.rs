@@ -7,5 +7,6 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod oscal;
 pub mod sarif;
 pub mod view;

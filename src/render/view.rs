@@ -80,7 +80,13 @@ pub struct CheckView<'a> {
 pub fn anchor(prefix: &str, id: &str) -> String {
     let slug: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("{prefix}-{slug}")
 }

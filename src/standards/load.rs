@@ -276,7 +276,11 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
                                 "assure::dataset-schema",
                                 format!("the record schema of `{name}` is not a valid JSON Schema: {e}"),
                             )
-                            .at(&file, doc.spans.value(&format!("/datasets/{name}/schema")), "here"),
+                            .at(
+                                &file,
+                                doc.spans.value(&format!("/datasets/{name}/schema")),
+                                "here",
+                            ),
                         );
                     }
                 }
