@@ -57,6 +57,30 @@ pub struct Args {
     pub templates: Option<PathBuf>,
 }
 
+impl Args {
+    /// An assessment with no outputs or gates of its own (for `report` and `diff`).
+    pub fn plain(repo: PathBuf, pack: PackArgs, as_of: Option<String>, jobs: usize, redact: bool) -> Args {
+        Args {
+            repo,
+            pack,
+            as_of,
+            format: OutputFormat::Human,
+            fail_on: FailOn::None,
+            jobs,
+            baseline: None,
+            fail_on_new: false,
+            redact,
+            quiet: true,
+            output: None,
+            sarif: None,
+            junit: None,
+            markdown: None,
+            html: None,
+            templates: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
     /// Grouped by standard, for a terminal or CI log
@@ -198,6 +222,11 @@ fn run_checks(
 /// Loads everything and runs the checks; `Err` is an exit code after printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
     let pack = args.pack.load()?;
+    assess_with(&pack, args)
+}
+
+/// [`assess`] with a pack already loaded.
+pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
     let (mut evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE
@@ -262,7 +291,7 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
         None => None,
     };
     let results = run_checks(&checks, &evidence, args);
-    let mut assessment = Assessment::new(&pack, &evidence, results, as_of, &evidence_diags);
+    let mut assessment = Assessment::new(pack, &evidence, results, as_of, &evidence_diags);
     if let Some(b) = &baseline {
         assessment.compare(b);
     }

@@ -21,6 +21,7 @@ macro_rules! say_raw {
 
 mod check;
 mod completions;
+mod diff;
 mod explain;
 mod init;
 mod lint;
@@ -61,6 +62,8 @@ pub enum Command {
     Check(check::Args),
     /// Write the assurance report (HTML and/or Markdown) of a config repo
     Report(report::Args),
+    /// Compare two versions of a standards pack, and their impact on config repos
+    Diff(diff::Args),
     /// Draft assure.yaml by recognising known exports in a config repo
     Init(init::Args),
     /// Validate a standards pack and report every problem
@@ -116,6 +119,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Report(a) => report::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Init(a) => init::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Test(a) => test::run(a),

@@ -1,7 +1,7 @@
 //! `assure report`: the assurance report of a config repo, as HTML and/or Markdown. It runs the same assessment
 //! as `check`; its exit code says only whether the report was written (0) or the input was unusable (2).
 
-use super::check::{self, FailOn, OutputFormat};
+use super::check;
 use super::{EXIT_CLEAN, PackArgs, emit};
 use std::path::PathBuf;
 
@@ -33,24 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let check_args = check::Args {
-        repo: args.repo.clone(),
-        pack: args.pack,
-        as_of: args.as_of.clone(),
-        format: OutputFormat::Human,
-        fail_on: FailOn::None,
-        jobs: args.jobs,
-        baseline: None,
-        fail_on_new: false,
-        redact: args.redact,
-        quiet: true,
-        output: None,
-        sarif: None,
-        junit: None,
-        markdown: None,
-        html: None,
-        templates: None,
-    };
+    let check_args = check::Args::plain(args.repo.clone(), args.pack, args.as_of.clone(), args.jobs, args.redact);
     let a = match check::assess(&check_args) {
         Ok(a) => a,
         Err(code) => return code,

@@ -247,6 +247,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
     let mut standard_docs = Vec::new();
     let mut preset_docs = Vec::new();
     let mut reference_docs = Vec::new();
+    let mut pack_site: Option<(Arc<SourceFile>, SpanMap)> = None;
     // (framework, requirement, file, span) for the coverage rule.
     let mut requirement_sites = Vec::new();
     for (name, file, doc) in parsed {
@@ -266,7 +267,10 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         let violations = validate(kind, &doc.value);
         push_violations(&mut diags, &file, &doc.spans, &violations);
         match kind {
-            Kind::Pack if violations.is_empty() => meta = deserialize::<PackSpec>(&doc.value, &file, &mut diags),
+            Kind::Pack if violations.is_empty() => {
+                meta = deserialize::<PackSpec>(&doc.value, &file, &mut diags);
+                pack_site = Some((file.clone(), doc.spans.clone()));
+            }
             Kind::Datasets if violations.is_empty() => {
                 datasets = deserialize::<DatasetsFile>(&doc.value, &file, &mut diags).map(|d| d.datasets);
                 for (name, spec) in datasets.iter().flatten() {
@@ -493,6 +497,46 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
             );
         }
     }
+    if let (Some(m), Some((file, spans))) = (&meta, &pack_site) {
+        for (i, migration) in m.migrations.iter().enumerate() {
+            if let Some(to) = &migration.to
+                && !check_ids.contains_key(to)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "assure::unknown-check",
+                        format!(
+                            "migration of `{}` points at `{to}`, which is not a check in this pack",
+                            migration.from
+                        ),
+                    )
+                    .at(file, spans.value(&format!("/migrations/{i}/to")), "not a check"),
+                );
+            }
+            if check_ids.contains_key(&migration.from) {
+                diags.push(
+                    Diagnostic::error(
+                        "assure::duplicate-id",
+                        format!(
+                            "`{}` is migrated away but is still a check in this pack",
+                            migration.from
+                        ),
+                    )
+                    .at(file, spans.value(&format!("/migrations/{i}/from")), "still in use"),
+                );
+            }
+        }
+        if !m.changelog.is_empty() && !m.changelog.iter().any(|c| c.version == m.version) {
+            diags.push(
+                Diagnostic::warning(
+                    "assure::changelog",
+                    format!("the changelog has no entry for version {}", m.version),
+                )
+                .at(file, spans.value("/changelog"), "add an entry")
+                .help("say what changed in this version, newest first"),
+            );
+        }
+    }
     standards.sort_by(|a, b| (a.spec.number, &a.spec.id).cmp(&(b.spec.number, &b.spec.id)));
     let order: HashMap<&str, usize> = standards
         .iter()
@@ -511,6 +555,8 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
         effective: None,
         description: None,
         status: Vec::new(),
+        changelog: Vec::new(),
+        migrations: Vec::new(),
     });
     let sha256 = hex(&hasher.finalize());
     let pack = Pack {

@@ -3,6 +3,7 @@
 //! - [`spec`]: the types as written (and the JSON Schemas generated from them, [`schema`]);
 //! - [`load`]: reading a directory (or the pack embedded in the binary) into a [`Pack`], collecting every
 //!   problem as a [`crate::diagnostic::Diagnostic`] with file, line and a labelled snippet;
+//! - [`versions`]: comparing two versions of a pack (what changed, and whether versions were bumped);
 //! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`].
 
 pub mod compile;
@@ -10,5 +11,6 @@ pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod spec;
+pub mod versions;
 
 pub use load::{Pack, embedded_files, load_dir, load_files};

@@ -46,6 +46,37 @@ pub struct PackSpec {
     /// A check in error counts as failing. Empty: the built-in DSPT-style rule.
     #[serde(default)]
     pub status: Vec<StatusRuleSpec>,
+    /// What changed in each version, newest first.
+    #[serde(default)]
+    pub changelog: Vec<ChangelogEntry>,
+    /// Check ids that were renamed, merged or retired, so results and waivers can follow them.
+    #[serde(default)]
+    pub migrations: Vec<MigrationSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChangelogEntry {
+    pub version: String,
+    /// Release date (YYYY-MM-DD).
+    #[serde(default)]
+    pub date: Option<String>,
+    pub changes: Vec<String>,
+}
+
+/// An old check id and what replaced it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSpec {
+    /// The id used by earlier versions.
+    pub from: String,
+    /// The id that replaces it; omit when the check was retired.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Pack version in which the change happened.
+    pub since: String,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One line of the overall status rule.
