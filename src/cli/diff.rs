@@ -66,7 +66,7 @@ pub struct DiffReport {
     pub impact: Vec<Impact>,
 }
 
-fn load(dir: &PathBuf) -> Result<Pack, u8> {
+fn load(dir: &std::path::Path) -> Result<Pack, u8> {
     let files = load_dir(dir).map_err(|d| {
         eprint_diagnostics(&[d]);
         EXIT_UNUSABLE
