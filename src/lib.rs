@@ -9,6 +9,7 @@
 // Diagnostics are large but only travel on cold error paths.
 #![allow(clippy::result_large_err)]
 
+pub mod aggregate;
 pub mod assessment;
 pub mod baseline;
 pub mod cli;

@@ -9,8 +9,13 @@ fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
-/// Installs the locked npm packages when they are missing.
+/// Installs the locked npm packages when they are missing (once, though tests run in parallel).
 fn npm_ci() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(npm_ci_now);
+}
+
+fn npm_ci_now() {
     let dir = browser_dir();
     if dir.join("node_modules/playwright-core").is_dir() && dir.join("node_modules/axe-core").is_dir() {
         return;
@@ -88,5 +93,44 @@ fn example_report_is_clean_accessible_and_offline_in_chromium() {
     assert!(
         png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
         "a real screenshot"
+    );
+}
+
+#[test]
+fn the_regional_roll_up_is_clean_and_accessible_in_chromium() {
+    let chromium = chromium();
+    npm_ci();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-aggregate");
+    std::fs::create_dir_all(&out).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let json = out.join("northshire.json");
+    let html = out.join("region.html");
+    let status = Command::new(env!("CARGO_BIN_EXE_assure"))
+        .arg("check")
+        .arg(root.join("examples/northshire"))
+        .args(["--format", "json", "-o"])
+        .arg(&json)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the example has failures");
+    let status = Command::new(env!("CARGO_BIN_EXE_assure"))
+        .arg("aggregate")
+        .arg(&json)
+        .arg("--html")
+        .arg(&html)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = Command::new("node")
+        .arg(browser_dir().join("check-report.mjs"))
+        .args([&html, &out.join("region.png"), &out.join("region.pdf")])
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node must be installed to run the browser test");
+    assert!(
+        run.status.success(),
+        "the roll-up failed in Chromium:\n{}\n{}",
+        String::from_utf8_lossy(&run.stderr),
+        String::from_utf8_lossy(&run.stdout)
     );
 }

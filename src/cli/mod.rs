@@ -19,6 +19,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod aggregate;
 mod check;
 mod completions;
 mod diff;
@@ -62,6 +63,8 @@ pub enum Command {
     Check(check::Args),
     /// Write the assurance report (HTML and/or Markdown) of a config repo
     Report(report::Args),
+    /// Roll up many organisations' JSON assessments into one regional or national view (JSON and HTML)
+    Aggregate(aggregate::Args),
     /// Compare two versions of a standards pack, and their impact on config repos
     Diff(diff::Args),
     /// Draft assure.yaml by recognising known exports in a config repo
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(a) => check::run(a),
         Command::Report(a) => report::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Aggregate(a) => aggregate::run(a),
         Command::Init(a) => init::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Test(a) => test::run(a),

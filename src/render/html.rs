@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub const TEMPLATE: &str = "report.html.j2";
+pub const AGGREGATE_TEMPLATE: &str = "aggregate.html.j2";
+const BUILTIN_AGGREGATE: &str = include_str!("../../templates/aggregate.html.j2");
 pub const STYLESHEET: &str = "report.css";
 const BUILTIN_TEMPLATE: &str = include_str!("../../templates/report.html.j2");
 const BUILTIN_STYLESHEET: &str = include_str!("../../templates/report.css");
@@ -89,19 +91,37 @@ pub fn content_security_policy(stylesheet: &str) -> String {
 }
 
 pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> Result<String, String> {
-    let template = templates.read(TEMPLATE, BUILTIN_TEMPLATE)?;
+    let view = ReportView::new(a, findings_limit);
+    render_with(templates, TEMPLATE, BUILTIN_TEMPLATE, |ctx| {
+        ctx.insert("report", Value::from(minijinja::value::Serde(&view)));
+        ctx.insert("a", Value::from(minijinja::value::Serde(a)));
+    })
+}
+
+/// The regional or national roll-up across organisations, in the same look.
+pub fn render_aggregate(agg: &crate::aggregate::Aggregate, templates: &Templates) -> Result<String, String> {
+    render_with(templates, AGGREGATE_TEMPLATE, BUILTIN_AGGREGATE, |ctx| {
+        ctx.insert("agg", Value::from(minijinja::value::Serde(agg)));
+        ctx.insert("tool", Value::from(format!("assure {}", env!("CARGO_PKG_VERSION"))));
+    })
+}
+
+fn render_with(
+    templates: &Templates,
+    name: &'static str,
+    builtin: &'static str,
+    fill: impl FnOnce(&mut std::collections::BTreeMap<&'static str, Value>),
+) -> Result<String, String> {
+    let template = templates.read(name, builtin)?;
     let css = templates.read(STYLESHEET, BUILTIN_STYLESHEET)?;
     let mut env = environment();
-    env.add_template_owned(TEMPLATE, template)
-        .map_err(|e| format!("template {TEMPLATE}: {e}"))?;
-    let view = ReportView::new(a, findings_limit);
-    let ctx = minijinja::context! {
-        report => Value::from(minijinja::value::Serde(&view)),
-        a => Value::from(minijinja::value::Serde(a)),
-        csp => content_security_policy(&css),
-        css => Value::from_safe_string(css),
-    };
-    env.get_template(TEMPLATE)
+    env.add_template_owned(name, template)
+        .map_err(|e| format!("template {name}: {e}"))?;
+    let mut ctx = std::collections::BTreeMap::new();
+    ctx.insert("csp", Value::from(content_security_policy(&css)));
+    ctx.insert("css", Value::from_safe_string(css));
+    fill(&mut ctx);
+    env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| format!("template {TEMPLATE}: {e}"))
+        .map_err(|e| format!("template {name}: {e}"))
 }

@@ -1,0 +1,65 @@
+//! `assure aggregate RESULTS.json...`: a regional or national roll-up across organisations, as JSON and HTML.
+
+use super::{EXIT_CLEAN, EXIT_UNUSABLE, emit, eprint_diagnostics};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Assessments written by `assure check --format json`, one per organisation
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+    /// Write the HTML roll-up to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the JSON roll-up to FILE (default: stdout, when --html is not given)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Render with the templates in DIR (aggregate.html.j2, report.css) instead of the built-in ones
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for path in &args.results {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => match crate::aggregate::read(&name, &text) {
+                Ok(v) => inputs.push((name, v)),
+                Err(d) => problems.push(d),
+            },
+            Err(e) => problems.push(
+                crate::diagnostic::Diagnostic::error("assure::io", format!("cannot read {name}: {e}")).in_path(name),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        eprint_diagnostics(&problems);
+        return EXIT_UNUSABLE;
+    }
+    let agg = crate::aggregate::aggregate(&inputs);
+    if let Some(file) = &args.html {
+        let templates = crate::render::html::Templates {
+            dir: args.templates.clone(),
+        };
+        let html = match crate::render::html::render_aggregate(&agg, &templates) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_UNUSABLE;
+            }
+        };
+        if let Err(code) = emit(&html, Some(file)) {
+            return code;
+        }
+    }
+    if args.output.is_some() || args.html.is_none() {
+        let mut json = serde_json::to_string_pretty(&agg).unwrap_or_default();
+        json.push('\n');
+        if let Err(code) = emit(&json, args.output.as_ref()) {
+            return code;
+        }
+    }
+    EXIT_CLEAN
+}

@@ -1,0 +1,120 @@
+//! `assure aggregate`: a roll-up across organisations' JSON assessments.
+
+mod common;
+
+use common::{assure, copy_example};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The example trust under another name and ODS code, optionally with every device encrypted.
+fn organisation(dir: &Path, name: &str, ods: &str, encrypt_all: bool) -> PathBuf {
+    let repo = copy_example();
+    let manifest = repo.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("Northshire Hospitals NHS Foundation Trust", name)
+        .replace("ods_code: RNS", &format!("ods_code: {ods}"));
+    std::fs::write(&manifest, text).unwrap();
+    if encrypt_all {
+        let devices = repo.path().join("exports/intune/managedDevices.json");
+        let text = std::fs::read_to_string(&devices)
+            .unwrap()
+            .replace("\"isEncrypted\": false", "\"isEncrypted\": true");
+        std::fs::write(&devices, text).unwrap();
+    }
+    let out = dir.join(format!("{ods}.json"));
+    assure(&[
+        "check",
+        repo.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+#[test]
+fn aggregate_rolls_up_status_standards_and_common_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        organisation(dir.path(), "Westshire <Community> NHS Trust", "RWS", true),
+        organisation(dir.path(), "Northshire Hospitals NHS Foundation Trust", "RNS", false),
+        organisation(dir.path(), "Eastshire Mental Health Trust", "REM", false),
+    ];
+    let args: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    let html = dir.path().join("region.html");
+    let mut cli = vec!["aggregate"];
+    cli.extend(&args);
+    cli.extend(["--html", html.to_str().unwrap(), "-o"]);
+    let json_path = dir.path().join("region.json");
+    cli.push(json_path.to_str().unwrap());
+    let (code, _, err) = assure(&cli);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+
+    let orgs: Vec<&str> = v["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["ods_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        orgs,
+        ["REM", "RNS", "RWS"],
+        "ordered by ODS code, whatever the input order"
+    );
+    assert_eq!(v["statuses"]["Standards Not Met"], 3);
+
+    let encrypt = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "NDG1-ENCRYPT")
+        .unwrap();
+    assert_eq!((encrypt["pass"].as_u64(), encrypt["fail"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(encrypt["failing_organisations"], serde_json::json!(["REM", "RNS"]));
+
+    let ndg1 = v["standards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "NDG1")
+        .unwrap();
+    assert_eq!(ndg1["organisations_clear"], 1);
+    let common = v["most_common_failures"].as_array().unwrap();
+    assert!(!common.is_empty() && common.len() <= 10);
+    let first = &common[0];
+    assert_eq!(
+        first["fail"].as_u64().unwrap() + first["error"].as_u64().unwrap(),
+        3,
+        "failing everywhere comes first"
+    );
+    let pos = |id: &str| common.iter().position(|c| c["id"] == id);
+    if let (Some(e), Some(f)) = (pos("NDG1-ENCRYPT"), pos(first["id"].as_str().unwrap())) {
+        assert!(f < e);
+    }
+
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Westshire &lt;Community&gt; NHS Trust"),
+        "names are escaped"
+    );
+    assert!(page.contains("Roll-up of 3 organisation(s)"));
+    assert!(!page.contains("<script"));
+
+    // Same inputs in another order: identical output.
+    let mut reversed = vec!["aggregate"];
+    reversed.extend(args.iter().rev());
+    assert_eq!(assure(&reversed).1, std::fs::read_to_string(&json_path).unwrap());
+}
+
+#[test]
+fn aggregate_rejects_a_file_that_is_not_an_assessment() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"hello\": 1}").unwrap();
+    let (code, _, err) = assure(&["aggregate", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not an assure assessment"), "{err}");
+}
