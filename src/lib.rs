@@ -20,6 +20,7 @@ pub mod init;
 pub mod json;
 pub mod redact;
 pub mod render;
+pub mod repo_yaml;
 pub mod source;
 pub mod standards;
 pub mod testing;

@@ -18,8 +18,7 @@
 
 use crate::assessment::{CheckResult, State};
 use crate::diagnostic::Diagnostic;
-use crate::source::{SourceFile, decode_text};
-use crate::standards::schema::{Kind, validate};
+use crate::standards::schema::Kind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -95,84 +94,32 @@ pub struct WaiverReport {
 
 /// Loads `waivers.yaml` if present. Invalid waivers are left out, each with a diagnostic.
 pub fn load(root: &Path) -> (Vec<Waiver>, Vec<Diagnostic>) {
-    let path = root.join(WAIVERS);
-    let Ok(bytes) = std::fs::read(&path) else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut diags = Vec::new();
-    let text = match decode_text(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![Diagnostic::error("assure::waiver", e).in_path(WAIVERS)],
-            );
-        }
-    };
-    let file = SourceFile::new(WAIVERS, text);
-    let doc = match crate::yaml::parse(&file.text, usize::MAX) {
-        Ok(d) => d,
-        Err(e) => {
-            let d = Diagnostic::error("assure::waiver", format!("invalid YAML: {}", e.message)).at(
-                &file,
-                Some(e.span),
-                "here",
-            );
-            return (Vec::new(), vec![d]);
-        }
-    };
-    let violations = validate(Kind::Waivers, &doc.value);
+    let (list, mut diags) = crate::repo_yaml::load::<WaiverSpec>(
+        root,
+        WAIVERS,
+        "waivers",
+        Kind::Waivers,
+        "assure::waiver",
+        "every waiver needs check, reason, approver and expires (YYYY-MM-DD)",
+    );
     let mut waivers = Vec::new();
-    let items = doc
-        .value
-        .get("waivers")
-        .and_then(|v| v.as_array())
-        .cloned()
-        .unwrap_or_default();
-    for v in violations.iter().filter(|v| !v.pointer.starts_with("/waivers/")) {
-        diags.push(Diagnostic::error("assure::waiver", v.message.clone()).at(
-            &file,
-            doc.spans.value(&v.pointer),
-            "here",
-        ));
-    }
-    for (i, item) in items.iter().enumerate() {
-        let pointer = format!("/waivers/{i}");
-        let line = doc.spans.value(&pointer).map_or(1, |s| file.line_of(s.start));
-        let mine: Vec<_> = violations
-            .iter()
-            .filter(|v| v.pointer == pointer || v.pointer.starts_with(&format!("{pointer}/")))
-            .collect();
-        if !mine.is_empty() {
-            for v in mine {
-                let span = match &v.key {
-                    Some(k) => doc.spans.key(&crate::source::pointer_push(&v.pointer, k)),
-                    None => doc.spans.value(&v.pointer),
-                };
-                diags.push(
-                    Diagnostic::error("assure::waiver", format!("waiver rejected: {}", v.message))
-                        .at(&file, span, "here")
-                        .help("every waiver needs check, reason, approver and expires (YYYY-MM-DD)"),
-                );
-            }
-            continue;
-        }
-        let Ok(spec) = serde_json::from_value::<WaiverSpec>(item.clone()) else {
-            continue;
-        };
-        match spec.expires.parse::<jiff::civil::Date>() {
+    for entry in list.entries {
+        match entry.spec.expires.parse::<jiff::civil::Date>() {
             Ok(expires) => waivers.push(Waiver {
-                spec,
+                spec: entry.spec,
                 expires,
-                location: format!("{WAIVERS}:{line}"),
+                location: format!("{WAIVERS}:{}", entry.line),
             }),
-            Err(_) => diags.push(
-                Diagnostic::error(
+            Err(_) => {
+                let mut d = Diagnostic::error(
                     "assure::waiver",
-                    format!("waiver rejected: `{}` is not a date", spec.expires),
-                )
-                .at(&file, doc.spans.value(&format!("{pointer}/expires")), "here"),
-            ),
+                    format!("waiver rejected: `{}` is not a date", entry.spec.expires),
+                );
+                if let Some((file, spans)) = &list.file {
+                    d = d.at(file, spans.value(&format!("{}/expires", entry.pointer)), "here");
+                }
+                diags.push(d);
+            }
         }
     }
     (waivers, diags)

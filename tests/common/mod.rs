@@ -25,8 +25,8 @@ pub const DATASETS: &str = "datasets:
 
 pub const CAF: &str = "framework: { id: caf, title: NCSC CAF, version: '3.2' }
 requirements:
-  - { id: B2.a, title: Identity verification }
-  - { id: B4.d, title: Vulnerability management }
+  - { id: B2.a, title: Identity verification, manual: access review minutes }
+  - { id: B4.d, title: Vulnerability management, manual: patching reports }
 ";
 
 /// A pack with one standard holding `checks_yaml` (a YAML list of checks, indented by 2).
