@@ -22,6 +22,8 @@ pub enum State {
     NotApplicable,
     /// Failed, but every failing record (or the whole check) is covered by an in-date waiver.
     Waived,
+    /// A manual check without an assessor's verdict: the evidence must be reviewed by hand.
+    Manual,
 }
 
 impl State {
@@ -32,6 +34,7 @@ impl State {
             State::Error => "error",
             State::NotApplicable => "not_applicable",
             State::Waived => "waived",
+            State::Manual => "manual",
         }
     }
 }
@@ -97,6 +100,12 @@ pub struct CheckResult {
     /// Against `--baseline`, for a failing check without findings: `new` or `unchanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::Change>,
+    /// Assessor reviews of this result (`reviews.yaml`): disputes, and verdicts on manual checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<crate::reviews::ReviewReport>,
+    /// For a manual check: the evidence an assessor must review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<String>,
     /// Against `--baseline`: keys of findings in the baseline that are gone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixed: Vec<String>,
@@ -185,6 +194,9 @@ pub struct Summary {
     pub error: usize,
     pub not_applicable: usize,
     pub waived: usize,
+    /// Manual checks awaiting an assessor's verdict.
+    #[serde(default)]
+    pub manual: usize,
     pub findings: usize,
     /// Failing checks by severity.
     pub failing_by_severity: BTreeMap<String, usize>,
@@ -249,6 +261,7 @@ impl Assessment {
                 State::Error => s.error += 1,
                 State::NotApplicable => s.not_applicable += 1,
                 State::Waived => s.waived += 1,
+                State::Manual => s.manual += 1,
             }
             s.findings += r.findings.len();
         }
@@ -300,8 +313,12 @@ impl Assessment {
             if let Some(def) = pack.check(&r.id) {
                 r.rationale = def.spec.rationale.clone();
                 r.references = def.spec.references.clone();
+                if r.manual.is_some() {
+                    r.remediation = def.spec.remediation.clone();
+                }
             }
         }
+        let review_diags = crate::reviews::apply(&mut results, &evidence.reviews);
         let waivers = crate::waivers::apply(&mut results, &evidence.waivers, as_of);
         Assessment {
             schema_version: SCHEMA_VERSION,
@@ -336,7 +353,11 @@ impl Assessment {
             evidence: evidence.files.clone(),
             waivers,
             baseline: None,
-            diagnostics: diagnostics.iter().map(DiagnosticInfo::from).collect(),
+            diagnostics: diagnostics
+                .iter()
+                .chain(&review_diags)
+                .map(DiagnosticInfo::from)
+                .collect(),
         }
     }
 }

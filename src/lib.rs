@@ -21,6 +21,7 @@ pub mod json;
 pub mod redact;
 pub mod render;
 pub mod repo_yaml;
+pub mod reviews;
 pub mod source;
 pub mod standards;
 pub mod testing;

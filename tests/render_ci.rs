@@ -55,6 +55,8 @@ fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckRes
         remediation: None,
         rationale: None,
         references: Vec::new(),
+        reviews: Vec::new(),
+        manual: None,
         maps: BTreeMap::new(),
         datasets: vec!["devices".to_string()],
         waived_by: None,

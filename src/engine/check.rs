@@ -48,6 +48,8 @@ pub struct Check {
     pub confidential: Vec<(Vec<String>, Vec<String>)>,
     /// With `--redact`: the key that pseudonymises personal fields in findings.
     pub redaction: Option<crate::redact::Redaction>,
+    /// For a manual check: the evidence an assessor must review.
+    pub manual: Option<String>,
 }
 
 /// Names of the templates a check registers in its environment.
@@ -190,4 +192,37 @@ pub struct Expect {
     pub ratio: Option<Comparison>,
     pub min: Option<Aggregate>,
     pub max: Option<Aggregate>,
+}
+
+impl Check {
+    /// A manual check: nothing to evaluate; it reports the evidence an assessor must review.
+    pub fn manual(spec: &crate::standards::spec::CheckSpec, standard: &str, as_of: jiff::Timestamp) -> Check {
+        Check {
+            id: spec.id.clone(),
+            version: spec.version.unwrap_or(1),
+            title: spec.title.clone(),
+            severity: spec.severity,
+            standard: standard.to_string(),
+            rationale: spec.rationale.clone(),
+            references: spec.references.clone(),
+            maps: spec.maps.clone(),
+            params: BTreeMap::new(),
+            dataset: String::new(),
+            key: Vec::new(),
+            lookups: Vec::new(),
+            where_: None,
+            assert: None,
+            expect: Expect::default(),
+            when_empty: WhenEmpty::default(),
+            sets: Vec::new(),
+            exprs: Vec::new(),
+            templates: Arc::new(minijinja::Environment::new()),
+            expr_env: Arc::new(minijinja::Environment::new()),
+            datasets: BTreeSet::new(),
+            as_of,
+            confidential: Vec::new(),
+            redaction: None,
+            manual: spec.manual.clone(),
+        }
+    }
 }

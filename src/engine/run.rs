@@ -67,12 +67,19 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
         remediation: None,
         rationale: None,
         references: Vec::new(),
+        reviews: Vec::new(),
+        manual: check.manual.clone(),
         maps: check.maps.clone(),
         datasets: check.datasets.iter().cloned().collect(),
         waived_by: None,
         baseline: None,
         fixed: Vec::new(),
     };
+    if let Some(evidence_needed) = &check.manual {
+        result.state = State::Manual;
+        result.summary = format!("manual evidence required: {evidence_needed}");
+        return result;
+    }
     if let Err(e) = evaluate(check, evidence, &mut result) {
         result.state = State::Error;
         result.summary = format!("could not be assessed: {e}");

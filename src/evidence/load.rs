@@ -49,6 +49,9 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     };
     let (waivers, mut diags) = crate::waivers::load(root);
     evidence.waivers = waivers;
+    let (reviews, review_diags) = crate::reviews::load(root);
+    evidence.reviews = reviews;
+    diags.extend(review_diags);
 
     // Plan: which files each dataset reads, and how.
     struct Job<'a> {

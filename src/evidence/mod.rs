@@ -73,6 +73,8 @@ pub struct Evidence {
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
     /// Waivers from `waivers.yaml` (applied to results by the assessment).
     pub waivers: Vec<crate::waivers::Waiver>,
+    /// Assessor reviews from `reviews.yaml` (attached to results by the assessment).
+    pub reviews: Vec<crate::reviews::Review>,
 }
 
 impl Evidence {

@@ -30,7 +30,7 @@ pub fn render(assessment: &Assessment, base: &str) -> String {
                     .map(|f| finding_annotation(r, f, base)),
             ),
             State::Error => lines.push(error_annotation(r)),
-            State::Pass | State::NotApplicable | State::Waived => {}
+            State::Pass | State::NotApplicable | State::Waived | State::Manual => {}
         }
     }
     let count = lines.len();

@@ -86,6 +86,7 @@ fn check(out: &mut String, r: &CheckResult) {
         State::Error => ("! ERROR", YELLOW),
         State::NotApplicable => ("- n/a", DIM),
         State::Waived => ("~ waived", DIM),
+        State::Manual => ("? manual", YELLOW),
     };
     let _ = writeln!(
         out,

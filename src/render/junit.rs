@@ -93,6 +93,11 @@ fn status(r: &CheckResult) -> TestCaseStatus {
             s.set_message(line(&format!("not applicable: {}", r.summary)));
             s
         }
+        State::Manual => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(line(&r.summary));
+            s
+        }
         State::Waived => {
             let mut s = TestCaseStatus::skipped();
             let by = r.waived_by.as_deref().unwrap_or("a waiver");

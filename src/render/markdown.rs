@@ -188,6 +188,7 @@ fn state(s: State) -> &'static str {
         State::Pass => "pass",
         State::NotApplicable => "not applicable",
         State::Waived => "waived",
+        State::Manual => "manual evidence",
     }
 }
 

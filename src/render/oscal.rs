@@ -80,7 +80,7 @@ pub fn assessment_results(a: &Assessment) -> String {
             State::Waived => ("satisfied", Some("waived")),
             State::Fail => ("not-satisfied", None),
             State::Error => ("not-satisfied", Some("could-not-assess")),
-            State::NotApplicable => continue,
+            State::NotApplicable | State::Manual => continue,
         };
         let mut status = json!({ "state": state });
         if let Some(reason) = reason {

@@ -22,6 +22,8 @@ pub struct ReportView<'a> {
     pub plan: Vec<&'a CheckResult>,
     pub not_applicable: Vec<&'a CheckResult>,
     pub errors: Vec<&'a CheckResult>,
+    /// Manual checks awaiting an assessor's verdict.
+    pub manual: Vec<&'a CheckResult>,
     /// Failing (or errored) checks per severity, most severe first, every severity listed.
     pub severities: Vec<SeverityCount>,
     /// Records read across the evidence files.
@@ -42,6 +44,7 @@ pub struct StateCounts {
     pub error: usize,
     pub waived: usize,
     pub not_applicable: usize,
+    pub manual: usize,
     pub total: usize,
 }
 
@@ -121,6 +124,7 @@ fn chart(c: &StateCounts) -> Vec<Segment> {
         ("fail", "failed", c.fail),
         ("error", "could not be assessed", c.error),
         ("not_applicable", "not applicable", c.not_applicable),
+        ("manual", "manual evidence needed", c.manual),
     ];
     let mut x = 0.0;
     let mut out = Vec::new();
@@ -159,6 +163,7 @@ impl<'a> ReportView<'a> {
                         State::Error => counts.error += 1,
                         State::Waived => counts.waived += 1,
                         State::NotApplicable => counts.not_applicable += 1,
+                        State::Manual => counts.manual += 1,
                     }
                 }
                 let checks = results
@@ -211,6 +216,7 @@ impl<'a> ReportView<'a> {
             plan,
             not_applicable: a.results.iter().filter(|r| r.state == State::NotApplicable).collect(),
             errors: a.results.iter().filter(|r| r.state == State::Error).collect(),
+            manual: a.results.iter().filter(|r| r.state == State::Manual).collect(),
             severities,
             records_read: a.evidence.iter().map(|f| f.records).sum(),
         }

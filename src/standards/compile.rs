@@ -60,6 +60,37 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
     c.params = c.resolve_params();
     let base = input.pointer.to_string();
 
+    if spec.manual.is_some() {
+        let conditions = spec.where_.is_some()
+            || spec.assert.is_some()
+            || spec.expect.is_some()
+            || !spec.lookup.is_empty()
+            || !spec.dataset.is_empty();
+        if conditions {
+            c.problem(
+                "assure::manual-check",
+                format!("{base}/manual"),
+                "a manual check has no dataset, lookup, where, assert or expect".into(),
+                Some("remove `manual:` to make it an automated check, or remove its conditions".into()),
+            );
+        }
+        if !c.problems.is_empty() {
+            return Err(c.problems);
+        }
+        return Ok(Check::manual(spec, input.standard, input.as_of));
+    }
+    if spec.dataset.is_empty() {
+        c.problem(
+            "assure::no-dataset",
+            format!("{base}/id"),
+            "this check names no dataset".into(),
+            Some(
+                "add `dataset:` (the evidence its records come from), or `manual:` for evidence no export can show"
+                    .into(),
+            ),
+        );
+        return Err(c.problems);
+    }
     c.dataset(&spec.dataset, &format!("{base}/dataset"));
     let key_paths: Vec<String> = match &spec.key {
         Some(k) => k.to_vec(),
@@ -180,6 +211,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         redaction: None,
         datasets,
         as_of: input.as_of,
+        manual: None,
     })
 }
 

@@ -22,6 +22,8 @@ pub enum Kind {
     Manifest,
     /// A config repo's waivers.yaml
     Waivers,
+    /// A config repo's reviews.yaml
+    Reviews,
     /// presets/*.yaml
     Preset,
     /// reference/*.yaml
@@ -31,13 +33,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Standard,
         Kind::Pack,
         Kind::Datasets,
         Kind::Framework,
         Kind::Manifest,
         Kind::Waivers,
+        Kind::Reviews,
         Kind::Preset,
         Kind::Reference,
         Kind::Assessment,
@@ -51,6 +54,7 @@ impl Kind {
             Kind::Framework => "framework",
             Kind::Manifest => "manifest",
             Kind::Waivers => "waivers",
+            Kind::Reviews => "reviews",
             Kind::Preset => "preset",
             Kind::Reference => "reference",
             Kind::Assessment => "assessment",
@@ -69,6 +73,7 @@ impl Kind {
             Kind::Framework => schemars::schema_for!(super::spec::FrameworkFile),
             Kind::Manifest => schemars::schema_for!(crate::evidence::manifest::Manifest),
             Kind::Waivers => schemars::schema_for!(crate::waivers::WaiversFile),
+            Kind::Reviews => schemars::schema_for!(crate::reviews::ReviewsFile),
             Kind::Preset => schemars::schema_for!(super::spec::PresetFile),
             Kind::Reference => schemars::schema_for!(super::spec::ReferenceFile),
             Kind::Assessment => schemars::schema_for!(crate::assessment::Assessment),

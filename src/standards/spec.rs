@@ -259,8 +259,14 @@ pub struct CheckSpec {
     pub maps: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub params: BTreeMap<String, ParamSpec>,
-    /// Dataset whose records are checked.
+    /// Dataset whose records are checked (required unless the check is `manual`).
+    #[serde(default)]
     pub dataset: String,
+    /// Makes this a manual check: the evidence an assessor must review, since no export can show it. A manual
+    /// check has no dataset or conditions; its state is `manual` until an assessor records a verdict in
+    /// the config repo's `reviews.yaml`.
+    #[serde(default)]
+    pub manual: Option<String>,
     /// Field(s) naming a record in findings (default: the dataset's key).
     #[serde(default)]
     pub key: Option<OneOrMany<String>>,
