@@ -35,13 +35,13 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "| checks | pass | fail | error | not applicable | waived | findings |"
+        "| checks | pass | fail | error | not applicable | waived | manual | findings |"
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {} | {} | {} |\n",
-        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.findings
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.manual, s.findings
     );
 
     let _ = writeln!(
@@ -151,6 +151,17 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         }
         if r.findings.len() > FINDINGS_PER_CHECK {
             let _ = writeln!(block, "- … and {} more", r.findings.len() - FINDINGS_PER_CHECK);
+        }
+        for rv in &r.reviews {
+            let _ = writeln!(
+                block,
+                "\n**{:?}** by {} on {}: {} (`{}`)",
+                rv.verdict,
+                text(&rv.assessor),
+                text(&rv.date),
+                text(&rv.comment),
+                code(&rv.location)
+            );
         }
         if let Some(rem) = &r.remediation {
             let _ = writeln!(block, "\n**Fix:** {}", text(rem));
