@@ -42,7 +42,7 @@ pub fn run(args: Args) -> u8 {
     let untested: Vec<&str> = pack
         .checks
         .iter()
-        .filter(|c| c.spec.tests.is_empty())
+        .filter(|c| c.spec.tests.is_empty() && c.spec.manual.is_none())
         .map(|c| c.spec.id.as_str())
         .collect();
     if !untested.is_empty() && args.checks.is_empty() {
