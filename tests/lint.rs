@@ -26,3 +26,48 @@ fn a_missing_directory_is_a_clear_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("is not a directory"), "{stderr}");
 }
+
+fn load(extra: &[(&str, &str)], caf: &str) -> Vec<String> {
+    let mut files = common::pack_files(
+        "  - id: T1-A\n    title: t\n    severity: low\n    dataset: devices\n    maps: { caf: [B2.a] }\n    assert: { field: x, eq: 1 }\n",
+    );
+    for (name, text) in extra {
+        files.push((name.to_string(), text.as_bytes().to_vec()));
+    }
+    for f in files.iter_mut().filter(|f| f.0 == "frameworks/caf.yaml") {
+        f.1 = caf.as_bytes().to_vec();
+    }
+    let (_, diags) = assure::standards::load_files(files);
+    diags.iter().map(|d| d.one_line()).collect()
+}
+
+#[test]
+fn a_catalogue_entry_needs_a_check_or_a_manual_evidence_note() {
+    let caf = "framework: { id: caf, title: CAF }\nrequirements:\n  - { id: B2.a, title: Identity }\n  - { id: C2.b, title: Hunting }\n  - { id: E1.a, title: IG, manual: IG framework and minutes }\n";
+    let diags = load(&[], caf);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0].starts_with("frameworks/caf.yaml:4:"), "{diags:#?}");
+    assert!(
+        diags[0].contains("warning[assure::uncovered-requirement]: `C2.b` in the caf catalogue is mapped by no check")
+    );
+}
+
+#[test]
+fn reference_data_is_checked_against_its_dataset() {
+    let caf = "framework: { id: caf, title: CAF }\nrequirements:\n  - { id: B2.a, title: Identity }\n";
+    let unknown = "reference:\n  dataset: nowhere\n  retrieved: 2026-11-01\n  sources: [{ title: x, url: https://example.org }]\nrecords: []\n";
+    let diags = load(&[("reference/x.yaml", unknown)], caf);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with("reference/x.yaml:2:12") && d.contains("unknown dataset `nowhere`")),
+        "{diags:#?}"
+    );
+
+    let no_sources = "reference:\n  dataset: os_lifecycle\n  retrieved: 2026-11-01\n  sources: []\nrecords: []\n";
+    let diags = load(&[("reference/os.yaml", no_sources)], caf);
+    assert!(
+        diags.iter().any(|d| d.starts_with("reference/os.yaml:4:")),
+        "a reference must name its sources: {diags:#?}"
+    );
+}
