@@ -50,8 +50,19 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
     let s = &a.summary;
     let _ = writeln!(
         out,
-        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived · {} findings",
-        s.checks, s.pass, s.fail, s.error, s.not_applicable, s.waived, s.findings
+        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived{} · {} findings",
+        s.checks,
+        s.pass,
+        s.fail,
+        s.error,
+        s.not_applicable,
+        s.waived,
+        if s.manual > 0 {
+            format!(", {} need manual evidence", s.manual)
+        } else {
+            String::new()
+        },
+        s.findings
     );
     if let Some(b) = &a.baseline {
         let _ = writeln!(
@@ -118,6 +129,17 @@ fn check(out: &mut String, r: &CheckResult) {
             out,
             "          … and {} more (use --format json for all)",
             r.findings.len() - MAX_FINDINGS
+        );
+    }
+    for rv in &r.reviews {
+        let _ = writeln!(
+            out,
+            "          {YELLOW}{:?}{YELLOW:#} by {} on {}: {}  {DIM}({}){DIM:#}",
+            rv.verdict,
+            one_line(&rv.assessor),
+            one_line(&rv.date),
+            one_line(&rv.comment),
+            rv.location
         );
     }
     if !r.fixed.is_empty() {
