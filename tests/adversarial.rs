@@ -40,10 +40,26 @@ fn run(d: &tempfile::TempDir) -> (Value, String) {
     )
 }
 
+/// The checks that read the backup report (the list of critical systems).
+const BACKUP_CHECKS: [&str; 4] = ["NDG6-LOGGING", "NDG7-BACKUP-FRESH", "NDG7-IMMUTABLE", "NDG7-RESTORE"];
+
+/// The example with its own operating-system lifecycle table (`bytes`) added to the manifest.
+fn with_lifecycle(bytes: &[u8]) -> (Value, String) {
+    let d = copy_example();
+    std::fs::create_dir_all(d.path().join("reference")).unwrap();
+    std::fs::write(d.path().join("reference/os_lifecycle.csv"), bytes).unwrap();
+    let manifest = d.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replacen("datasets:\n", "datasets:\n  os_lifecycle:\n    files: reference/os_lifecycle.csv\n", 1);
+    std::fs::write(&manifest, text).unwrap();
+    run(&d)
+}
+
 /// The checks in state `error` and the error of the first, asserting all others were assessed.
 fn errored(v: &Value) -> (Vec<String>, String) {
     let results = v["results"].as_array().unwrap();
-    assert_eq!(results.len(), 15);
+    assert!(results.len() >= 45, "every check of the pack is reported");
     let errors: Vec<&Value> = results.iter().filter(|r| r["state"] == "error").collect();
     let ids = errors.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     let first = errors
@@ -69,7 +85,7 @@ fn yaml_alias_bomb() {
     }
     let (v, stderr) = with_file("registers/incidents.yaml", bomb.as_bytes());
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG5-LESSONS", "NDG6-12H"]);
+    assert_eq!(ids, ["NDG5-LESSONS", "NDG6-12H", "NDG6-ICO"]);
     assert!(
         error.contains("registers/incidents.yaml:") && error.contains("alias bomb"),
         "{error}"
@@ -81,20 +97,22 @@ fn yaml_alias_bomb() {
 fn deep_nesting_in_yaml_and_json() {
     let (v, _) = with_file("registers/suppliers.yaml", "[".repeat(100_000).as_bytes());
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG10-ASSURED"]);
+    assert_eq!(ids, ["NDG10-ASSURED", "NDG10-EXPIRED"]);
     assert!(
         error.contains("recursion limit") || error.contains("nesting"),
         "{error}"
     );
     let (v, _) = with_file("registers/backups.json", "[".repeat(100_000).as_bytes());
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG7-BACKUP-FRESH"]);
+    assert_eq!(ids, BACKUP_CHECKS);
     assert!(error.contains("nesting deeper than 256 levels"), "{error}");
 }
 
 #[test]
 fn a_200_mb_single_line_json_export() {
-    let record = r#"{"deviceName":"NSH-LT-00001","managedDeviceOwnerType":"company","operatingSystem":"Windows","osVersion":"10.0.26100.2314","isEncrypted":true}"#;
+    // Personal Android phones on a supported release: every device check passes or is out of scope, so the
+    // test measures loading 200 MB rather than rendering millions of findings.
+    let record = r#"{"deviceName":"NSH-LT-00001","managedDeviceOwnerType":"personal","operatingSystem":"Android","osVersion":"16","isEncrypted":true}"#;
     let count = 200 * 1024 * 1024 / (record.len() + 1);
     let mut text = String::with_capacity(count * (record.len() + 1) + 16);
     text.push_str("{\"value\":[");
@@ -122,7 +140,7 @@ fn a_200_mb_single_line_json_export() {
 fn invalid_utf8_is_named() {
     let (v, _) = with_file("exports/hr/staff.tsv", b"staff_id\tname\nS1\t\xff\xfe\xfd\n");
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG2-AUP", "NDG3-ANNUAL"]);
+    assert_eq!(ids, ["NDG2-AUP", "NDG2-ROLES", "NDG3-ANNUAL", "NDG3-BOARD", "NDG3-SPECIALIST", "NDG4-ATTRIBUTABLE"]);
     assert!(
         error.contains("not valid UTF-8") && error.contains("save it as UTF-8"),
         "{error}"
@@ -134,7 +152,7 @@ fn utf16_and_utf8_byte_order_marks_and_crlf_load() {
     let csv = "product,build,release,edition,end_of_support\r\nWindows,10.0.19045,Windows 10 22H2,Enterprise,2025-10-14\r\nWindows,10.0.26100,Windows 11 24H2,Enterprise,2027-10-12\r\n";
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(csv.encode_utf16().flat_map(u16::to_le_bytes));
-    let (v, _) = with_file("reference/os_lifecycle.csv", &utf16);
+    let (v, _) = with_lifecycle(&utf16);
     assert!(errored(&v).0.is_empty());
     let os = v["results"]
         .as_array()
@@ -143,7 +161,7 @@ fn utf16_and_utf8_byte_order_marks_and_crlf_load() {
         .find(|r| r["id"] == "NDG8-OS")
         .unwrap();
     assert_eq!(os["state"], "fail", "Windows 10 still found through the UTF-16 table");
-    let (v, _) = with_file("reference/os_lifecycle.csv", format!("\u{feff}{csv}").as_bytes());
+    let (v, _) = with_lifecycle(format!("\u{feff}{csv}").as_bytes());
     assert!(errored(&v).0.is_empty());
 }
 
@@ -154,11 +172,11 @@ fn duplicate_keys_and_empty_files() {
         br#"[{"system": "EPR", "critical": true, "critical": false}]"#,
     );
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG7-BACKUP-FRESH"]);
+    assert_eq!(ids, BACKUP_CHECKS);
     assert!(error.contains("duplicate key `critical`"), "{error}");
     let (v, _) = with_file("registers/backups.json", b"");
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG7-BACKUP-FRESH"]);
+    assert_eq!(ids, BACKUP_CHECKS);
     assert!(error.contains("invalid JSON"), "{error}");
     // An empty YAML register or CSV is no records: the checks are not applicable rather than broken.
     let (v, _) = with_file("registers/suppliers.yaml", b"");
@@ -179,7 +197,7 @@ fn ragged_and_quoted_newline_csv() {
         b"name,direction,action,source,destination,port\nweb,inbound,allow,0.0.0.0/0,203.0.113.1,443,extra\n",
     );
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG9-FW-EXPOSED"]);
+    assert_eq!(ids, ["NDG9-FW-DEFAULT-DENY", "NDG9-FW-EXPOSED"]);
     assert!(
         error.contains("network/firewall-rules.csv:2:1") && error.contains("a row has 7 cells but the header has 6"),
         "{error}"
@@ -205,7 +223,7 @@ fn a_file_that_vanished_or_points_nowhere() {
     std::os::unix::fs::symlink(d.path().join("exports/lms/gone.csv"), &p).unwrap();
     let (v, _) = run(&d);
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG3-ANNUAL"]);
+    assert_eq!(ids, ["NDG3-ANNUAL", "NDG3-BOARD", "NDG3-SPECIALIST"]);
     assert!(error.contains("broken or looping symlink"), "{error}");
 }
 
