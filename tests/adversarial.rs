@@ -49,9 +49,11 @@ fn with_lifecycle(bytes: &[u8]) -> (Value, String) {
     std::fs::create_dir_all(d.path().join("reference")).unwrap();
     std::fs::write(d.path().join("reference/os_lifecycle.csv"), bytes).unwrap();
     let manifest = d.path().join("assure.yaml");
-    let text = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .replacen("datasets:\n", "datasets:\n  os_lifecycle:\n    files: reference/os_lifecycle.csv\n", 1);
+    let text = std::fs::read_to_string(&manifest).unwrap().replacen(
+        "datasets:\n",
+        "datasets:\n  os_lifecycle:\n    files: reference/os_lifecycle.csv\n",
+        1,
+    );
     std::fs::write(&manifest, text).unwrap();
     run(&d)
 }
@@ -140,7 +142,17 @@ fn a_200_mb_single_line_json_export() {
 fn invalid_utf8_is_named() {
     let (v, _) = with_file("exports/hr/staff.tsv", b"staff_id\tname\nS1\t\xff\xfe\xfd\n");
     let (ids, error) = errored(&v);
-    assert_eq!(ids, ["NDG2-AUP", "NDG2-ROLES", "NDG3-ANNUAL", "NDG3-BOARD", "NDG3-SPECIALIST", "NDG4-ATTRIBUTABLE"]);
+    assert_eq!(
+        ids,
+        [
+            "NDG2-AUP",
+            "NDG2-ROLES",
+            "NDG3-ANNUAL",
+            "NDG3-BOARD",
+            "NDG3-SPECIALIST",
+            "NDG4-ATTRIBUTABLE"
+        ]
+    );
     assert!(
         error.contains("not valid UTF-8") && error.contains("save it as UTF-8"),
         "{error}"

@@ -55,7 +55,9 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
         "the finding points at the PermitRootLogin line:\n{stdout}"
     );
     assert!(
-        stdout.contains("15 checks: 5 pass, 10 fail, 0 error, 0 not applicable, 0 waived · 19 findings"),
+        stdout.contains(
+            "46 checks: 13 pass, 32 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 229 findings"
+        ),
         "{stdout}"
     );
 }
@@ -73,15 +75,23 @@ fn the_example_results_are_the_planted_ones() {
         .collect();
     for pass in [
         "NDG2-AUP",
+        "NDG2-ROLES",
         "NDG5-LESSONS",
+        "NDG6-ICO",
+        "NDG6-LOGGING",
         "NDG7-BACKUP-FRESH",
+        "NDG7-IMMUTABLE",
         "NDG7-TESTED",
         "NDG9-FW-EXPOSED",
+        "NDG9-FW-ADMIN",
+        "NDG9-STRATEGY",
     ] {
         assert_eq!(states[pass], "pass", "{pass}");
     }
     assert_eq!(failing_keys(&v, "NDG1-ENCRYPT"), ["NSH-LT-00009", "NSH-LT-00010"]);
-    assert_eq!(failing_keys(&v, "NDG3-ANNUAL"), ["S007", "S013", "S018"]);
+    assert_eq!(&failing_keys(&v, "NDG3-ANNUAL")[..3], ["E1009", "E1010", "E1011"]);
+    assert_eq!(states["NDG7-CONTACTS"], "manual");
+    assert_eq!(result(&v, "NDG4-DORMANT")["reviews"][0]["verdict"], "disputed");
     assert_eq!(
         result(&v, "NDG3-ANNUAL")["expectations"][0]["expected"],
         "ge 90%",
@@ -333,7 +343,10 @@ fn baselines_mark_new_unchanged_and_fixed() {
         ]
     );
     assert_eq!(v["baseline"]["new"], 1);
-    assert_eq!(v["baseline"]["fixed"], 1);
+    assert_eq!(
+        v["baseline"]["fixed"], 2,
+        "PathLink's renewed contract fixes NDG10-ASSURED and NDG10-EXPIRED"
+    );
     // Only new findings fail the build with --fail-on-new: one new critical finding.
     assert_eq!(assure(&["check", &path(&d), "--baseline", b, "--fail-on-new"]).0, 1);
     std::fs::write(d.path().join("logs/cyber-alerts.log"), alerts_without_new(&d)).unwrap();
@@ -390,7 +403,7 @@ fn a_failing_inline_test_exits_1_and_says_why() {
         stdout.contains("expected but not failing [\"L1\"]; failing but not expected [\"L2\"]"),
         "{stdout}"
     );
-    assert!(stdout.trim_end().ends_with("2 passed, 1 failed"), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed, 1 failed"), "{stdout}");
 }
 
 #[test]
@@ -404,10 +417,22 @@ fn list_filters_by_framework_requirement() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["NDG6-ALERT-ACK", "NDG8-OS", "NDG9-PATCH-14D"]);
+    assert_eq!(
+        ids,
+        [
+            "NDG6-ALERT-ACK",
+            "NDG6-ALERT-REMEDIATE",
+            "NDG8-BROWSERS",
+            "NDG8-OS",
+            "NDG8-SOFTWARE",
+            "NDG8-UPCOMING",
+            "NDG9-PATCH-14D",
+            "NDG9-PENTEST"
+        ]
+    );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("15 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("46 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -450,7 +475,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("15 checks: 5 pass, 10 fail"), "{stdout}");
+    assert!(stdout.contains("46 checks: 13 pass, 32 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"
@@ -513,7 +538,7 @@ fn init_drafts_a_manifest_from_recognised_exports() {
         "datasets without an export are TODOs:\n{draft}"
     );
     assert!(
-        draft.contains("#   exports/hr/staff.tsv (fields: staff_id, name, status, role, confidentiality_signed_on)"),
+        draft.contains("#   exports/hr/staff.tsv (fields: staff_id, name, status, role, confidentiality_signed_on, tna_course, board_member)"),
         "{draft}"
     );
     // The draft is not usable until its TODOs are replaced, and says where.
@@ -570,7 +595,7 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
     assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
     let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("verified: the 16 evidence file(s)"), "{stdout}");
+    assert!(stdout.contains("verified: the 32 evidence file(s)"), "{stdout}");
 
     std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\n").unwrap();
     std::fs::remove_file(d.path().join("logs/cyber-alerts.log")).unwrap();

@@ -432,7 +432,7 @@ def northshire(root):
         {"DeviceName": "NSH-LT-00006", "SoftwareVendor": "microsoft", "SoftwareName": "office", "SoftwareVersion": "15.0.5589.1001", "EndOfSupportStatus": "EOS Version", "EndOfSupportDate": "2023-04-11"},
         {"DeviceName": "NSH-LT-00007", "SoftwareVendor": "mozilla", "SoftwareName": "firefox", "SoftwareVersion": "115.16.0", "EndOfSupportStatus": "Upcoming EOS Version", "EndOfSupportDate": "2027-03-01"},
     ] + t.software
-    security_tooling(t, skip_edr={"NSH-DT-00102", "NSH-LT-10007"}, inactive={"NSH-LT-10031"}, fw_off={"NSH-LT-10044"})
+    security_tooling(t, skip_edr={"NSH-DT-00102", "NSH-LT-10008"}, inactive={"NSH-LT-10032"}, fw_off={"NSH-LT-10044"})
     write_common(t, root)
     write(root, "exports/hr/leavers.csv", "Employee Number,Surname,Leaving Date,Reason\nE1005,Evans,31/08/2026,Resignation\nE1006,Brown,31/07/2026,Retirement\nE1008,Wright,31/10/2026,End of fixed term\n")
     write(root, "logs/cyber-alerts.log", """# NHS England cyber alert handling log: alert severity issued acknowledged [mitigated] [risk] [applicable]
@@ -486,6 +486,7 @@ default-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001
     write(root, "registers/service-accounts.yaml", yaml_list([
         {"account": "svc-backup", "owner": "Infrastructure manager", "purpose": "Backup server agent", "approved_on": "2023-03-01"},
         {"account": "svc-pacs", "owner": "Radiology IT lead", "purpose": "PACS integration engine", "approved_on": "2022-11-15"},
+        {"account": "sup-acme1", "owner": "Head of IM&T (sponsor)", "purpose": "Acme EPR supplier support, expires with the contract", "approved_on": "2026-04-01"},
     ], "Service account register"))
     write(root, "registers/attestations.yaml", yaml_list([
         {"statement": "The board approved the cyber security strategy (CAF-aligned)", "signed_by": "Dr H. Ford", "role": "SIRO",
