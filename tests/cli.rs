@@ -56,7 +56,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
     );
     assert!(
         stdout.contains(
-            "46 checks: 13 pass, 32 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 229 findings"
+            "46 checks: 13 pass, 32 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 230 findings"
         ),
         "{stdout}"
     );
