@@ -7,6 +7,7 @@
 use super::manifest::Format;
 use crate::engine::path::{FieldPath, Segment};
 use crate::source::{SourceFile, pointer_push};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 /// A parsed record before it is attached to a file.
@@ -184,6 +185,75 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
             });
         }
     }
+    // Large files are split at record boundaries and the pieces parsed in parallel; records keep file order.
+    let body_start = reader.position().byte() as usize;
+    let body = file.text.as_bytes().get(body_start..).unwrap_or_default();
+    let pieces = split_records(body, delimiter, CHUNK_BYTES);
+    let parsed: Vec<Result<Vec<RawRecord>, FormatError>> = pieces
+        .par_iter()
+        .map(|&(start, end)| parse_piece(file, delimiter, &headers, body_start + start, &body[start..end]))
+        .collect();
+    let mut out = Vec::with_capacity(parsed.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+    for piece in parsed {
+        out.extend(piece?);
+    }
+    Ok(out)
+}
+
+/// Bytes of CSV parsed by one task; smaller files are parsed in one piece.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Splits CSV bytes into pieces of about `size` bytes that end at a record boundary. The scan follows the csv
+/// crate's default quoting (a quote opens a quoted field only at the start of a field; `""` inside one is an
+/// escaped quote), so a line end inside a quoted field never ends a piece.
+fn split_records(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut state = State::FieldStart;
+    for (i, &b) in bytes.iter().enumerate() {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::FieldStart, b'"') => State::Quoted,
+            (_, b'\n') => {
+                if i + 1 - start >= size {
+                    pieces.push((start, i + 1));
+                    start = i + 1;
+                }
+                State::FieldStart
+            }
+            (_, b'\r') => State::FieldStart,
+            (_, b) if b == delimiter => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    if start < bytes.len() || pieces.is_empty() {
+        pieces.push((start, bytes.len()));
+    }
+    pieces
+}
+
+/// Parses the records in `bytes`, which start at byte `offset` of the file, against the file's header.
+fn parse_piece(
+    file: &SourceFile,
+    delimiter: u8,
+    headers: &[String],
+    offset: usize,
+    bytes: &[u8],
+) -> Result<Vec<RawRecord>, FormatError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut out = Vec::new();
     let mut row = csv::StringRecord::new();
     loop {
@@ -191,7 +261,18 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
             Ok(false) => break,
             Ok(true) => {
                 // Line from the byte offset: the reader's own line count is off for CRLF files.
-                let line = row.position().map_or(0, |p| csv_line(file, p)) as u32;
+                let at = offset + row.position().map_or(0, |p| p.byte() as usize);
+                let line = csv_line_at(file, at);
+                if row.len() != headers.len() {
+                    return Err(FormatError {
+                        message: format!(
+                            "a row has {} cells but the header has {}; check for unquoted delimiters",
+                            row.len(),
+                            headers.len()
+                        ),
+                        line: Some(line),
+                    });
+                }
                 let mut map = Map::with_capacity(headers.len());
                 for (h, cell) in headers.iter().zip(row.iter()) {
                     let v = if cell.is_empty() {
@@ -203,11 +284,15 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
                 }
                 out.push(RawRecord {
                     value: Value::Object(map),
-                    line,
+                    line: line as u32,
                     field_lines: Vec::new(),
                 });
             }
-            Err(e) => return Err(csv_error(&e, file)),
+            Err(e) => {
+                let mut err = csv_error(&e, file);
+                err.line = e.position().map(|p| csv_line_at(file, offset + p.byte() as usize));
+                return Err(err);
+            }
         }
     }
     Ok(out)
@@ -215,8 +300,11 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
 
 /// The line a CSV record starts on (its position may sit on the previous row's line terminator).
 fn csv_line(file: &SourceFile, p: &csv::Position) -> usize {
+    csv_line_at(file, p.byte() as usize)
+}
+
+fn csv_line_at(file: &SourceFile, mut at: usize) -> usize {
     let bytes = file.text.as_bytes();
-    let mut at = p.byte() as usize;
     while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
         at += 1;
     }
@@ -298,6 +386,41 @@ fn key_value(file: &SourceFile) -> Vec<RawRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records and lines from parsing `text` in pieces of `size` bytes.
+    fn in_pieces(text: &str, size: usize) -> Vec<(Value, u32)> {
+        let file = SourceFile::new("t.csv", text);
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let body_start = reader.position().byte() as usize;
+        let body = &text.as_bytes()[body_start..];
+        split_records(body, b',', size)
+            .into_iter()
+            .flat_map(|(s, e)| parse_piece(&file, b',', &headers, body_start + s, &body[s..e]).unwrap())
+            .map(|r| (r.value, r.line))
+            .collect()
+    }
+
+    #[test]
+    fn pieces_split_only_between_records_and_keep_lines() {
+        let mut text = String::from("name,note,n\r\n");
+        for i in 0..200 {
+            match i % 4 {
+                0 => text.push_str(&format!("r{i},\"two\r\nlines\",{i}\r\n")),
+                1 => text.push_str(&format!("r{i},\"say \"\"hi\"\"\nthere\",{i}\r\n")),
+                2 => text.push_str(&format!("r{i},in\"side,{i}\r\n")),
+                _ => text.push_str(&format!("r{i},,{i}\n")),
+            }
+        }
+        let whole = in_pieces(&text, usize::MAX);
+        assert_eq!(whole.len(), 200);
+        for size in [1, 7, 64, 1000] {
+            assert_eq!(in_pieces(&text, size), whole, "pieces of {size} bytes");
+        }
+        assert_eq!(whole[1].1, 4, "a record after a two-line field starts on line 4");
+        assert_eq!(whole[1].0["note"], "say \"hi\"\nthere");
+        assert!(split_records(text.as_bytes(), b',', 64).len() > 10);
+    }
 
     fn read(
         name: &str,
