@@ -49,14 +49,14 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
         "{stdout}"
     );
     assert!(stdout.contains("exports/intune/managedDevices.json:132  NSH-LT-00009  NSH-LT-00009 (Windows, a.patel@northshire.nhs.uk) is not encrypted"), "{stdout}");
-    assert!(stdout.contains("logs/cyber-alerts.log:4  CC-4602"), "{stdout}");
+    assert!(stdout.contains("logs/cyber-alerts.log:5  CC-4602"), "{stdout}");
     assert!(
         stdout.contains("configs/sftp01/sshd_config:3"),
         "the finding points at the PermitRootLogin line:\n{stdout}"
     );
     assert!(
         stdout.contains(
-            "46 checks: 13 pass, 32 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 230 findings"
+            "52 checks: 18 pass, 33 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 231 findings"
         ),
         "{stdout}"
     );
@@ -420,6 +420,7 @@ fn list_filters_by_framework_requirement() {
     assert_eq!(
         ids,
         [
+            "NDG5-RISKS-LINKED",
             "NDG6-ALERT-ACK",
             "NDG6-ALERT-REMEDIATE",
             "NDG8-BROWSERS",
@@ -432,7 +433,7 @@ fn list_filters_by_framework_requirement() {
     );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("46 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("52 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -475,7 +476,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("46 checks: 13 pass, 32 fail"), "{stdout}");
+    assert!(stdout.contains("52 checks: 18 pass, 33 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"

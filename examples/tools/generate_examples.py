@@ -277,6 +277,8 @@ def registers(t, root, planted):
     names = {1: "Electronic patient record", 2: "Picture archiving (PACS)", 3: "Pathology LIMS", 4: "Patient administration system"}
     for i, n in names.items():
         assets[i - 1]["name"] = n
+    for a in assets[:3]:
+        a["shared_externally"] = "true"
     if planted:
         assets[40].update(name="Audiology shared drive", owner="", contains_pcd="true")
         assets[41].update(name="Legacy maternity database", last_review="2024-09-30", contains_pcd="true")
@@ -288,8 +290,10 @@ def registers(t, root, planted):
                       "destination": rng.choice(["Data warehouse", "GP practices", "ICB", "Shared care record"]),
                       "external": "true" if i % 2 else "false", "contains_pcd": "true", "encrypted_in_transit": "true",
                       "agreement_ref": f"DSA-{2020 + i % 6}-{i:02d}" if i % 2 else "", "supplier": "", "status": "active"})
+    flows[0].update(asset_id="IA-001")
+    flows[4].update(asset_id="IA-003")
     epr = "Acme Health Systems (EPR)" if planted else "Community EPR Ltd"
-    flows[2].update(destination=f"{epr} hosting", supplier=epr, external="true", agreement_ref="DPA-EPR-2023")
+    flows[2].update(destination=f"{epr} hosting", supplier=epr, external="true", agreement_ref="DPA-EPR-2023", asset_id="IA-002")
     if planted:
         flows[9].update(flow_id="DF-010", source="Pathology analysers", destination="PathLink Diagnostics", supplier="PathLink Diagnostics",
                         external="true", agreement_ref="DPA-PATHLINK-2021")
@@ -366,7 +370,7 @@ def northshire(root):
         ("d.shah-admin", "E1013", "1", "d.shah-admin@northshire.nhs.uk", "Employee", "", ""),
         ("svc-backup", "", "", "", "Service", "", ""), ("svc-pacs", "", "", "", "Service", "", ""),
         ("ward3.shared", "", "", "", "Employee", "", ""),
-        ("sup-acme1", "", "", "", "Supplier", "CN=h.ford,OU=Users,OU=Northshire,DC=northshire,DC=nhs,DC=uk", "31/03/2027 00:00:00"),
+        ("sup-acme1", "C90001", "", "", "Supplier", "CN=h.ford,OU=Users,OU=Northshire,DC=northshire,DC=nhs,DC=uk", "31/03/2027 00:00:00"),
         ("sup-pathlink", "", "", "", "Supplier", "", ""),
     ]
     for sam, emp, admin, mail, etype, manager, expiry in special:
@@ -388,7 +392,8 @@ def northshire(root):
         {"userPrincipalName": "visitor@partner.nhs.uk", "userDisplayName": "Partner guest", "userType": "guest", "isAdmin": False,
          "isMfaCapable": False, "isMfaRegistered": False, "methodsRegistered": []},
     ]
-    t.acks = [{"staff_id": "E1001", "policy": "Privileged access agreement", "signed_on": "2026-01-15"},
+    t.acks = [{"staff_id": "C90001", "policy": "Confidentiality and acceptable use", "signed_on": "2026-04-01"},
+              {"staff_id": "E1001", "policy": "Privileged access agreement", "signed_on": "2026-01-15"},
               {"staff_id": "E1013", "policy": "Privileged access agreement", "signed_on": "2025-11-02"}]
     people(t, 20001)
     # Background training gap: about 12% of background staff last trained over a year ago.
@@ -438,6 +443,7 @@ def northshire(root):
     write(root, "logs/cyber-alerts.log", """# NHS England cyber alert handling log: alert severity issued acknowledged [mitigated] [risk] [applicable]
 CC-4581 HIGH issued=2026-09-03T09:15:00Z acknowledged=2026-09-03T15:40:00Z mitigated=2026-09-08T17:00:00Z
 CC-4590 MEDIUM issued=2026-09-18T11:00:00Z acknowledged=2026-09-25T09:00:00Z applicable=false
+CC-4598 HIGH issued=2026-09-24T10:00:00Z acknowledged=2026-09-24T16:20:00Z risk=RR-2026-044
 CC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-13T10:05:00Z mitigated=2026-10-28T16:00:00Z
 CC-4611 HIGH issued=2026-10-22T08:45:00Z acknowledged=2026-10-22T12:10:00Z
 """)
@@ -491,6 +497,8 @@ default-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001
     write(root, "registers/attestations.yaml", yaml_list([
         {"statement": "The board approved the cyber security strategy (CAF-aligned)", "signed_by": "Dr H. Ford", "role": "SIRO",
          "signed_on": "2026-03-26", "document_ref": "Board paper BP-2026-03-07"},
+        {"statement": "Annual process review of breaches, near misses and workarounds completed", "signed_by": "Dr H. Ford", "role": "SIRO",
+         "signed_on": "2026-07-09", "document_ref": "IG group minutes 2026-07-08, item 5"},
     ], "Signed statements for what no export can show"))
     registers(t, root, True)
     write(root, "reviews.yaml", """# Assessor reviews: verdicts on manual checks, and disputes
@@ -562,7 +570,8 @@ def exemplar(root):
     t.mfa.append({"userPrincipalName": admin["UserPrincipalName"], "userDisplayName": "Administrator", "userType": "member", "isAdmin": True,
                   "isMfaCapable": True, "isMfaRegistered": True, "methodsRegistered": ["fido2"]})
     t.acks.append({"staff_id": admin["EmployeeID"], "policy": "Privileged access agreement", "signed_on": "2026-01-10"})
-    t.accounts.append({"SamAccountName": "sup-epr1", "UserPrincipalName": "sup-epr1@exemplar.nhs.uk", "Enabled": "True", "EmployeeID": "",
+    t.acks.append({"staff_id": "C90001", "policy": "Confidentiality and acceptable use", "signed_on": "2026-01-05"})
+    t.accounts.append({"SamAccountName": "sup-epr1", "UserPrincipalName": "sup-epr1@exemplar.nhs.uk", "Enabled": "True", "EmployeeID": "C90001",
                        "EmployeeType": "Supplier", "LastLogonDate": uk("2026-10-20"), "whenCreated": uk("2026-01-05"), "PasswordNotRequired": "False",
                        "AdminCount": "", "mail": "", "Manager": "CN=IT manager,OU=Users,DC=exemplar,DC=nhs,DC=uk",
                        "AccountExpirationDate": uk("2027-01-31", "00:00:00"), "DistinguishedName": "CN=sup-epr1,OU=Suppliers,DC=exemplar,DC=nhs,DC=uk"})
@@ -573,7 +582,7 @@ def exemplar(root):
     security_tooling(t)
     write_common(t, root)
     write(root, "exports/hr/leavers.csv", "Employee Number,Surname,Leaving Date,Reason\nE39990,Former,31/03/2026,Retirement\n")
-    write(root, "logs/cyber-alerts.log", "# NHS England cyber alert handling log\nCC-4581 HIGH issued=2026-09-03T09:15:00Z acknowledged=2026-09-03T11:00:00Z mitigated=2026-09-05T17:00:00Z\nCC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-10T09:05:00Z mitigated=2026-10-16T12:00:00Z\n")
+    write(root, "logs/cyber-alerts.log", "# NHS England cyber alert handling log\nCC-4581 HIGH issued=2026-09-03T09:15:00Z acknowledged=2026-09-03T11:00:00Z mitigated=2026-09-05T17:00:00Z\nCC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-10T09:05:00Z mitigated=2026-10-16T12:00:00Z\nCC-4607 HIGH issued=2026-10-12T10:00:00Z acknowledged=2026-10-12T15:00:00Z risk=RR-2026-044\n")
     write(root, "network/firewall-rules.csv", "name,direction,action,source,destination,port,justification,approver\nweb-https,inbound,allow,0.0.0.0/0,203.0.113.40,443,Public website,CAB-2025-031\ndefault-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001\n")
     write(root, "network/firewall-admin.yaml", yaml_list([{"device": "fw-01", "internet_facing": False, "rules_reviewed_on": "2026-06-01"}], "Firewall management"))
     write(root, "configs/bastion01/sshd_config", "Port 22\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\n")
@@ -605,7 +614,9 @@ reviews:
 """)
     write(root, "registers/attestations.yaml", yaml_list([
         {"statement": "The board approved the cyber security strategy", "signed_by": t.staff[0]["name"], "role": "SIRO",
-         "signed_on": "2026-04-30", "document_ref": "Board paper 2026-04-12"}], "Attestations"))
+         "signed_on": "2026-04-30", "document_ref": "Board paper 2026-04-12"},
+        {"statement": "Annual process review completed", "signed_by": t.staff[0]["name"], "role": "SIRO",
+         "signed_on": "2026-06-15", "document_ref": "IG committee minutes 2026-06-14"}], "Attestations"))
     registers(t, root, False)
     write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params=""))
     write(root, "README.md", """# Exemplar Community Health NHS Trust (fictional)
