@@ -64,6 +64,8 @@ pub struct Lookup {
     pub on: Vec<(FieldPath, FieldPath)>,
     pub ignore_case: bool,
     pub version_prefix: Option<(FieldPath, FieldPath)>,
+    /// Pick the match with the latest value of this field (as a datetime).
+    pub latest: Option<FieldPath>,
     pub where_: Option<Condition>,
 }
 

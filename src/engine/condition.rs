@@ -34,9 +34,16 @@ pub struct View<'a> {
     pub joined: &'a [Option<&'a Record>],
 }
 
+/// A record of the other dataset under a join key, with what `version_prefix` or `latest` ranks it by.
+struct Candidate<'a> {
+    record: &'a Record,
+    version: Option<Version>,
+    when: Option<Typed>,
+}
+
 pub struct LookupIndex<'a> {
     lookup: &'a Lookup,
-    map: HashMap<Vec<String>, Vec<(&'a Record, Option<Version>)>>,
+    map: HashMap<Vec<String>, Vec<Candidate<'a>>>,
 }
 
 pub struct Scope<'a> {
@@ -72,7 +79,7 @@ impl<'a> Scope<'a> {
         }
         for lookup in &check.lookups {
             let records = scope.records(&lookup.dataset)?;
-            let mut map: HashMap<Vec<String>, Vec<(&Record, Option<Version>)>> = HashMap::new();
+            let mut map: HashMap<Vec<String>, Vec<Candidate<'_>>> = HashMap::new();
             for r in records {
                 if !scope.selected_bare(lookup.where_.as_ref(), r)? {
                     continue;
@@ -86,7 +93,16 @@ impl<'a> Scope<'a> {
                     .and_then(|(_, other)| other.get(&r.value, 0))
                     .and_then(scalar_text)
                     .and_then(|t| Version::parse(&t));
-                map.entry(key).or_default().push((r, version));
+                let when = lookup
+                    .latest
+                    .as_ref()
+                    .and_then(|f| f.get(&r.value, 0))
+                    .and_then(|v| convert(v, ValueType::Datetime, false).ok());
+                map.entry(key).or_default().push(Candidate {
+                    record: r,
+                    version,
+                    when,
+                });
             }
             scope.lookups.push(LookupIndex { lookup, map });
         }
@@ -463,20 +479,33 @@ impl<'a> LookupIndex<'a> {
             self.lookup.ignore_case,
         )?;
         let candidates = self.map.get(&key)?;
-        match &self.lookup.version_prefix {
-            None => candidates.first().map(|(r, _)| *r),
-            Some((field, _)) => {
-                let version = field
-                    .get(&record.value, 0)
-                    .and_then(scalar_text)
-                    .and_then(|t| Version::parse(&t))?;
-                candidates
-                    .iter()
-                    .filter(|(_, v)| v.as_ref().is_some_and(|v| v.is_prefix_of(&version)))
-                    .max_by_key(|(_, v)| v.as_ref().map_or(0, Version::len))
-                    .map(|(r, _)| *r)
-            }
+        if let Some((field, _)) = &self.lookup.version_prefix {
+            let version = field
+                .get(&record.value, 0)
+                .and_then(scalar_text)
+                .and_then(|t| Version::parse(&t))?;
+            return candidates
+                .iter()
+                .filter(|c| c.version.as_ref().is_some_and(|v| v.is_prefix_of(&version)))
+                .max_by_key(|c| c.version.as_ref().map_or(0, Version::len))
+                .map(|c| c.record);
         }
+        if self.lookup.latest.is_some() {
+            // The latest dated match; undated matches only when none is dated; ties keep file order.
+            let mut best: Option<&Candidate<'a>> = None;
+            for c in candidates {
+                let later = match (best.and_then(|b| b.when.as_ref()), c.when.as_ref()) {
+                    (_, None) => best.is_none(),
+                    (None, Some(_)) => true,
+                    (Some(b), Some(w)) => w.compare(b).is_some_and(std::cmp::Ordering::is_gt),
+                };
+                if later {
+                    best = Some(c);
+                }
+            }
+            return best.map(|c| c.record);
+        }
+        candidates.first().map(|c| c.record)
     }
 }
 

@@ -138,12 +138,22 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
             ))
         });
         let where_ = l.where_.as_deref().and_then(|w| c.condition(w, &format!("{p}/where")));
+        let latest = l.latest.as_ref().and_then(|f| c.path(f, &format!("{p}/latest")));
+        if latest.is_some() && version_prefix.is_some() {
+            c.problem(
+                "assure::lookup",
+                format!("{p}/latest"),
+                "a lookup picks by `version_prefix` or by `latest`, not both".into(),
+                None,
+            );
+        }
         lookups.push(Lookup {
             alias: l.alias.clone(),
             dataset: l.dataset.clone(),
             on,
             ignore_case: l.ignore_case,
             version_prefix,
+            latest,
             where_,
         });
     }

@@ -339,6 +339,10 @@ pub struct LookupSpec {
     pub ignore_case: bool,
     #[serde(default)]
     pub version_prefix: Option<VersionPrefixSpec>,
+    /// Among key matches, take the record whose value of this field (a date or datetime) is the latest,
+    /// e.g. `completed_on` for the most recent training completion. Default: the first match in file order.
+    #[serde(default)]
+    pub latest: Option<String>,
     #[serde(default, rename = "where")]
     pub where_: Option<Box<ConditionSpec>>,
 }
