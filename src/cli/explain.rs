@@ -41,9 +41,17 @@ pub fn run(args: Args) -> u8 {
     if let Some(r) = &s.rationale {
         say!("\nWhy\n  {}", r.trim());
     }
-    let mut datasets = vec![s.dataset.clone()];
-    datasets.extend(s.lookup.iter().map(|l| l.dataset.clone()));
-    say!("\nEvidence\n  datasets: {}", datasets.join(", "));
+    match &s.manual {
+        Some(evidence) => say!(
+            "\nEvidence (manual: an assessor records a verdict in reviews.yaml)\n  {}",
+            evidence.trim()
+        ),
+        None => {
+            let mut datasets = vec![s.dataset.clone()];
+            datasets.extend(s.lookup.iter().map(|l| l.dataset.clone()));
+            say!("\nEvidence\n  datasets: {}", datasets.join(", "));
+        }
+    }
     if !s.params.is_empty() {
         say!("\nParameters (override in assure.yaml under params: {}: ...)", s.id);
         for (name, p) in &s.params {
