@@ -71,21 +71,23 @@ fn every_format_loads_with_file_and_line() {
     };
     assert_eq!(at("devices", 1), ("exports/devices.json".into(), 4));
     assert_eq!(
-        ev.datasets["devices"].records[1].value["deviceName"], "B",
+        ev.datasets["devices"].records[1].to_value()["deviceName"],
+        "B",
         "renamed from DeviceName"
     );
     assert_eq!(ev.datasets["devices"].records[1].field_line("isEncrypted"), 6);
     assert_eq!(at("accounts", 1), ("exports/ad/users.csv".into(), 3));
     assert_eq!(
-        ev.datasets["accounts"].records[0].value["SamAccountName"], "ann",
+        ev.datasets["accounts"].records[0].to_value()["SamAccountName"],
+        "ann",
         "BOM stripped from the header"
     );
     assert_eq!(at("staff", 0), ("exports/staff.tsv".into(), 2));
     assert_eq!(at("suppliers", 1), ("registers/suppliers.yaml".into(), 4));
     assert_eq!(at("alerts", 1), ("logs/alerts.log".into(), 3));
-    assert_eq!(ev.datasets["alerts"].records[1].value["action"], "ignored");
+    assert_eq!(ev.datasets["alerts"].records[1].to_value()["action"], "ignored");
     let sshd = &ev.datasets["sshd"].records[0];
-    assert_eq!(sshd.value["PasswordAuthentication"], "yes");
+    assert_eq!(sshd.to_value()["PasswordAuthentication"], "yes");
     assert_eq!(sshd.field_line("PasswordAuthentication"), 3);
     let hashes: Vec<_> = ev
         .files

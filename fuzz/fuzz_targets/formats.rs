@@ -21,11 +21,16 @@ fuzz_target!(|data: &[u8]| {
     let records = assure::engine::path::FieldPath::parse("value[*]").ok();
     let pattern = regex::Regex::new(r"^(?P<a>\S+) (?P<b>.*)").ok();
     let file = assure::source::SourceFile::new("fuzz", text);
+    let renames = std::collections::BTreeMap::from([("renamed".to_string(), "a".to_string())]);
     let opts = ReadOptions {
         format,
         records: if pick & 0x80 != 0 { records.as_ref() } else { None },
         pattern: pattern.as_ref(),
         delimiter: b',',
+        renames: &renames,
     };
-    let _ = parse(&file, &opts);
+    // Every stored cell must read back (spans inside the text, on character boundaries).
+    for record in parse(&file, &opts).unwrap_or_default() {
+        let _ = record.to_value();
+    }
 });

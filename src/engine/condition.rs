@@ -8,7 +8,7 @@
 use super::check::{Check, Condition, Leaf, Lookup, Op};
 use super::path::FieldPath;
 use super::types::{Typed, Version, convert, describe, scalar_text};
-use crate::evidence::{Evidence, Record};
+use crate::evidence::{Evidence, Field, Record};
 use crate::standards::spec::{Quantifier, ValueType};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -84,19 +84,19 @@ impl<'a> Scope<'a> {
                 if !scope.selected_bare(lookup.where_.as_ref(), r)? {
                     continue;
                 }
-                let Some(key) = join_key(&r.value, lookup.on.iter().map(|(_, other)| other), lookup.ignore_case) else {
+                let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup.ignore_case) else {
                     continue;
                 };
                 let version = lookup
                     .version_prefix
                     .as_ref()
-                    .and_then(|(_, other)| other.get(&r.value, 0))
+                    .and_then(|(_, other)| r.get_path(other, 0))
                     .and_then(scalar_text)
                     .and_then(|t| Version::parse(&t));
                 let when = lookup
                     .latest
                     .as_ref()
-                    .and_then(|f| f.get(&r.value, 0))
+                    .and_then(|f| r.get_path(f, 0))
                     .and_then(|v| convert(v, ValueType::Datetime, false).ok());
                 map.entry(key).or_default().push(Candidate {
                     record: r,
@@ -113,11 +113,11 @@ impl<'a> Scope<'a> {
                     continue;
                 }
                 let mut found = Vec::new();
-                set.field.resolve(&r.value, 0, &mut found);
+                r.resolve(&set.field, 0, &mut found);
                 for v in found {
-                    let items: Vec<&Value> = match v {
-                        Value::Array(a) => a.iter().collect(),
-                        other => vec![other],
+                    let items: Vec<Field<'_>> = match v.as_list() {
+                        Some(a) => a.iter().map(Field::of).collect(),
+                        None => vec![v],
                     };
                     for item in items {
                         if let Some(t) = scalar_text(item) {
@@ -162,7 +162,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Resolves a path without wildcards against a view (lookup names, `_file`, `_line`, then the record).
-    pub fn get<'v>(&self, view: View<'v>, path: &FieldPath) -> Option<Cow<'v, Value>>
+    pub fn get<'v>(&self, view: View<'v>, path: &FieldPath) -> Option<Field<'v>>
     where
         'a: 'v,
     {
@@ -170,24 +170,20 @@ impl<'a> Scope<'a> {
             if !view.joined.is_empty()
                 && let Some(i) = self.check.lookups.iter().position(|l| l.alias == head)
             {
-                return view.joined[i].and_then(|r| path.get(&r.value, 1)).map(Cow::Borrowed);
+                return view.joined[i].and_then(|r| r.get_path(path, 1));
             }
             if path.segments.len() == 1 {
                 match head {
-                    "_file" => {
-                        return Some(Cow::Owned(Value::String(
-                            self.evidence.file_path(view.record.file).to_string(),
-                        )));
-                    }
-                    "_line" => return Some(Cow::Owned(Value::from(view.record.line))),
+                    "_file" => return Some(Field::Text(self.evidence.file_path(view.record.file))),
+                    "_line" => return Some(Field::Int(view.record.line.into())),
                     _ => {}
                 }
             }
         }
-        path.get(&view.record.value, 0).map(Cow::Borrowed)
+        view.record.get_path(path, 0)
     }
 
-    fn get_many<'v>(&self, view: View<'v>, path: &FieldPath) -> Vec<&'v Value>
+    fn get_many<'v>(&self, view: View<'v>, path: &FieldPath) -> Vec<Field<'v>>
     where
         'a: 'v,
     {
@@ -197,11 +193,11 @@ impl<'a> Scope<'a> {
             && let Some(i) = self.check.lookups.iter().position(|l| l.alias == head)
         {
             if let Some(r) = view.joined[i] {
-                path.resolve(&r.value, 1, &mut out);
+                r.resolve(path, 1, &mut out);
             }
             return out;
         }
-        path.resolve(&view.record.value, 0, &mut out);
+        view.record.resolve(path, 0, &mut out);
         out
     }
 
@@ -270,7 +266,7 @@ impl<'a> Scope<'a> {
                         .get(view, p)
                         .filter(|v| !v.is_null())
                         .ok_or_else(|| format!("{p} is missing"))?;
-                    match convert(&v, ValueType::Datetime, false)? {
+                    match convert(v, ValueType::Datetime, false)? {
                         Typed::Time(t) => Ok(t),
                         _ => Err(format!("{p} is not a datetime")),
                     }
@@ -298,23 +294,21 @@ impl<'a> Scope<'a> {
         }
 
         if let Some(q) = leaf.quantifier {
-            let items: Vec<Cow<'_, Value>> = if leaf.field.has_wildcard() {
+            let items: Vec<Field<'_>> = if leaf.field.has_wildcard() {
                 self.get_many(view, &leaf.field)
-                    .into_iter()
-                    .map(Cow::Borrowed)
-                    .collect()
             } else {
                 match self.get(view, &leaf.field) {
                     None => Vec::new(),
-                    Some(Cow::Borrowed(Value::Array(a))) => a.iter().map(Cow::Borrowed).collect(),
-                    Some(Cow::Owned(Value::Array(a))) => a.into_iter().map(Cow::Owned).collect(),
-                    Some(Cow::Borrowed(Value::Null)) => Vec::new(),
-                    Some(other) => vec![other],
+                    Some(f) if f.is_null() => Vec::new(),
+                    Some(f) => match f.as_list() {
+                        Some(a) => a.iter().map(Field::of).collect(),
+                        None => vec![f],
+                    },
                 }
             };
             let mut matched = 0usize;
             for item in &items {
-                if self.test_value(leaf, Some(item)).unwrap_or(false) {
+                if self.test_value(leaf, Some(*item)).unwrap_or(false) {
                     matched += 1;
                 }
             }
@@ -325,7 +319,7 @@ impl<'a> Scope<'a> {
                 Quantifier::Count => leaf.count.is_some_and(|c| c.holds(matched as f64)),
             };
             let why = explain.then(|| {
-                let observed = Value::Array(items.iter().map(|c| c.as_ref().clone()).collect());
+                let observed = Value::Array(items.iter().map(Field::to_value).collect());
                 let quant = match q {
                     Quantifier::Any => "any item",
                     Quantifier::All => "every item",
@@ -348,19 +342,17 @@ impl<'a> Scope<'a> {
         }
 
         let value = self.get(view, &leaf.field);
-        if let Some(Value::Array(_)) = value.as_deref()
-            && tests_items(&leaf.op)
-        {
+        if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
             return Err(format!(
                 "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
                 leaf.field
             ));
         }
-        let result = self.test_value(leaf, value.as_deref());
+        let result = self.test_value(leaf, value);
         let holds = matches!(result, Ok(true));
         let why = explain.then(|| {
-            let observed = value.as_deref().cloned();
-            let text = match (&result, &observed) {
+            let observed = value.map(|v| v.to_value());
+            let text = match (&result, value) {
                 (_, None) => format!("{} is missing; expected {}", leaf.field, leaf.expected),
                 (Err(reason), _) => format!("{}: {reason}; expected {}", leaf.field, leaf.expected),
                 (Ok(_), Some(v)) => format!("{} is {}; expected {}", leaf.field, describe(v), leaf.expected),
@@ -375,7 +367,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Tests one value. `Err` explains a value that is missing or cannot be converted (the test fails).
-    fn test_value(&self, leaf: &Leaf, value: Option<&Value>) -> Result<bool, String> {
+    fn test_value(&self, leaf: &Leaf, value: Option<Field<'_>>) -> Result<bool, String> {
         let present = value.filter(|v| !v.is_null());
         match &leaf.op {
             Op::Exists => return Ok(present.is_some()),
@@ -440,24 +432,17 @@ impl<'a> Scope<'a> {
     /// Template context for one record: its fields at top level and as `record`, lookups, params, as_of, check.
     pub fn context(&self, view: View<'_>) -> minijinja::Value {
         let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
-        if let Value::Object(map) = &view.record.value {
-            for (k, v) in map {
-                ctx.insert(k.clone(), minijinja::Value::from(minijinja::value::Serde(v)));
-            }
+        for (k, v) in view.record.fields() {
+            ctx.insert(k.to_string(), v.to_template());
         }
-        ctx.insert(
-            "record".into(),
-            minijinja::Value::from(minijinja::value::Serde(&view.record.value)),
-        );
+        ctx.insert("record".into(), view.record.to_template());
         ctx.insert(
             "_file".into(),
             minijinja::Value::from(self.evidence.file_path(view.record.file)),
         );
         ctx.insert("_line".into(), minijinja::Value::from(view.record.line));
         for (lookup, joined) in self.check.lookups.iter().zip(view.joined) {
-            let v = joined.map_or(minijinja::Value::UNDEFINED, |r| {
-                minijinja::Value::from(minijinja::value::Serde(&r.value))
-            });
+            let v = joined.map_or(minijinja::Value::UNDEFINED, Record::to_template);
             ctx.insert(lookup.alias.clone(), v);
         }
         ctx.insert("params".into(), self.params.clone());
@@ -474,14 +459,14 @@ impl<'a> Scope<'a> {
 impl<'a> LookupIndex<'a> {
     fn find(&self, record: &Record) -> Option<&'a Record> {
         let key = join_key(
-            &record.value,
+            record,
             self.lookup.on.iter().map(|(this, _)| this),
             self.lookup.ignore_case,
         )?;
         let candidates = self.map.get(&key)?;
         if let Some((field, _)) = &self.lookup.version_prefix {
-            let version = field
-                .get(&record.value, 0)
+            let version = record
+                .get_path(field, 0)
                 .and_then(scalar_text)
                 .and_then(|t| Version::parse(&t))?;
             return candidates
@@ -522,24 +507,24 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
     }
 }
 
-fn join_key<'p>(value: &Value, paths: impl Iterator<Item = &'p FieldPath>, ignore_case: bool) -> Option<Vec<String>> {
+fn join_key<'p>(record: &Record, paths: impl Iterator<Item = &'p FieldPath>, ignore_case: bool) -> Option<Vec<String>> {
     paths
         .map(|p| {
-            let t = scalar_text(p.get(value, 0)?)?;
+            let t = scalar_text(record.get_path(p, 0)?)?;
             Some(if ignore_case { t.to_lowercase() } else { t.into_owned() })
         })
         .collect()
 }
 
-fn contains(v: &Value, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {
-    match v {
-        Value::Array(items) => Ok(items.iter().any(|i| {
-            convert(i, ty, ic)
+fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {
+    match v.as_list() {
+        Some(items) => Ok(items.iter().any(|i| {
+            convert(Field::of(i), ty, ic)
                 .ok()
                 .and_then(|t| t.compare(lit))
                 .is_some_and(|o| o.is_eq())
         })),
-        _ => match (convert(v, ty, ic)?, lit) {
+        None => match (convert(v, ty, ic)?, lit) {
             (Typed::Cidr(net), Typed::Cidr(inner)) => Ok(net.contains(inner)),
             (Typed::Str(s), Typed::Str(sub)) => Ok(s.contains(sub.as_str())),
             (t, lit) => Ok(t.to_string().contains(&lit.to_string())),
@@ -555,12 +540,13 @@ fn tests_items(op: &Op) -> bool {
     )
 }
 
-fn is_empty(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(Value::Object(o)) => o.is_empty(),
+fn is_empty(v: Option<Field<'_>>) -> bool {
+    match v.map(Field::normalised) {
+        None | Some(Field::Null) => true,
+        Some(Field::Text(s)) => s.trim().is_empty(),
+        Some(Field::Json(Value::Array(a))) => a.is_empty(),
+        Some(Field::Json(Value::Object(o))) => o.is_empty(),
+        Some(Field::Record(r)) => r.fields().is_empty(),
         Some(_) => false,
     }
 }

@@ -245,7 +245,7 @@ fn aggregate<'r>(
     let mut best: Option<Typed> = None;
     let mut breakers = Vec::new();
     for r in selected {
-        let Some(v) = agg.field.get(&r.value, 0).filter(|v| !v.is_null()) else {
+        let Some(v) = r.get_path(&agg.field, 0).filter(|v| !v.is_null()) else {
             continue;
         };
         let Ok(t) = convert(v, agg.ty, false) else { continue };
@@ -315,12 +315,8 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
         .any(|(s, p)| !s.is_empty() || (check.redaction.is_some() && !p.is_empty()));
     let clean = |r: &Record, i: usize| {
         let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
-        Record {
-            value: crate::redact::sanitise(&r.value, &secret, &personal, check.redaction.as_ref()),
-            file: r.file,
-            line: r.line,
-            field_lines: Vec::new(),
-        }
+        let value = crate::redact::sanitise(&r.to_value(), &secret, &personal, check.redaction.as_ref());
+        Record::from_value(value, r.file, r.line, Vec::new())
     };
     let clean_record = confidential.then(|| clean(record, 0));
     let clean_joined: Vec<Option<Record>> = if confidential {
@@ -380,7 +376,7 @@ pub fn record_key(check: &Check, scope: &Scope<'_>, view: View<'_>) -> String {
     let parts: Vec<String> = check
         .key
         .iter()
-        .filter_map(|p| scope.get(view, p).and_then(|v| scalar_text(&v).map(|t| t.into_owned())))
+        .filter_map(|p| scope.get(view, p).and_then(|v| scalar_text(v).map(|t| t.into_owned())))
         .collect();
     if parts.is_empty() || parts.len() != check.key.len() {
         format!("{}:{}", scope.evidence.file_path(view.record.file), view.record.line)

@@ -4,6 +4,7 @@
 //! why it cannot); [`parse_literal`] does the same for values written in a standard, where strings may also be
 //! assessment-date expressions such as `as_of - 365d`.
 
+use crate::evidence::Field;
 use crate::standards::spec::ValueType;
 use ipnet::IpNet;
 use jiff::civil::{Date, DateTime};
@@ -131,27 +132,31 @@ impl Ord for Version {
 }
 
 /// The plain-text form of a scalar (numbers and booleans as written); `None` for containers and null.
-pub fn scalar_text(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
-    match value {
-        Value::String(s) => Some(std::borrow::Cow::Borrowed(s)),
-        Value::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
-        Value::Bool(b) => Some(std::borrow::Cow::Borrowed(if *b { "true" } else { "false" })),
+pub fn scalar_text(value: Field<'_>) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    match value.normalised() {
+        Field::Text(s) => Some(Cow::Borrowed(s)),
+        Field::Int(n) => Some(Cow::Owned(n.to_string())),
+        Field::Json(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+        Field::Json(Value::Bool(b)) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
         _ => None,
     }
 }
 
 /// Converts a record value to `ty`, or says why it cannot.
-pub fn convert(value: &Value, ty: ValueType, ignore_case: bool) -> Result<Typed, String> {
+pub fn convert(value: Field<'_>, ty: ValueType, ignore_case: bool) -> Result<Typed, String> {
     let text = || scalar_text(value).ok_or_else(|| format!("{} is not a {}", describe(value), type_name(ty)));
     let fail = || format!("{} is not a {}", describe(value), type_name(ty));
+    let value = value.normalised();
     match ty {
         ValueType::String => {
             let t = text()?;
             Ok(Typed::Str(if ignore_case { t.to_lowercase() } else { t.into_owned() }))
         }
         ValueType::Number => match value {
-            Value::Number(n) => n.as_f64().map(Typed::Num).ok_or_else(fail),
-            Value::String(s) => s
+            Field::Json(Value::Number(n)) => n.as_f64().map(Typed::Num).ok_or_else(fail),
+            Field::Int(n) => Ok(Typed::Num(n as f64)),
+            Field::Text(s) => s
                 .trim()
                 .parse::<f64>()
                 .ok()
@@ -161,10 +166,12 @@ pub fn convert(value: &Value, ty: ValueType, ignore_case: bool) -> Result<Typed,
             _ => Err(fail()),
         },
         ValueType::Bool => match value {
-            Value::Bool(b) => Ok(Typed::Bool(*b)),
-            Value::Number(n) if n.as_i64() == Some(1) => Ok(Typed::Bool(true)),
-            Value::Number(n) if n.as_i64() == Some(0) => Ok(Typed::Bool(false)),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            Field::Json(Value::Bool(b)) => Ok(Typed::Bool(*b)),
+            Field::Json(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Typed::Bool(true)),
+            Field::Json(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Typed::Bool(false)),
+            Field::Int(1) => Ok(Typed::Bool(true)),
+            Field::Int(0) => Ok(Typed::Bool(false)),
+            Field::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "1" => Ok(Typed::Bool(true)),
                 "false" | "no" | "0" => Ok(Typed::Bool(false)),
                 _ => Err(fail()),
@@ -174,10 +181,11 @@ pub fn convert(value: &Value, ty: ValueType, ignore_case: bool) -> Result<Typed,
         ValueType::Date => parse_time(&text()?).map(|t| Typed::Date(utc_date(t))).ok_or_else(fail),
         ValueType::Datetime => parse_time(&text()?).map(Typed::Time).ok_or_else(fail),
         ValueType::Duration => match value {
-            Value::Number(n) => n
+            Field::Json(Value::Number(n)) => n
                 .as_f64()
                 .map(|s| Typed::Duration(SignedDuration::from_secs_f64(s)))
                 .ok_or_else(fail),
+            Field::Int(n) => Ok(Typed::Duration(SignedDuration::from_secs(n))),
             _ => parse_duration(&text()?).map(Typed::Duration).ok_or_else(fail),
         },
         ValueType::Version => Version::parse(&text()?).map(Typed::Version).ok_or_else(fail),
@@ -201,8 +209,8 @@ pub fn parse_literal(value: &Value, ty: ValueType, ignore_case: bool, as_of: Tim
             };
         }
     }
-    convert(value, ty, ignore_case).map_err(|_| {
-        let shown = scalar_text(value).map_or_else(|| value.to_string(), |t| t.into_owned());
+    convert(Field::of(value), ty, ignore_case).map_err(|_| {
+        let shown = scalar_text(Field::of(value)).map_or_else(|| value.to_string(), |t| t.into_owned());
         format!("`{shown}` is not a valid {}{}", type_name(ty), type_hint(ty))
     })
 }
@@ -366,12 +374,14 @@ pub fn type_name(ty: ValueType) -> &'static str {
 }
 
 /// A short quoted rendering of a value for messages.
-pub fn describe(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("{s:?}"),
-        Value::Array(a) => format!("a list of {}", a.len()),
-        Value::Object(_) => "an object".to_string(),
-        other => other.to_string(),
+pub fn describe(value: Field<'_>) -> String {
+    match value.normalised() {
+        Field::Null => "null".to_string(),
+        Field::Text(s) => format!("{s:?}"),
+        Field::Int(n) => n.to_string(),
+        Field::Json(Value::Array(a)) => format!("a list of {}", a.len()),
+        Field::Json(Value::Object(_)) | Field::Record(_) => "an object".to_string(),
+        Field::Json(other) => other.to_string(),
     }
 }
 
@@ -424,12 +434,18 @@ mod tests {
 
     #[test]
     fn conversions_explain_failures() {
-        assert_eq!(convert(&json!("True"), ValueType::Bool, false), Ok(Typed::Bool(true)));
-        assert_eq!(convert(&json!("42"), ValueType::Number, false), Ok(Typed::Num(42.0)));
-        let err = convert(&json!("not yet"), ValueType::Datetime, false).unwrap_err();
+        assert_eq!(
+            convert(Field::Text("True"), ValueType::Bool, false),
+            Ok(Typed::Bool(true))
+        );
+        assert_eq!(
+            convert(Field::of(&json!(42)), ValueType::Number, false),
+            Ok(Typed::Num(42.0))
+        );
+        let err = convert(Field::Text("not yet"), ValueType::Datetime, false).unwrap_err();
         assert_eq!(err, "\"not yet\" is not a datetime");
         assert!(matches!(
-            convert(&json!("10.1.2.3"), ValueType::Cidr, false),
+            convert(Field::Text("10.1.2.3"), ValueType::Cidr, false),
             Ok(Typed::Cidr(_))
         ));
     }

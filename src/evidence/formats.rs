@@ -5,18 +5,13 @@
 //! [`FormatError`] with the line, so the dataset errors with a cause a trust can fix.
 
 use super::manifest::Format;
+use super::record::{Columns, Record, Table};
 use crate::engine::path::{FieldPath, Segment};
 use crate::source::{SourceFile, pointer_push};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-
-/// A parsed record before it is attached to a file.
-#[derive(Debug, Clone)]
-pub struct RawRecord {
-    pub value: Value,
-    pub line: u32,
-    pub field_lines: Vec<(String, u32)>,
-}
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormatError {
@@ -30,19 +25,23 @@ pub struct ReadOptions<'a> {
     pub records: Option<&'a FieldPath>,
     pub pattern: Option<&'a regex::Regex>,
     pub delimiter: u8,
+    /// Field renames (canonical name <- exported name), applied to CSV headers; the caller renames the fields
+    /// of other records.
+    pub renames: &'a BTreeMap<String, String>,
 }
 
-pub fn parse(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord>, FormatError> {
+/// Parses a file into records (their `file` is set by the caller).
+pub fn parse(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
     match opts.format {
         Format::Json | Format::Yaml => structured(file, opts),
-        Format::Csv => delimited(file, opts.delimiter),
-        Format::Tsv => delimited(file, b'\t'),
+        Format::Csv => delimited(file, opts.delimiter, opts.renames),
+        Format::Tsv => delimited(file, b'\t', opts.renames),
         Format::Lines => lines(file, opts.pattern),
         Format::Keyvalue => Ok(key_value(file)),
     }
 }
 
-fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord>, FormatError> {
+fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
     let depth = opts.records.map_or(2, |p| p.segments.len() + 1);
     let doc = match opts.format {
         Format::Json => crate::json::parse(&file.text, depth),
@@ -106,11 +105,7 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<RawRecord
                 (l != line).then(|| (k.clone(), l))
             })
             .collect();
-        out.push(RawRecord {
-            value,
-            line,
-            field_lines,
-        });
+        out.push(Record::from_value(value, 0, line, field_lines));
     }
     Ok(out)
 }
@@ -157,7 +152,11 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// CSV/TSV with a header row. Empty cells are null; a row with the wrong number of cells is an error.
-fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatError> {
+fn delimited(
+    file: &Arc<SourceFile>,
+    delimiter: u8,
+    renames: &BTreeMap<String, String>,
+) -> Result<Vec<Record>, FormatError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
@@ -186,12 +185,13 @@ fn delimited(file: &SourceFile, delimiter: u8) -> Result<Vec<RawRecord>, FormatE
         }
     }
     // Large files are split at record boundaries and the pieces parsed in parallel; records keep file order.
+    let columns = Arc::new(Columns::new(&headers, renames));
     let body_start = reader.position().byte() as usize;
     let body = file.text.as_bytes().get(body_start..).unwrap_or_default();
     let pieces = split_records(body, delimiter, CHUNK_BYTES);
-    let parsed: Vec<Result<Vec<RawRecord>, FormatError>> = pieces
+    let parsed: Vec<Result<Vec<Record>, FormatError>> = pieces
         .par_iter()
-        .map(|&(start, end)| parse_piece(file, delimiter, &headers, body_start + start, &body[start..end]))
+        .map(|&(start, end)| parse_piece(file, delimiter, &columns, body_start + start, &body[start..end]))
         .collect();
     let mut out = Vec::with_capacity(parsed.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
     for piece in parsed {
@@ -241,52 +241,49 @@ fn split_records(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)
     pieces
 }
 
-/// Parses the records in `bytes`, which start at byte `offset` of the file, against the file's header.
+/// Parses the records in `bytes`, which start at byte `offset` of the file, against the file's columns.
 fn parse_piece(
-    file: &SourceFile,
+    file: &Arc<SourceFile>,
     delimiter: u8,
-    headers: &[String],
+    columns: &Arc<Columns>,
     offset: usize,
     bytes: &[u8],
-) -> Result<Vec<RawRecord>, FormatError> {
+) -> Result<Vec<Record>, FormatError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut out = Vec::new();
-    let mut row = csv::StringRecord::new();
+    let mut table = Table::new(file.clone(), columns.clone(), offset);
+    let mut lines: Vec<u32> = Vec::new();
+    let mut row = csv::ByteRecord::new();
+    let mut start = 0usize;
     loop {
-        match reader.read_record(&mut row) {
+        match reader.read_byte_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {
                 // Line from the byte offset: the reader's own line count is off for CRLF files.
                 let at = offset + row.position().map_or(0, |p| p.byte() as usize);
                 let line = csv_line_at(file, at);
-                if row.len() != headers.len() {
+                if row.len() != columns.len() {
                     return Err(FormatError {
                         message: format!(
                             "a row has {} cells but the header has {}; check for unquoted delimiters",
                             row.len(),
-                            headers.len()
+                            columns.len()
                         ),
                         line: Some(line),
                     });
                 }
-                let mut map = Map::with_capacity(headers.len());
-                for (h, cell) in headers.iter().zip(row.iter()) {
-                    let v = if cell.is_empty() {
-                        Value::Null
-                    } else {
-                        Value::String(cell.to_string())
-                    };
-                    map.insert(h.clone(), v);
-                }
-                out.push(RawRecord {
-                    value: Value::Object(map),
-                    line: line as u32,
-                    field_lines: Vec::new(),
-                });
+                let end = (reader.position().byte() as usize).min(bytes.len());
+                table
+                    .push_row(bytes.get(start..end).unwrap_or_default(), start, &row)
+                    .map_err(|message| FormatError {
+                        message,
+                        line: Some(line),
+                    })?;
+                start = end;
+                lines.push(line as u32);
             }
             Err(e) => {
                 let mut err = csv_error(&e, file);
@@ -295,7 +292,12 @@ fn parse_piece(
             }
         }
     }
-    Ok(out)
+    let table = Arc::new(table);
+    Ok(lines
+        .into_iter()
+        .enumerate()
+        .map(|(row, line)| Record::row(table.clone(), row as u32, line))
+        .collect())
 }
 
 /// The line a CSV record starts on (its position may sit on the previous row's line terminator).
@@ -325,7 +327,7 @@ fn csv_error(e: &csv::Error, file: &SourceFile) -> FormatError {
 
 /// One record per non-blank line: `line` holds the text; a pattern's named groups become fields and lines
 /// that do not match are skipped.
-fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<RawRecord>, FormatError> {
+fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<Record>, FormatError> {
     let mut out = Vec::new();
     for (i, raw) in file.text.split('\n').enumerate() {
         let text = raw.strip_suffix('\r').unwrap_or(raw);
@@ -342,18 +344,14 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<RawRec
                 }
             }
         }
-        out.push(RawRecord {
-            value: Value::Object(map),
-            line: i as u32 + 1,
-            field_lines: Vec::new(),
-        });
+        out.push(Record::from_value(Value::Object(map), 0, i as u32 + 1, Vec::new()));
     }
     Ok(out)
 }
 
 /// `Key value` or `Key=value` lines into one record; `#` and `;` start comments; the first value of a key
 /// wins, as in sshd_config.
-fn key_value(file: &SourceFile) -> Vec<RawRecord> {
+fn key_value(file: &SourceFile) -> Vec<Record> {
     let mut map = Map::new();
     let mut field_lines = Vec::new();
     for (i, raw) in file.text.split('\n').enumerate() {
@@ -376,11 +374,7 @@ fn key_value(file: &SourceFile) -> Vec<RawRecord> {
         map.insert(key.to_string(), Value::String(value.to_string()));
         field_lines.push((key.to_string(), i as u32 + 1));
     }
-    vec![RawRecord {
-        value: Value::Object(map),
-        line: 1,
-        field_lines,
-    }]
+    vec![Record::from_value(Value::Object(map), 0, 1, field_lines)]
 }
 
 #[cfg(test)]
@@ -392,12 +386,13 @@ mod tests {
         let file = SourceFile::new("t.csv", text);
         let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let columns = Arc::new(Columns::new(&headers, &BTreeMap::new()));
         let body_start = reader.position().byte() as usize;
         let body = &text.as_bytes()[body_start..];
         split_records(body, b',', size)
             .into_iter()
-            .flat_map(|(s, e)| parse_piece(&file, b',', &headers, body_start + s, &body[s..e]).unwrap())
-            .map(|r| (r.value, r.line))
+            .flat_map(|(s, e)| parse_piece(&file, b',', &columns, body_start + s, &body[s..e]).unwrap())
+            .map(|r| (r.to_value(), r.line))
             .collect()
     }
 
@@ -428,7 +423,7 @@ mod tests {
         format: Format,
         records: Option<&str>,
         pattern: Option<&str>,
-    ) -> Result<Vec<RawRecord>, FormatError> {
+    ) -> Result<Vec<Record>, FormatError> {
         let file = SourceFile::new(name, text);
         let path = records.map(|r| FieldPath::parse(r).unwrap());
         let re = pattern.map(|p| regex::Regex::new(p).unwrap());
@@ -439,6 +434,7 @@ mod tests {
                 records: path.as_ref(),
                 pattern: re.as_ref(),
                 delimiter: b',',
+                renames: &BTreeMap::new(),
             },
         )
     }
@@ -450,8 +446,8 @@ mod tests {
         assert_eq!(recs.len(), 2);
         assert_eq!((recs[0].line, recs[1].line), (4, 5));
         assert_eq!(
-            recs[1].field_lines,
-            vec![("deviceName".to_string(), 6), ("isEncrypted".to_string(), 7)]
+            (recs[1].field_line("deviceName"), recs[1].field_line("isEncrypted")),
+            (6, 7)
         );
         // Without a path, a Graph `{ value: [...] }` object is read the same way.
         assert_eq!(read("d.json", text, Format::Json, None, None).unwrap().len(), 2);
@@ -468,7 +464,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!((recs[0].line, recs[1].line), (1, 3));
-        assert_eq!(recs[0].value["contract"], "yes");
+        assert_eq!(recs[0].to_value()["contract"], "yes");
     }
 
     #[test]
@@ -483,8 +479,8 @@ mod tests {
         let recs = read("a.csv", text, Format::Csv, None, None).unwrap();
         assert_eq!(recs.len(), 2);
         assert_eq!((recs[0].line, recs[1].line), (2, 4));
-        assert_eq!(recs[0].value["Note"], "two\nlines");
-        assert!(recs[1].value["Note"].is_null());
+        assert_eq!(recs[0].to_value()["Note"], "two\nlines");
+        assert!(recs[1].to_value()["Note"].is_null());
         let err = read("b.csv", "a,b\n1,2,3\n", Format::Csv, None, None).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("3 cells but the header has 2"));
@@ -502,7 +498,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(recs.len(), 2);
-        assert_eq!(recs[1].value["id"], "CC-4502");
+        assert_eq!(recs[1].to_value()["id"], "CC-4502");
         assert_eq!(recs[1].line, 3);
     }
 
@@ -510,8 +506,8 @@ mod tests {
     fn key_value_first_value_wins() {
         let text = "# comment\nPermitRootLogin no\nPasswordAuthentication=yes\nPermitRootLogin yes\n";
         let recs = read("sshd_config", text, Format::Keyvalue, None, None).unwrap();
-        assert_eq!(recs[0].value["PermitRootLogin"], "no");
-        assert_eq!(recs[0].value["PasswordAuthentication"], "yes");
-        assert_eq!(recs[0].field_lines[1], ("PasswordAuthentication".to_string(), 3));
+        assert_eq!(recs[0].to_value()["PermitRootLogin"], "no");
+        assert_eq!(recs[0].to_value()["PasswordAuthentication"], "yes");
+        assert_eq!(recs[0].field_line("PasswordAuthentication"), 3);
     }
 }

@@ -163,10 +163,12 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     }
 
     // Read, hash and parse every file in parallel; results come back in plan order.
-    let results: Vec<Result<(EvidenceFile, Vec<formats::RawRecord>), Diagnostic>> = jobs
+    let no_renames = BTreeMap::new();
+    let results: Vec<Result<(EvidenceFile, Vec<Record>), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let (records, pattern, delimiter, format) = &options[job.opts];
+            let renames = sources.get(job.dataset).map(|s| &s.fields).unwrap_or(&no_renames);
             read_one(
                 root,
                 job.file,
@@ -178,6 +180,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                     records: records.as_ref(),
                     pattern: pattern.as_ref(),
                     delimiter: *delimiter,
+                    renames,
                 },
                 format.is_some(),
             )
@@ -192,15 +195,10 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                 info.records = raws.len();
                 evidence.files.push(info);
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
-                dataset.records.extend(raws.into_iter().map(|r| {
-                    let mut rec = Record {
-                        value: r.value,
-                        file: file_index,
-                        line: r.line,
-                        field_lines: r.field_lines,
-                    };
-                    rename(&mut rec, &src.fields);
-                    rec
+                dataset.records.extend(raws.into_iter().map(|mut r| {
+                    r.file = file_index;
+                    r.rename(&src.fields);
+                    r
                 }));
             }
             Err(d) => {
@@ -224,7 +222,7 @@ fn read_one(
     dataset: &str,
     opts: &ReadOptions<'_>,
     format_given: bool,
-) -> Result<(EvidenceFile, Vec<formats::RawRecord>), Diagnostic> {
+) -> Result<(EvidenceFile, Vec<Record>), Diagnostic> {
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(
@@ -281,25 +279,6 @@ fn with_preset(name: &str, src: &DatasetSource, presets: &Presets) -> Result<Dat
     fields.extend(src.fields.clone());
     out.fields = fields;
     Ok(out)
-}
-
-/// Applies `fields:` renames (canonical name <- export name) to a record's top-level keys.
-fn rename(rec: &mut Record, fields: &BTreeMap<String, String>) {
-    if fields.is_empty() {
-        return;
-    }
-    if let serde_json::Value::Object(map) = &mut rec.value {
-        for (canonical, exported) in fields {
-            if let Some(v) = map.remove(exported) {
-                map.insert(canonical.clone(), v);
-            }
-        }
-    }
-    for (name, _) in rec.field_lines.iter_mut() {
-        if let Some((canonical, _)) = fields.iter().find(|(_, e)| *e == name) {
-            *name = canonical.clone();
-        }
-    }
 }
 
 fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::source::Span>, message: String) -> Diagnostic {

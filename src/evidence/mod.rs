@@ -8,9 +8,11 @@ pub mod discover;
 pub mod formats;
 pub mod load;
 pub mod manifest;
+pub mod record;
 pub mod validate;
 
 pub use load::load;
+pub use record::{Field, Record};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -18,26 +20,6 @@ use std::collections::BTreeMap;
 
 /// Evidence paths of records the standards pack provides start with this, to tell them from a trust's files.
 pub const REFERENCE_PREFIX: &str = "pack:";
-
-/// One record: its value, and where it came from.
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub value: Value,
-    /// Index into [`Evidence::files`].
-    pub file: u32,
-    pub line: u32,
-    /// Lines of top-level fields when they differ from `line` (JSON, YAML and key/value files).
-    pub field_lines: Vec<(String, u32)>,
-}
-
-impl Record {
-    pub fn field_line(&self, field: &str) -> u32 {
-        self.field_lines
-            .iter()
-            .find(|(f, _)| f == field)
-            .map_or(self.line, |(_, l)| *l)
-    }
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -93,12 +75,7 @@ impl Evidence {
             let records = records
                 .iter()
                 .enumerate()
-                .map(|(i, v)| Record {
-                    value: v.clone(),
-                    file,
-                    line: i as u32 + 1,
-                    field_lines: Vec::new(),
-                })
+                .map(|(i, v)| Record::from_value(v.clone(), file, i as u32 + 1, Vec::new()))
                 .collect();
             evidence.datasets.insert(name.clone(), Dataset { records, error: None });
         }
@@ -126,14 +103,12 @@ impl Evidence {
                 records: reference.records.len(),
             });
             let dataset = self.datasets.entry(name.clone()).or_default();
-            dataset
-                .records
-                .extend(reference.records.iter().map(|(value, line)| Record {
-                    value: value.clone(),
-                    file,
-                    line: *line,
-                    field_lines: Vec::new(),
-                }));
+            dataset.records.extend(
+                reference
+                    .records
+                    .iter()
+                    .map(|(value, line)| Record::from_value(value.clone(), file, *line, Vec::new())),
+            );
         }
     }
 

@@ -53,6 +53,90 @@ pub fn problems(validator: &jsonschema::Validator, value: &Value) -> Vec<RecordP
         .collect()
 }
 
+/// A dataset schema compiled for records. A plain object schema (`type: object`, `required`, `properties`) is
+/// also split into one validator per property, so a CSV row is validated cell by cell without building a map;
+/// that is the same test, since such a schema constrains each field on its own.
+struct RecordValidator {
+    whole: jsonschema::Validator,
+    by_field: Option<FieldValidators>,
+}
+
+impl RecordValidator {
+    fn new(schema: &Value) -> Result<RecordValidator, String> {
+        Ok(RecordValidator {
+            whole: compile(schema)?,
+            by_field: split(schema),
+        })
+    }
+
+    fn problems(&self, record: &Record) -> Vec<RecordProblem> {
+        let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
+            return problems(&self.whole, &record.to_value());
+        };
+        let mut out: Vec<RecordProblem> = required
+            .iter()
+            .filter(|name| record.get(name).is_none())
+            .map(|name| RecordProblem {
+                field: Some(name.clone()),
+                message: format!("{} is a required property", Value::String(name.clone())),
+            })
+            .collect();
+        for (name, validator) in properties {
+            let Some(field) = record.get(name) else { continue };
+            let value = field.to_value();
+            if validator.is_valid(&value) {
+                continue;
+            }
+            out.extend(problems(validator, &value).into_iter().map(|p| RecordProblem {
+                field: Some(name.clone()),
+                message: p.message,
+            }));
+        }
+        out
+    }
+}
+
+/// The required field names and a validator per property.
+type FieldValidators = (Vec<String>, Vec<(String, jsonschema::Validator)>);
+
+/// Required names and per-property validators of a plain object schema; `None` for any other schema.
+fn split(schema: &Value) -> Option<FieldValidators> {
+    const PLAIN: [&str; 7] = [
+        "type",
+        "required",
+        "properties",
+        "description",
+        "title",
+        "$schema",
+        "$comment",
+    ];
+    let map = schema.as_object()?;
+    if map.keys().any(|k| !PLAIN.contains(&k.as_str())) || map.get("type") != Some(&Value::from("object")) {
+        return None;
+    }
+    let required = match map.get("required") {
+        None => Vec::new(),
+        Some(Value::Array(names)) => names
+            .iter()
+            .map(|n| n.as_str().map(str::to_string))
+            .collect::<Option<_>>()?,
+        Some(_) => return None,
+    };
+    let mut properties = Vec::new();
+    match map.get("properties") {
+        None => {}
+        Some(Value::Object(props)) => {
+            for (name, sub) in props {
+                // A property that only compiles within the whole schema (a `$ref` to the root) keeps it whole.
+                let Ok(validator) = compile(sub) else { return None };
+                properties.push((name.clone(), validator));
+            }
+        }
+        Some(_) => return None,
+    }
+    Some((required, properties))
+}
+
 /// Validates every dataset that has a schema; returns the diagnostics and marks failing datasets.
 pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -61,7 +145,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         let Some(schema) = datasets.get(name).and_then(|d| d.schema.as_ref()) else {
             continue;
         };
-        let validator = match compile(schema) {
+        let validator = match RecordValidator::new(schema) {
             Ok(v) => v,
             Err(e) => {
                 let message = format!("the schema of dataset `{name}` does not compile: {e}");
@@ -73,7 +157,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         let bad: Vec<(&Record, Vec<RecordProblem>)> = dataset
             .records
             .par_iter()
-            .map(|r| (r, problems(&validator, &r.value)))
+            .map(|r| (r, validator.problems(r)))
             .filter(|(_, p)| !p.is_empty())
             .collect();
         if bad.is_empty() {
@@ -132,4 +216,66 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         }
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::formats::{ReadOptions, parse};
+    use crate::evidence::manifest::Format;
+    use crate::source::SourceFile;
+
+    fn rows(text: &str) -> Vec<Record> {
+        let opts = ReadOptions {
+            format: Format::Csv,
+            records: None,
+            pattern: None,
+            delimiter: b',',
+            renames: &BTreeMap::new(),
+        };
+        parse(&SourceFile::new("v.csv", text), &opts).unwrap()
+    }
+
+    #[test]
+    fn rows_checked_field_by_field_find_what_the_whole_schema_finds() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "required": ["DeviceName", "CveId"],
+            "properties": {
+                "DeviceName": {"type": ["string", "number"], "minLength": 1},
+                "CvssScore": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\d+(\\.\\d+)?$"}]},
+                "Severity": {"enum": ["High", "Low", null]}
+            }
+        });
+        let validator = RecordValidator::new(&schema).unwrap();
+        assert!(validator.by_field.is_some(), "a plain object schema is split by field");
+        let records =
+            rows("DeviceName,CveId,CvssScore,Severity\nPC1,CVE-1,7.5,High\n,CVE-2,high,Medium\nPC3,CVE-3,,\n");
+        let found: Vec<Vec<RecordProblem>> = records.iter().map(|r| validator.problems(r)).collect();
+        for (record, by_field) in records.iter().zip(&found) {
+            let whole = problems(&validator.whole, &record.to_value());
+            let fields = |p: &[RecordProblem]| {
+                let mut f: Vec<_> = p.iter().map(|p| (p.field.clone(), p.message.clone())).collect();
+                f.sort();
+                f
+            };
+            assert_eq!(fields(by_field), fields(&whole), "line {}", record.line);
+        }
+        assert!(found[0].is_empty() && found[2].is_empty());
+        assert_eq!(found[1].len(), 3, "{:?}", found[1]);
+
+        let missing = rows("DeviceName,CvssScore\nPC1,1\n");
+        let p = validator.problems(&missing[0]);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field.as_deref(), Some("CveId"));
+        assert_eq!(p, problems(&validator.whole, &missing[0].to_value()));
+    }
+
+    #[test]
+    fn other_schemas_are_checked_whole() {
+        let schema = serde_json::json!({"type": "object", "additionalProperties": false, "properties": {"a": {}}});
+        let validator = RecordValidator::new(&schema).unwrap();
+        assert!(validator.by_field.is_none());
+        assert_eq!(validator.problems(&rows("a,b\n1,2\n")[0]).len(), 1);
+    }
 }

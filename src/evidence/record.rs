@@ -1,0 +1,437 @@
+//! Records stored compactly, read through borrowed [`Field`]s.
+//!
+//! A CSV/TSV row is not copied into a map: its [`Table`] keeps the file's text, the column names once per file
+//! and, per cell, a span into that text (cells of rows with quotes, which the csv crate unescapes, go to a small
+//! side buffer). A 400,000-row export then costs its text plus 8 bytes a cell instead of two allocations a cell.
+//! JSON, YAML and text records keep their parsed `serde_json::Value`. Checks read either kind through
+//! [`Record::get`] and [`Record::resolve`], which hand out borrowed values and never allocate.
+
+use crate::engine::path::{FieldPath, Segment};
+use crate::source::SourceFile;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One field value as read from a record, borrowed from the evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    Null,
+    Text(&'a str),
+    /// A whole number computed for the record (its `_line`).
+    Int(i64),
+    /// Any other JSON value: number, boolean, list or object.
+    Json(&'a Value),
+    /// A whole record (a lookup's match, read by its name).
+    Record(&'a Record),
+}
+
+impl<'a> Field<'a> {
+    pub fn of(value: &'a Value) -> Field<'a> {
+        match value {
+            Value::Null => Field::Null,
+            Value::String(s) => Field::Text(s),
+            other => Field::Json(other),
+        }
+    }
+
+    /// The same value with JSON strings and nulls as [`Field::Text`] and [`Field::Null`], so a match on those
+    /// covers every format.
+    pub fn normalised(self) -> Field<'a> {
+        match self {
+            Field::Json(v) => Field::of(v),
+            other => other,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Field::Null | Field::Json(Value::Null))
+    }
+
+    /// The items of a list value.
+    pub fn as_list(&self) -> Option<&'a [Value]> {
+        match self {
+            Field::Json(Value::Array(items)) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        match *self {
+            Field::Null => Value::Null,
+            Field::Text(s) => Value::String(s.to_string()),
+            Field::Int(n) => Value::from(n),
+            Field::Json(v) => v.clone(),
+            Field::Record(r) => r.to_value(),
+        }
+    }
+
+    /// A template value, converted without copying the record first.
+    pub fn to_template(&self) -> minijinja::Value {
+        match *self {
+            Field::Null => minijinja::Value::from(()),
+            Field::Text(s) => minijinja::Value::from(s),
+            Field::Int(n) => minijinja::Value::from(n),
+            Field::Json(v) => minijinja::Value::from(minijinja::value::Serde(v)),
+            Field::Record(r) => r.to_template(),
+        }
+    }
+}
+
+/// Column names of one CSV file (after the manifest's renames), sorted for lookup.
+#[derive(Debug)]
+pub struct Columns {
+    count: usize,
+    /// Visible names and their cell index, sorted by name.
+    by_name: Vec<(String, u32)>,
+}
+
+impl Columns {
+    /// `renames` maps canonical names to exported ones; a renamed column hides a column already named the
+    /// canonical name, as renaming a field of a JSON record replaces it.
+    pub fn new(headers: &[String], renames: &BTreeMap<String, String>) -> Columns {
+        let mut named: BTreeMap<String, (u32, bool)> = BTreeMap::new();
+        for (i, header) in headers.iter().enumerate() {
+            let canonical = renames.iter().find(|(_, exported)| *exported == header).map(|(c, _)| c);
+            let (name, renamed) = match canonical {
+                Some(c) => (c.clone(), true),
+                None => (header.clone(), false),
+            };
+            match named.get(&name) {
+                Some((_, true)) if !renamed => {}
+                _ => {
+                    named.insert(name, (i as u32, renamed));
+                }
+            }
+        }
+        Columns {
+            count: headers.len(),
+            by_name: named.into_iter().map(|(n, (i, _))| (n, i)).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.by_name
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| self.by_name[i].1 as usize)
+    }
+}
+
+/// Cells whose span starts with this bit are in [`Table::unescaped`], not the file's text.
+const UNESCAPED: u32 = 1 << 31;
+
+/// The rows of one piece of a CSV file: spans of their cells in the file's text.
+#[derive(Debug)]
+pub struct Table {
+    source: Arc<SourceFile>,
+    columns: Arc<Columns>,
+    /// Byte offset of this piece in the file; spans are relative to it so they fit in 31 bits.
+    base: usize,
+    /// `(start, end)` of every cell, row after row.
+    cells: Vec<(u32, u32)>,
+    /// Cell texts that differ from their bytes in the file (quoted cells).
+    unescaped: String,
+}
+
+impl Table {
+    pub fn new(source: Arc<SourceFile>, columns: Arc<Columns>, base: usize) -> Table {
+        Table {
+            source,
+            columns,
+            base,
+            cells: Vec::new(),
+            unescaped: String::new(),
+        }
+    }
+
+    /// Adds a row parsed by the csv crate from `raw` (the record's bytes, which start at `offset` in the
+    /// piece). Cells equal to their bytes in `raw` are kept as spans; the others are copied. `Err` when the
+    /// piece is too large for 31-bit offsets.
+    pub fn push_row(&mut self, raw: &[u8], offset: usize, row: &csv::ByteRecord) -> Result<(), String> {
+        let too_large = || "a piece of the file exceeds 2 GiB; split the export".to_string();
+        // Fields sit in `raw` exactly when the record has no quotes: each follows the previous and a delimiter.
+        let plain = !raw.contains(&b'"');
+        let mut at = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        for cell in row {
+            let end = at + cell.len();
+            let span = if plain && raw.get(at..end) == Some(cell) {
+                let start = u32::try_from(offset + at).map_err(|_| too_large())?;
+                let end = u32::try_from(offset + end).map_err(|_| too_large())?;
+                (start, end)
+            } else {
+                // Valid UTF-8: a cell is the file's text between ASCII delimiters and quotes.
+                let text = std::str::from_utf8(cell).map_err(|_| "a cell is not valid UTF-8".to_string())?;
+                let start = self.unescaped.len();
+                self.unescaped.push_str(text);
+                let start = u32::try_from(start).map_err(|_| too_large())?;
+                let end = u32::try_from(self.unescaped.len()).map_err(|_| too_large())?;
+                if start & UNESCAPED != 0 || end & UNESCAPED != 0 {
+                    return Err(too_large());
+                }
+                (start | UNESCAPED, end)
+            };
+            if span.1 & UNESCAPED != 0 {
+                return Err(too_large());
+            }
+            self.cells.push(span);
+            at = end + 1;
+        }
+        Ok(())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.cells.len() / self.columns.len().max(1)
+    }
+
+    fn cell(&self, row: u32, column: usize) -> Field<'_> {
+        let Some(&(start, end)) = self.cells.get(row as usize * self.columns.len() + column) else {
+            return Field::Null;
+        };
+        let text = if start & UNESCAPED != 0 {
+            self.unescaped.get((start & !UNESCAPED) as usize..end as usize)
+        } else {
+            self.source
+                .text
+                .get(self.base + start as usize..self.base + end as usize)
+        };
+        match text {
+            Some(t) if !t.is_empty() => Field::Text(t),
+            _ => Field::Null,
+        }
+    }
+}
+
+/// One record: its fields, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Record {
+    fields: Fields,
+    /// Index into [`super::Evidence::files`].
+    pub file: u32,
+    pub line: u32,
+}
+
+/// Records are equal when they hold the same fields at the same place, however they are stored.
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.file == other.file && self.line == other.line && self.to_value() == other.to_value()
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Fields {
+    /// Row `1` of a CSV table.
+    Row(Arc<Table>, u32),
+    Value(Box<ValueRecord>),
+}
+
+#[derive(Debug, Clone)]
+struct ValueRecord {
+    value: Value,
+    /// Lines of top-level fields when they differ from the record's line (JSON, YAML, key/value files).
+    field_lines: Vec<(String, u32)>,
+}
+
+impl Record {
+    /// A record holding a parsed value.
+    pub fn from_value(value: Value, file: u32, line: u32, field_lines: Vec<(String, u32)>) -> Record {
+        Record {
+            fields: Fields::Value(Box::new(ValueRecord { value, field_lines })),
+            file,
+            line,
+        }
+    }
+
+    /// Row `row` of `table`.
+    pub fn row(table: Arc<Table>, row: u32, line: u32) -> Record {
+        Record {
+            fields: Fields::Row(table, row),
+            file: 0,
+            line,
+        }
+    }
+
+    /// Whether this is a CSV/TSV row (whose fields are all text or null).
+    pub fn is_row(&self) -> bool {
+        matches!(self.fields, Fields::Row(..))
+    }
+
+    /// A top-level field; `Some(Field::Null)` for an empty cell or a null value, `None` when absent.
+    pub fn get(&self, name: &str) -> Option<Field<'_>> {
+        match &self.fields {
+            Fields::Row(table, row) => table.columns.index(name).map(|c| table.cell(*row, c)),
+            Fields::Value(v) => v.value.as_object()?.get(name).map(Field::of),
+        }
+    }
+
+    /// Resolves a path without wildcards, skipping its first `skip` segments.
+    pub fn get_path(&self, path: &FieldPath, skip: usize) -> Option<Field<'_>> {
+        let segments = path.segments.get(skip..).unwrap_or_default();
+        match &self.fields {
+            Fields::Value(v) => path.get(&v.value, skip).map(Field::of),
+            Fields::Row(..) => match segments {
+                [] => Some(Field::Record(self)),
+                [Segment::Key(k)] => self.get(k),
+                _ => None,
+            },
+        }
+    }
+
+    /// Resolves a path, skipping its first `skip` segments; wildcards fan out into several values.
+    pub fn resolve<'r>(&'r self, path: &FieldPath, skip: usize, out: &mut Vec<Field<'r>>) {
+        match &self.fields {
+            Fields::Value(v) => {
+                let mut found = Vec::new();
+                path.resolve(&v.value, skip, &mut found);
+                out.extend(found.into_iter().map(Field::of));
+            }
+            Fields::Row(..) => match path.segments.get(skip..).unwrap_or_default() {
+                [] => out.push(Field::Record(self)),
+                [Segment::Key(k)] => out.extend(self.get(k)),
+                [Segment::Wildcard] => out.extend(self.fields().into_iter().map(|(_, f)| f)),
+                _ => {}
+            },
+        }
+    }
+
+    /// The top-level fields in name order.
+    pub fn fields(&self) -> Vec<(&str, Field<'_>)> {
+        match &self.fields {
+            Fields::Row(table, row) => table
+                .columns
+                .by_name
+                .iter()
+                .map(|(name, c)| (name.as_str(), table.cell(*row, *c as usize)))
+                .collect(),
+            Fields::Value(v) => match &v.value {
+                Value::Object(map) => map.iter().map(|(k, v)| (k.as_str(), Field::of(v))).collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The record as a template value.
+    pub fn to_template(&self) -> minijinja::Value {
+        match &self.fields {
+            Fields::Value(v) => minijinja::Value::from(minijinja::value::Serde(&v.value)),
+            Fields::Row(..) => minijinja::Value::from(
+                self.fields()
+                    .into_iter()
+                    .map(|(k, f)| (k.to_string(), f.to_template()))
+                    .collect::<BTreeMap<String, minijinja::Value>>(),
+            ),
+        }
+    }
+
+    /// The record as a JSON value (for output and schema validation; checks read fields without it).
+    pub fn to_value(&self) -> Value {
+        match &self.fields {
+            Fields::Value(v) => v.value.clone(),
+            Fields::Row(..) => Value::Object(
+                self.fields()
+                    .into_iter()
+                    .map(|(k, f)| (k.to_string(), f.to_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+        }
+    }
+
+    /// The line of a top-level field (the record's line when the field has none of its own).
+    pub fn field_line(&self, field: &str) -> u32 {
+        match &self.fields {
+            Fields::Value(v) => v
+                .field_lines
+                .iter()
+                .find(|(f, _)| f == field)
+                .map_or(self.line, |(_, l)| *l),
+            Fields::Row(..) => self.line,
+        }
+    }
+
+    /// Applies `fields:` renames (canonical name <- export name) to a parsed value's top-level keys. CSV
+    /// columns are renamed once per file, in [`Columns::new`].
+    pub fn rename(&mut self, renames: &BTreeMap<String, String>) {
+        let Fields::Value(v) = &mut self.fields else { return };
+        if renames.is_empty() {
+            return;
+        }
+        if let Value::Object(map) = &mut v.value {
+            for (canonical, exported) in renames {
+                if let Some(value) = map.remove(exported) {
+                    map.insert(canonical.clone(), value);
+                }
+            }
+        }
+        for (name, _) in v.field_lines.iter_mut() {
+            if let Some((canonical, _)) = renames.iter().find(|(_, e)| *e == name) {
+                *name = canonical.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str, renames: &BTreeMap<String, String>) -> Vec<Record> {
+        let source = SourceFile::new("t.csv", text);
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let mut table = Table::new(source.clone(), Arc::new(Columns::new(&headers, renames)), 0);
+        let mut row = csv::ByteRecord::new();
+        let mut start = reader.position().byte() as usize;
+        while reader.read_byte_record(&mut row).unwrap() {
+            let end = reader.position().byte() as usize;
+            table.push_row(&text.as_bytes()[start..end], start, &row).unwrap();
+            start = end;
+        }
+        let table = Arc::new(table);
+        (0..table.rows() as u32)
+            .map(|r| Record::row(table.clone(), r, r + 2))
+            .collect()
+    }
+
+    #[test]
+    fn csv_cells_read_as_text_null_or_unescaped() {
+        let records = table("a,b,c\r\nx,,\"say \"\"hi\"\"\"\r\n\"y\",2,z\n", &BTreeMap::new());
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].get("a"), Some(Field::Text("x")));
+        assert_eq!(records[0].get("b"), Some(Field::Null));
+        assert_eq!(records[0].get("c"), Some(Field::Text("say \"hi\"")));
+        assert_eq!(records[1].get("a"), Some(Field::Text("y")));
+        assert_eq!(records[1].get("c"), Some(Field::Text("z")));
+        assert_eq!(records[1].get("d"), None);
+        assert_eq!(records[1].to_value(), serde_json::json!({"a": "y", "b": "2", "c": "z"}));
+    }
+
+    #[test]
+    fn renamed_columns_replace_a_column_of_the_same_name() {
+        let renames = BTreeMap::from([("name".to_string(), "Name".to_string())]);
+        let records = table("name,Name,n\nold,new,1\n", &renames);
+        assert_eq!(records[0].get("name"), Some(Field::Text("new")));
+        assert_eq!(records[0].get("Name"), None);
+        assert_eq!(records[0].fields().len(), 2);
+    }
+
+    #[test]
+    fn value_records_resolve_nested_paths() {
+        let r = Record::from_value(serde_json::json!({"a": {"b": [1, 2]}, "s": "t"}), 0, 1, Vec::new());
+        let p = FieldPath::parse("a.b[*]").unwrap();
+        let mut out = Vec::new();
+        r.resolve(&p, 0, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(r.get("s"), Some(Field::Text("t")));
+        assert_eq!(
+            r.get_path(&FieldPath::parse("a.b[1]").unwrap(), 0),
+            Some(Field::Json(&2.into()))
+        );
+    }
+}
