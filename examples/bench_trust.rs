@@ -6,7 +6,8 @@
 //! cargo run --release --example bench_trust -- target/trusts/scale-1
 //! ```
 //!
-//! For each repo it prints wall time at `--jobs 1` and `--jobs 2`, evidence MB/s and records/s, peak RSS
+//! For each repo it prints wall time at `--jobs 1` and `--jobs 2` (loading, validation and checks all on those
+//! threads), evidence MB/s and records/s, peak RSS
 //! (Linux `VmHWM`, read after the first run), and the bare-parse time. Run one repo per process for a clean
 //! peak-RSS figure.
 
@@ -33,36 +34,15 @@ fn main() {
     }
 }
 
-/// Load, compile, evaluate and render JSON: what `assure check --format json` does.
+/// What `assure check REPO --format json --jobs N` does, through the same function: load the embedded pack
+/// and the evidence, validate the evidence against the dataset schemas, compile, evaluate, assess, render JSON.
 fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
     let start = Instant::now();
-    let (pack, diags) = assure::standards::load_files(assure::standards::embedded_files());
-    if !diags.is_empty() {
-        return Err(format!("{} pack diagnostics", diags.len()));
-    }
-    let loading = Instant::now();
-    let (evidence, evidence_diags) = assure::evidence::load(repo, &pack.presets)
-        .map_err(|d| format!("{:?}", d.iter().map(|d| d.one_line()).collect::<Vec<_>>()))?;
-    let loaded = loading.elapsed();
-    let as_of = evidence.as_of.ok_or("no as_of")?;
-    let ts = as_of
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map_err(|e| e.to_string())?
-        .timestamp();
-    let (checks, _) = pack.compile_all(&evidence.params, ts);
-    let evaluating = Instant::now();
-    let results = assure::engine::run(&checks, &evidence, jobs);
-    let evaluated = evaluating.elapsed();
-    let rendering = Instant::now();
-    let assessment = Assessment::new(&pack, &evidence, results, as_of, &evidence_diags);
+    let pack = assure::cli::PackArgs::default().load().map_err(|code| format!("pack: exit {code}"))?;
+    let args = assure::cli::check::Args::plain(repo.to_path_buf(), Default::default(), None, jobs, false);
+    let assessment = assure::cli::check::assess_with(&pack, &args).map_err(|code| format!("exit {code}"))?;
     let json = assure::render::json::render(&assessment);
     std::hint::black_box(json.len());
-    eprintln!(
-        "  jobs {jobs}: load {:.2}s, evaluate {:.2}s, assess and render JSON {:.2}s",
-        loaded.as_secs_f64(),
-        evaluated.as_secs_f64(),
-        rendering.elapsed().as_secs_f64()
-    );
     Ok((assessment, start.elapsed()))
 }
 

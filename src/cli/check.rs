@@ -225,8 +225,15 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
     assess_with(&pack, args)
 }
 
-/// [`assess`] with a pack already loaded.
+/// [`assess`] with a pack already loaded: loading, validation and checks all run on `--jobs` threads.
 pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
+    match crate::engine::run::pool(args.jobs) {
+        Some(pool) => pool.install(|| assess_on_pool(pack, args)),
+        None => assess_on_pool(pack, args),
+    }
+}
+
+fn assess_on_pool(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
     let (mut evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE

@@ -20,7 +20,7 @@ macro_rules! say_raw {
 }
 
 mod aggregate;
-mod check;
+pub mod check;
 mod completions;
 mod diff;
 mod explain;
@@ -88,7 +88,7 @@ pub enum Command {
 }
 
 /// Options shared by commands that read a standards pack.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct PackArgs {
     /// Standards pack directory (default: the pack built into assure)
     #[arg(long, value_name = "DIR")]

@@ -30,15 +30,25 @@ pub fn run_with_progress(
         r
     };
     let work = || checks.par_iter().map(one).collect::<Vec<_>>();
-    // Generous stacks: evidence and templates are nested data walked recursively.
-    match rayon::ThreadPoolBuilder::new()
+    // Inside a pool of the requested size (as `assure check` runs), use it rather than start another.
+    let in_pool = rayon::current_thread_index().is_some() && (jobs == 0 || jobs == rayon::current_num_threads());
+    if in_pool {
+        return work();
+    }
+    match pool(jobs) {
+        Some(pool) => pool.install(work),
+        None => checks.iter().map(one).collect(),
+    }
+}
+
+/// A pool of `jobs` worker threads (0: one per core), with generous stacks: evidence and templates are nested
+/// data walked recursively. `None` if the threads cannot be started (the caller then works on its own thread).
+pub fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(16 << 20)
         .build()
-    {
-        Ok(pool) => pool.install(work),
-        Err(_) => checks.iter().map(one).collect(),
-    }
+        .ok()
 }
 
 /// Per-record outcome: not selected, or selected and passing / failing the assertion.
