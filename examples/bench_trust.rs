@@ -8,7 +8,7 @@
 //!
 //! For each repo it prints wall time at `--jobs 1` and `--jobs 2` (loading, validation and checks all on those
 //! threads), evidence MB/s and records/s, peak RSS
-//! (Linux `VmHWM`, read after the first run), and the bare-parse time. Run one repo per process for a clean
+//! (Linux `VmHWM`, read after the first run), and the bare-parse time; times are medians of several runs. Run one repo per process for a clean
 //! peak-RSS figure.
 
 use assure::assessment::Assessment;
@@ -38,7 +38,9 @@ fn main() {
 /// and the evidence, validate the evidence against the dataset schemas, compile, evaluate, assess, render JSON.
 fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
     let start = Instant::now();
-    let pack = assure::cli::PackArgs::default().load().map_err(|code| format!("pack: exit {code}"))?;
+    let pack = assure::cli::PackArgs::default()
+        .load()
+        .map_err(|code| format!("pack: exit {code}"))?;
     let args = assure::cli::check::Args::plain(repo.to_path_buf(), Default::default(), None, jobs, false);
     let assessment = assure::cli::check::assess_with(&pack, &args).map_err(|code| format!("exit {code}"))?;
     let json = assure::render::json::render(&assessment);
@@ -87,11 +89,26 @@ fn bare_parse(repo: &Path, files: &[assure::evidence::EvidenceFile]) -> Duration
     start.elapsed()
 }
 
+/// Runs per timing; the median is reported, as the machine is shared and single runs vary.
+const RUNS: usize = 3;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn bench(repo: &Path) -> Result<String, String> {
-    let (a, one) = pipeline(repo, 1)?;
+    // Peak RSS is read after a first run as `assure check` runs by default (one thread per core, here 2).
+    let (a, first) = pipeline(repo, 2)?;
     let rss = peak_rss_mb();
-    let (_, two) = pipeline(repo, 2)?;
-    let bare = bare_parse(repo, &a.evidence);
+    let mut ones = Vec::new();
+    let mut twos = vec![first];
+    for _ in 0..RUNS {
+        ones.push(pipeline(repo, 1)?.1);
+        twos.push(pipeline(repo, 2)?.1);
+    }
+    let (one, two) = (median(ones), median(twos));
+    let bare = median((0..RUNS).map(|_| bare_parse(repo, &a.evidence)).collect());
     let bytes: u64 = a.evidence.iter().map(|f| f.bytes).sum();
     let records: usize = a.evidence.iter().map(|f| f.records).sum();
     let mb = bytes as f64 / 1e6;

@@ -5,7 +5,8 @@
 //! [`SpanMap`] maps a JSON pointer (`/checks/0/assert/eq`) to the span of the value (and of its key) so
 //! every diagnostic and finding can point at the exact line.
 
-use std::collections::HashMap;
+// Pointers are hashed for every record and field of an export: a fast hash, not a DoS-resistant one.
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// A byte range in a source file.
@@ -152,7 +153,7 @@ impl SourceFile {
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', text.as_bytes())
 }
 
 /// Strips a UTF-8 byte order mark and decodes UTF-16 (with BOM); other bytes must be UTF-8.

@@ -12,7 +12,9 @@ use crate::evidence::{Evidence, Field, Record};
 use crate::standards::spec::{Quantifier, ValueType};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+// Join keys and sets are hashed once per record: a fast hash (they are never iterated, so order cannot leak).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 /// Why a condition did or did not hold: the field, what it held, and a sentence.
 #[derive(Debug, Clone, Default)]

@@ -203,10 +203,34 @@ fn delimited(
 /// Bytes of CSV parsed by one task; smaller files are parsed in one piece.
 const CHUNK_BYTES: usize = 4 << 20;
 
-/// Splits CSV bytes into pieces of about `size` bytes that end at a record boundary. The scan follows the csv
-/// crate's default quoting (a quote opens a quoted field only at the start of a field; `""` inside one is an
-/// escaped quote), so a line end inside a quoted field never ends a piece.
+/// Splits CSV bytes into pieces of about `size` bytes that end at a record boundary: each piece ends at the
+/// first record end at least `size` bytes after its start.
 fn split_records(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)> {
+    if memchr::memchr(b'"', bytes).is_some() {
+        return split_quoted(bytes, delimiter, size);
+    }
+    // Without quotes every line feed ends a record, so only the piece ends need finding.
+    let size = size.max(1);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while let Some(end) = bytes
+        .get(start + size - 1..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+        .map(|i| start + size + i)
+    {
+        pieces.push((start, end));
+        start = end;
+    }
+    if start < bytes.len() || pieces.is_empty() {
+        pieces.push((start, bytes.len()));
+    }
+    pieces
+}
+
+/// [`split_records`] for bytes with quotes. The scan follows the csv crate's default quoting (a quote opens a
+/// quoted field only at the start of a field; `""` inside one is an escaped quote), so a line end inside a
+/// quoted field never ends a piece.
+fn split_quoted(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         FieldStart,
@@ -255,7 +279,9 @@ fn parse_piece(
         .flexible(true)
         .from_reader(bytes);
     let mut table = Table::new(file.clone(), columns.clone(), offset);
-    let mut lines: Vec<u32> = Vec::new();
+    let rows = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    table.reserve(rows);
+    let mut lines: Vec<u32> = Vec::with_capacity(rows);
     let mut row = csv::ByteRecord::new();
     let mut start = 0usize;
     loop {
@@ -415,6 +441,22 @@ mod tests {
         assert_eq!(whole[1].1, 4, "a record after a two-line field starts on line 4");
         assert_eq!(whole[1].0["note"], "say \"hi\"\nthere");
         assert!(split_records(text.as_bytes(), b',', 64).len() > 10);
+    }
+
+    #[test]
+    fn quote_free_bytes_split_where_the_full_scan_does() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!("r{i},{}\r\n", "x".repeat(i % 17)));
+        }
+        text.push_str("last,row");
+        for size in [1, 2, 5, 64, 999, 100_000] {
+            assert_eq!(
+                split_records(text.as_bytes(), b',', size),
+                split_quoted(text.as_bytes(), b',', size),
+                "pieces of {size} bytes"
+            );
+        }
     }
 
     fn read(

@@ -235,19 +235,20 @@ fn read_one(
     }
     let path = check_inside(root, file).map_err(|e| err("assure::outside-repo", e))?;
     let bytes = std::fs::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
-    let sha256 = crate::standards::load::hex(&Sha256::digest(&bytes));
     let size = bytes.len() as u64;
+    let hash = |b: &[u8]| crate::standards::load::hex(&Sha256::digest(b));
+    // Decoding keeps plain UTF-8 bytes as they are, so their hash can be taken from the text while it is parsed;
+    // a file with a byte order mark is hashed before decoding changes it.
+    let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|m| bytes.starts_with(m));
+    let early = bom.then(|| hash(&bytes));
     let text = decode_text(bytes).map_err(|e| err("assure::encoding", format!("{}: {e}", file.rel)))?;
     let source = SourceFile::new(file.rel.clone(), text);
-    let raws = formats::parse(&source, opts).map_err(|FormatError { message, line }| {
-        let span = line.map(|l| source.line_span(l));
-        Diagnostic::error(
-            "assure::evidence",
-            format!("{} (dataset `{dataset}`): {message}", file.rel),
-        )
-        .at(&source, span, "here")
-        .help("fix or re-export the file; checks that need this dataset report an error until then")
-    })?;
+    let (sha256, raws) = rayon::join(
+        || early.unwrap_or_else(|| hash(source.text.as_bytes())),
+        || parse_source(&source, dataset, opts),
+    );
     Ok((
         EvidenceFile {
             path: file.rel.clone(),
@@ -256,8 +257,20 @@ fn read_one(
             bytes: size,
             records: 0,
         },
-        raws,
+        raws?,
     ))
+}
+
+/// Parses one decoded file, with a diagnostic at the line of any error.
+fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<Vec<Record>, Diagnostic> {
+    let file = source.name.as_str();
+    let raws = formats::parse(source, opts).map_err(|FormatError { message, line }| {
+        let span = line.map(|l| source.line_span(l));
+        Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
+            .at(source, span, "here")
+            .help("fix or re-export the file; checks that need this dataset report an error until then")
+    })?;
+    Ok(raws)
 }
 
 /// The dataset's settings with its preset's defaults filled in (the manifest's own keys win).

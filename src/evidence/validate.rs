@@ -4,7 +4,7 @@
 //! diagnostic naming the file, the line of the offending field and the field; the dataset is then marked with an
 //! error, so the checks that read it report *error* (not a misleading pass or fail) while every other check runs.
 
-use super::{Evidence, Record};
+use super::{Evidence, Field, Record};
 use crate::diagnostic::Diagnostic;
 use crate::standards::spec::DatasetSpec;
 use rayon::prelude::*;
@@ -81,13 +81,24 @@ impl RecordValidator {
                 message: format!("{} is a required property", Value::String(name.clone())),
             })
             .collect();
+        // Row cells are text or null; one reused string saves an allocation per cell.
+        let mut text = Value::String(String::new());
         for (name, validator) in properties {
-            let Some(field) = record.get(name) else { continue };
-            let value = field.to_value();
-            if validator.is_valid(&value) {
+            let value = match record.get(name) {
+                None => continue,
+                Some(Field::Text(t)) => {
+                    if let Value::String(s) = &mut text {
+                        s.clear();
+                        s.push_str(t);
+                    }
+                    &text
+                }
+                Some(_) => &Value::Null,
+            };
+            if validator.is_valid(value) {
                 continue;
             }
-            out.extend(problems(validator, &value).into_iter().map(|p| RecordProblem {
+            out.extend(problems(validator, value).into_iter().map(|p| RecordProblem {
                 field: Some(name.clone()),
                 message: p.message,
             }));
