@@ -45,14 +45,15 @@ struct Candidate<'a> {
 
 pub struct LookupIndex<'a> {
     lookup: &'a Lookup,
-    map: HashMap<Vec<String>, Vec<Candidate<'a>>>,
+    map: HashMap<Cow<'a, str>, Vec<Candidate<'a>>>,
 }
 
 pub struct Scope<'a> {
     pub check: &'a Check,
     pub evidence: &'a Evidence,
     pub lookups: Vec<LookupIndex<'a>>,
-    pub sets: Vec<HashSet<String>>,
+    /// Values of each `exists_in` set, borrowed from the evidence where they need no lowercasing.
+    pub sets: Vec<HashSet<Cow<'a, str>>>,
     pub exprs: Vec<minijinja::Expression<'a, 'a>>,
     pub params: minijinja::Value,
     pub as_of: String,
@@ -81,7 +82,7 @@ impl<'a> Scope<'a> {
         }
         for lookup in &check.lookups {
             let records = scope.records(&lookup.dataset)?;
-            let mut map: HashMap<Vec<String>, Vec<Candidate<'_>>> = HashMap::new();
+            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::new();
             for r in records {
                 if !scope.selected_bare(lookup.where_.as_ref(), r)? {
                     continue;
@@ -123,11 +124,7 @@ impl<'a> Scope<'a> {
                     };
                     for item in items {
                         if let Some(t) = scalar_text(item) {
-                            values.insert(if set.ignore_case {
-                                t.to_lowercase()
-                            } else {
-                                t.into_owned()
-                            });
+                            values.insert(if set.ignore_case { lowercase(t) } else { t });
                         }
                     }
                 }
@@ -412,7 +409,7 @@ impl<'a> Scope<'a> {
                 let t = text()?;
                 let set = &self.sets[*i];
                 let found = if self.check.sets[*i].ignore_case && !ic {
-                    set.contains(&t.to_lowercase())
+                    set.contains(t.to_lowercase().as_str())
                 } else {
                     set.contains(t.as_ref())
                 };
@@ -465,7 +462,7 @@ impl<'a> LookupIndex<'a> {
             self.lookup.on.iter().map(|(this, _)| this),
             self.lookup.ignore_case,
         )?;
-        let candidates = self.map.get(&key)?;
+        let candidates = self.map.get(key.as_ref())?;
         if let Some((field, _)) = &self.lookup.version_prefix {
             let version = record
                 .get_path(field, 0)
@@ -509,13 +506,34 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
     }
 }
 
-fn join_key<'p>(record: &Record, paths: impl Iterator<Item = &'p FieldPath>, ignore_case: bool) -> Option<Vec<String>> {
-    paths
-        .map(|p| {
-            let t = scalar_text(record.get_path(p, 0)?)?;
-            Some(if ignore_case { t.to_lowercase() } else { t.into_owned() })
-        })
-        .collect()
+/// A record's join key: the text of its key field, or for several fields each one's length and text (so no
+/// two different lists of values make the same key). Borrowed from the evidence for one field when it can be.
+fn join_key<'r, 'p>(
+    record: &'r Record,
+    paths: impl ExactSizeIterator<Item = &'p FieldPath>,
+    ignore_case: bool,
+) -> Option<Cow<'r, str>> {
+    let several = paths.len() > 1;
+    let mut key = Cow::Borrowed("");
+    for p in paths {
+        let t = scalar_text(record.get_path(p, 0)?)?;
+        let t = if ignore_case { lowercase(t) } else { t };
+        key = if several {
+            Cow::Owned(format!("{key}{}:{t}", t.len()))
+        } else {
+            t
+        };
+    }
+    Some(key)
+}
+
+/// Lowercased text, borrowed when it has no capitals to lower.
+fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        text
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {

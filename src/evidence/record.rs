@@ -129,19 +129,24 @@ impl Columns {
     }
 }
 
-/// Cells whose span starts with this bit are in [`Table::unescaped`], not the file's text.
+/// A row whose start has this bit keeps its cells in [`Table::unescaped`], not in the file's text.
 const UNESCAPED: u32 = 1 << 31;
 
-/// The rows of one piece of a CSV file: spans of their cells in the file's text.
+/// The rows of one piece of a CSV file, as offsets into the file's text.
+///
+/// A row's cells follow each other, so each cell needs only its end: the next cell starts one delimiter later
+/// (or right after it, for a row in the unescaped buffer). A cell costs 4 bytes and a row 4 more.
 #[derive(Debug)]
 pub struct Table {
     source: Arc<SourceFile>,
     columns: Arc<Columns>,
-    /// Byte offset of this piece in the file; spans are relative to it so they fit in 31 bits.
+    /// Byte offset of this piece in the file; offsets are relative to it so they fit in 31 bits.
     base: usize,
-    /// `(start, end)` of every cell, row after row.
-    cells: Vec<(u32, u32)>,
-    /// Cell texts that differ from their bytes in the file (quoted cells).
+    /// Where each row's first cell starts.
+    row_starts: Vec<u32>,
+    /// Where each cell ends, row after row.
+    ends: Vec<u32>,
+    /// Cells of rows whose cells are not exactly their bytes in the file (rows with quoted cells).
     unescaped: String,
 }
 
@@ -151,61 +156,72 @@ impl Table {
             source,
             columns,
             base,
-            cells: Vec::new(),
+            row_starts: Vec::new(),
+            ends: Vec::new(),
             unescaped: String::new(),
         }
     }
 
-    /// Makes room for `rows` more rows (a guess from the piece's line count keeps the cell list from doubling).
+    /// Makes room for `rows` more rows (a guess from the piece's line count keeps the lists from doubling).
     pub fn reserve(&mut self, rows: usize) {
-        self.cells.reserve_exact(rows * self.columns.len());
+        self.row_starts.reserve_exact(rows);
+        self.ends.reserve_exact(rows * self.columns.len());
     }
 
     /// Adds a row parsed by the csv crate from `raw` (the record's bytes, which start at `offset` in the
-    /// piece). Cells equal to their bytes in `raw` are kept as spans; the others are copied. `Err` when the
-    /// piece is too large for 31-bit offsets.
+    /// piece). When every cell equals its bytes in `raw`, one delimiter apart, the row is kept as offsets into
+    /// the file; otherwise its cells are copied. `Err` when the piece is too large for 31-bit offsets.
     pub fn push_row(&mut self, raw: &[u8], offset: usize, row: &csv::ByteRecord) -> Result<(), String> {
-        let too_large = || "a piece of the file exceeds 2 GiB; split the export".to_string();
-        // Fields sit in `raw` exactly when the record has no quotes: each follows the previous and a delimiter.
-        let plain = !raw.contains(&b'"');
-        let mut at = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
-        for cell in row {
-            let end = at + cell.len();
-            let span = if plain && raw.get(at..end) == Some(cell) {
-                let start = u32::try_from(offset + at).map_err(|_| too_large())?;
-                let end = u32::try_from(offset + end).map_err(|_| too_large())?;
-                (start, end)
-            } else {
+        let fit = |n: usize| {
+            u32::try_from(n)
+                .ok()
+                .filter(|n| n & UNESCAPED == 0)
+                .ok_or_else(|| "a piece of the file exceeds 2 GiB; split the export".to_string())
+        };
+        // The csv crate may start a record on the previous record's line terminator.
+        let lead = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let mut at = lead;
+        let in_place = row.iter().all(|cell| {
+            let same = raw.get(at..at + cell.len()) == Some(cell);
+            at += cell.len() + 1;
+            same
+        });
+        if in_place {
+            let mut at = offset + lead;
+            self.row_starts.push(fit(at)?);
+            for cell in row {
+                at += cell.len();
+                self.ends.push(fit(at)?);
+                at += 1;
+            }
+        } else {
+            self.row_starts.push(fit(self.unescaped.len())? | UNESCAPED);
+            for cell in row {
                 // Valid UTF-8: a cell is the file's text between ASCII delimiters and quotes.
                 let text = std::str::from_utf8(cell).map_err(|_| "a cell is not valid UTF-8".to_string())?;
-                let start = self.unescaped.len();
                 self.unescaped.push_str(text);
-                let start = u32::try_from(start).map_err(|_| too_large())?;
-                let end = u32::try_from(self.unescaped.len()).map_err(|_| too_large())?;
-                if start & UNESCAPED != 0 || end & UNESCAPED != 0 {
-                    return Err(too_large());
-                }
-                (start | UNESCAPED, end)
-            };
-            if span.1 & UNESCAPED != 0 {
-                return Err(too_large());
+                self.ends.push(fit(self.unescaped.len())?);
             }
-            self.cells.push(span);
-            at = end + 1;
         }
         Ok(())
     }
 
     pub fn rows(&self) -> usize {
-        self.cells.len() / self.columns.len().max(1)
+        self.row_starts.len()
     }
 
     fn cell(&self, row: u32, column: usize) -> Field<'_> {
-        let Some(&(start, end)) = self.cells.get(row as usize * self.columns.len() + column) else {
+        let (row, cell) = (row as usize, row as usize * self.columns.len() + column);
+        let (Some(&row_start), Some(&end)) = (self.row_starts.get(row), self.ends.get(cell)) else {
             return Field::Null;
         };
-        let text = if start & UNESCAPED != 0 {
-            self.unescaped.get((start & !UNESCAPED) as usize..end as usize)
+        let unescaped = row_start & UNESCAPED != 0;
+        let start = match column {
+            0 => row_start & !UNESCAPED,
+            _ => self.ends.get(cell - 1).map_or(end, |e| e + u32::from(!unescaped)),
+        };
+        let text = if unescaped {
+            self.unescaped.get(start as usize..end as usize)
         } else {
             self.source
                 .text
@@ -410,8 +426,17 @@ mod tests {
 
     #[test]
     fn csv_cells_read_as_text_null_or_unescaped() {
-        let records = table("a,b,c\r\nx,,\"say \"\"hi\"\"\"\r\n\"y\",2,z\n", &BTreeMap::new());
-        assert_eq!(records.len(), 2);
+        let records = table(
+            "a,b,c\r\nx,,\"say \"\"hi\"\"\"\r\n\"y\",2,z\n,mid,\r\nü,€,\n",
+            &BTreeMap::new(),
+        );
+        assert_eq!(records.len(), 4);
+        assert_eq!(
+            records[2].fields(),
+            vec![("a", Field::Null), ("b", Field::Text("mid")), ("c", Field::Null)]
+        );
+        assert_eq!(records[3].get("a"), Some(Field::Text("ü")));
+        assert_eq!(records[3].get("b"), Some(Field::Text("€")));
         assert_eq!(records[0].get("a"), Some(Field::Text("x")));
         assert_eq!(records[0].get("b"), Some(Field::Null));
         assert_eq!(records[0].get("c"), Some(Field::Text("say \"hi\"")));
