@@ -89,6 +89,9 @@ impl State<'_> {
             }
             Peek::Object => {
                 let mut map = Map::new();
+                // Members at the deepest recorded level keep only their key spans, listed under this object.
+                let as_members = depth + 1 == self.span_depth;
+                let mut members = Vec::new();
                 let mut key = j.known_object()?.map(str::to_string);
                 while let Some(k) = key {
                     let key_end = j.current_index();
@@ -100,16 +103,25 @@ impl State<'_> {
                         }));
                     }
                     let p = j.peek()?;
-                    let child = if depth < self.span_depth {
+                    let child = if as_members {
+                        members.push((k.clone(), key_span));
+                        None
+                    } else if depth < self.span_depth {
                         let c = pointer_push(&pointer, &k);
                         self.spans.insert_key(c.clone(), key_span);
-                        c
+                        Some(c)
                     } else {
-                        String::new()
+                        Some(String::new())
                     };
-                    let v = self.value(j, p, child, depth + 1)?;
+                    let v = match child {
+                        Some(c) => self.value(j, p, c, depth + 1)?,
+                        None => self.unrecorded(j, p, depth + 1)?,
+                    };
                     map.insert(k, v);
                     key = j.next_key()?.map(str::to_string);
+                }
+                if as_members {
+                    self.spans.insert_members(pointer.clone(), members);
                 }
                 Value::Object(map)
             }
@@ -129,6 +141,14 @@ impl State<'_> {
             self.spans.insert_value(pointer, Span::new(start, j.current_index()));
         }
         Ok(value)
+    }
+
+    /// A value whose span is not recorded (a member at the deepest recorded level).
+    fn unrecorded(&mut self, j: &mut Jiter, peek: Peek, depth: usize) -> Result<Value, Failure> {
+        let span_depth = std::mem::replace(&mut self.span_depth, 0);
+        let value = self.value(j, peek, String::new(), depth);
+        self.span_depth = span_depth;
+        value
     }
 
     /// The span of the quoted key that ends before `after` (jiter stands past the colon).
@@ -183,6 +203,28 @@ mod tests {
         let err = parse("{\"a\": 1,,}", usize::MAX).unwrap_err();
         assert!(err.message.starts_with("invalid JSON"));
         assert_eq!(err.span.start, 8);
+    }
+
+    #[test]
+    fn members_at_the_deepest_level_keep_their_key_spans() {
+        let text = "{\"value\": [\n {\"a/b\": 1,\n  \"c\": {\"d\": 2}}\n]}";
+        let doc = parse(text, 3).unwrap();
+        let keys: Vec<&str> = doc
+            .spans
+            .members("/value/0")
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["a/b", "c"]);
+        let k = doc.spans.key("/value/0/a~1b").unwrap();
+        assert_eq!(&text[k.start..k.end], "\"a/b\"");
+        assert_eq!(
+            doc.spans.key("/value/0/c").map(|s| &text[s.start..s.end]),
+            Some("\"c\"")
+        );
+        assert!(doc.spans.exact("/value/0/c/d").is_none());
+        assert_eq!(doc.value["value"][0]["c"]["d"], 2);
     }
 
     #[test]

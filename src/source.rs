@@ -42,6 +42,9 @@ impl From<Span> for miette::SourceSpan {
 pub struct SpanMap {
     values: HashMap<String, Span>,
     keys: HashMap<String, Span>,
+    /// Key spans of the members of objects at the deepest recorded level, by the object's pointer: one entry
+    /// per record instead of two pointer strings per field (JSON evidence has millions of fields).
+    members: HashMap<String, Vec<(String, Span)>>,
 }
 
 impl SpanMap {
@@ -50,6 +53,13 @@ impl SpanMap {
     }
     pub fn insert_key(&mut self, pointer: String, span: Span) {
         self.keys.insert(pointer, span);
+    }
+    pub fn insert_members(&mut self, pointer: String, members: Vec<(String, Span)>) {
+        self.members.insert(pointer, members);
+    }
+    /// The key spans of the members of the object at `pointer`, when recorded as members.
+    pub fn members(&self, pointer: &str) -> Option<&[(String, Span)]> {
+        self.members.get(pointer).map(Vec::as_slice)
     }
     /// The span of the value at `pointer`, or of its nearest ancestor that has one.
     pub fn value(&self, pointer: &str) -> Option<Span> {
@@ -66,7 +76,16 @@ impl SpanMap {
     }
     /// The span of the key naming the member at `pointer` (falls back to the value span).
     pub fn key(&self, pointer: &str) -> Option<Span> {
-        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+        self.keys
+            .get(pointer)
+            .copied()
+            .or_else(|| self.member(pointer))
+            .or_else(|| self.value(pointer))
+    }
+    fn member(&self, pointer: &str) -> Option<Span> {
+        let (parent, token) = pointer.rsplit_once('/')?;
+        let name = token.replace("~1", "/").replace("~0", "~");
+        self.members(parent)?.iter().find(|(k, _)| *k == name).map(|(_, s)| *s)
     }
     /// Exact value span, without falling back to an ancestor.
     pub fn exact(&self, pointer: &str) -> Option<Span> {

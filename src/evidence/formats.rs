@@ -95,16 +95,21 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
                 line: Some(line as usize),
             });
         };
-        let field_lines = map
-            .keys()
-            .filter_map(|k| {
-                let l = doc
-                    .spans
-                    .key(&pointer_push(&ptr, k))
-                    .map(|s| file.line_of(s.start) as u32)?;
-                (l != line).then(|| (k.clone(), l))
-            })
-            .collect();
+        let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
+        let field_lines = match doc.spans.members(&ptr) {
+            Some(members) => members
+                .iter()
+                .map(|(k, span)| (k.clone(), line_of(*span)))
+                .filter(|(_, l)| *l != line)
+                .collect(),
+            None => map
+                .keys()
+                .filter_map(|k| {
+                    let l = doc.spans.key(&pointer_push(&ptr, k)).map(line_of)?;
+                    (l != line).then(|| (k.clone(), l))
+                })
+                .collect(),
+        };
         out.push(Record::from_value(value, 0, line, field_lines));
     }
     Ok(out)
