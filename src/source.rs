@@ -44,7 +44,7 @@ pub struct SpanMap {
     keys: HashMap<String, Span>,
     /// Key spans of the members of objects at the deepest recorded level, by the object's pointer: one entry
     /// per record instead of two pointer strings per field (JSON evidence has millions of fields).
-    members: HashMap<String, Vec<(String, Span)>>,
+    members: HashMap<String, Vec<Span>>,
 }
 
 impl SpanMap {
@@ -54,11 +54,12 @@ impl SpanMap {
     pub fn insert_key(&mut self, pointer: String, span: Span) {
         self.keys.insert(pointer, span);
     }
-    pub fn insert_members(&mut self, pointer: String, members: Vec<(String, Span)>) {
+    pub fn insert_members(&mut self, pointer: String, members: Vec<Span>) {
         self.members.insert(pointer, members);
     }
-    /// The key spans of the members of the object at `pointer`, when recorded as members.
-    pub fn members(&self, pointer: &str) -> Option<&[(String, Span)]> {
+    /// The spans of the quoted keys of the members of the object at `pointer`, in document order, when the
+    /// object is at the deepest recorded level ([`SpanMap::key`] does not see them).
+    pub fn members(&self, pointer: &str) -> Option<&[Span]> {
         self.members.get(pointer).map(Vec::as_slice)
     }
     /// The span of the value at `pointer`, or of its nearest ancestor that has one.
@@ -76,16 +77,7 @@ impl SpanMap {
     }
     /// The span of the key naming the member at `pointer` (falls back to the value span).
     pub fn key(&self, pointer: &str) -> Option<Span> {
-        self.keys
-            .get(pointer)
-            .copied()
-            .or_else(|| self.member(pointer))
-            .or_else(|| self.value(pointer))
-    }
-    fn member(&self, pointer: &str) -> Option<Span> {
-        let (parent, token) = pointer.rsplit_once('/')?;
-        let name = token.replace("~1", "/").replace("~0", "~");
-        self.members(parent)?.iter().find(|(k, _)| *k == name).map(|(_, s)| *s)
+        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
     }
     /// Exact value span, without falling back to an ancestor.
     pub fn exact(&self, pointer: &str) -> Option<Span> {

@@ -42,7 +42,8 @@ pub fn parse(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Vec<Recor
 }
 
 fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
-    let depth = opts.records.map_or(2, |p| p.segments.len() + 1);
+    // Spans down to the records' fields: a Graph export without a record path keeps its records under `value`.
+    let depth = opts.records.map_or(3, |p| p.segments.len() + 1);
     let doc = match opts.format {
         Format::Json => crate::json::parse(&file.text, depth),
         _ => crate::yaml::parse(&file.text, depth),
@@ -99,8 +100,8 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
         let field_lines = match doc.spans.members(&ptr) {
             Some(members) => members
                 .iter()
-                .map(|(k, span)| (k.clone(), line_of(*span)))
-                .filter(|(_, l)| *l != line)
+                .filter(|span| line_of(**span) != line)
+                .filter_map(|span| Some((key_name(file.text.get(span.start..span.end)?)?, line_of(*span))))
                 .collect(),
             None => map
                 .keys()
@@ -113,6 +114,14 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
         out.push(Record::from_value(value, 0, line, field_lines));
     }
     Ok(out)
+}
+
+/// The name a quoted JSON key spells (escapes decoded).
+fn key_name(quoted: &str) -> Option<String> {
+    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+        Some(plain) if !plain.contains('\\') => Some(plain.to_string()),
+        _ => serde_json::from_str(quoted).ok(),
+    }
 }
 
 fn select<'v>(value: &'v Value, segments: &[Segment], ptr: String, out: &mut Vec<(&'v Value, String)>) {
@@ -497,7 +506,22 @@ mod tests {
             (6, 7)
         );
         // Without a path, a Graph `{ value: [...] }` object is read the same way.
-        assert_eq!(read("d.json", text, Format::Json, None, None).unwrap().len(), 2);
+        let without_path = read("d.json", text, Format::Json, None, None).unwrap();
+        assert_eq!(without_path.len(), 2);
+        assert_eq!(
+            without_path[1].field_line("isEncrypted"),
+            7,
+            "field lines without a record path too"
+        );
+    }
+
+    #[test]
+    fn json_key_names_decode_escapes() {
+        assert_eq!(key_name("\"deviceName\"").as_deref(), Some("deviceName"));
+        assert_eq!(key_name("\"a\\\"b\\u00e9\"").as_deref(), Some("a\"bé"));
+        let text = "{\"value\": [\n {\n  \"na\\u006de\": \"A\",\n  \"ok\": 1\n }\n]}";
+        let recs = read("e.json", text, Format::Json, None, None).unwrap();
+        assert_eq!((recs[0].field_line("name"), recs[0].field_line("ok")), (3, 4));
     }
 
     #[test]
