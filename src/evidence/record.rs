@@ -260,13 +260,34 @@ enum Fields {
 #[derive(Debug, Clone)]
 struct ValueRecord {
     value: Value,
-    /// Lines of top-level fields when they differ from the record's line (JSON, YAML, key/value files).
-    field_lines: Vec<(String, u32)>,
+    /// The line of each top-level field, in the order of the value's keys (0: the record's line); empty when
+    /// every field is on the record's line. Four bytes a field rather than a copy of its name.
+    field_lines: Box<[u32]>,
+}
+
+/// The lines of an object's keys, in key order, from `(key, line)` pairs; the first pair of a name wins.
+fn aligned_lines(value: &Value, mut pairs: Vec<(String, u32)>) -> Box<[u32]> {
+    let Value::Object(map) = value else {
+        return Box::default();
+    };
+    if pairs.is_empty() {
+        return Box::default();
+    }
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs.dedup_by(|later, first| later.0 == first.0);
+    map.keys()
+        .map(|k| {
+            pairs
+                .binary_search_by(|(name, _)| name.as_str().cmp(k))
+                .map_or(0, |i| pairs[i].1)
+        })
+        .collect()
 }
 
 impl Record {
     /// A record holding a parsed value.
     pub fn from_value(value: Value, file: u32, line: u32, field_lines: Vec<(String, u32)>) -> Record {
+        let field_lines = aligned_lines(&value, field_lines);
         Record {
             fields: Fields::Value(Box::new(ValueRecord { value, field_lines })),
             file,
@@ -371,11 +392,15 @@ impl Record {
     /// The line of a top-level field (the record's line when the field has none of its own).
     pub fn field_line(&self, field: &str) -> u32 {
         match &self.fields {
-            Fields::Value(v) => v
-                .field_lines
-                .iter()
-                .find(|(f, _)| f == field)
-                .map_or(self.line, |(_, l)| *l),
+            Fields::Value(v) => match &v.value {
+                Value::Object(map) => map
+                    .keys()
+                    .position(|k| k == field)
+                    .and_then(|i| v.field_lines.get(i).copied())
+                    .filter(|l| *l != 0)
+                    .unwrap_or(self.line),
+                _ => self.line,
+            },
             Fields::Row(..) => self.line,
         }
     }
@@ -387,18 +412,24 @@ impl Record {
         if renames.is_empty() {
             return;
         }
-        if let Value::Object(map) = &mut v.value {
-            for (canonical, exported) in renames {
-                if let Some(value) = map.remove(exported) {
-                    map.insert(canonical.clone(), value);
-                }
+        let Value::Object(map) = &mut v.value else { return };
+        // Lines by name before renaming; a renamed field's line wins over the field it replaces.
+        let mut renamed = Vec::new();
+        let mut kept = Vec::new();
+        for (key, line) in map.keys().zip(v.field_lines.iter()) {
+            match renames.iter().find(|(_, exported)| *exported == key) {
+                Some((canonical, _)) => renamed.push((canonical.clone(), *line)),
+                None => kept.push((key.clone(), *line)),
             }
         }
-        for (name, _) in v.field_lines.iter_mut() {
-            if let Some((canonical, _)) = renames.iter().find(|(_, e)| *e == name) {
-                *name = canonical.clone();
+        for (canonical, exported) in renames {
+            if let Some(value) = map.remove(exported) {
+                map.insert(canonical.clone(), value);
             }
         }
+        renamed.extend(kept);
+        renamed.retain(|(_, line)| *line != 0);
+        v.field_lines = aligned_lines(&v.value, renamed);
     }
 }
 
@@ -453,6 +484,27 @@ mod tests {
         assert_eq!(records[0].get("name"), Some(Field::Text("new")));
         assert_eq!(records[0].get("Name"), None);
         assert_eq!(records[0].fields().len(), 2);
+    }
+
+    #[test]
+    fn field_lines_follow_renames() {
+        let value = serde_json::json!({"DeviceName": "PC1", "name": "old", "os": "Windows"});
+        let lines = vec![
+            ("DeviceName".to_string(), 3),
+            ("name".to_string(), 4),
+            ("os".to_string(), 5),
+        ];
+        let mut r = Record::from_value(value, 0, 2, lines);
+        assert_eq!(
+            (r.field_line("DeviceName"), r.field_line("os"), r.field_line("absent")),
+            (3, 5, 2)
+        );
+        r.rename(&BTreeMap::from([("name".to_string(), "DeviceName".to_string())]));
+        assert_eq!(r.get("name"), Some(Field::Text("PC1")));
+        assert_eq!(
+            (r.field_line("name"), r.field_line("os"), r.field_line("DeviceName")),
+            (3, 5, 2)
+        );
     }
 
     #[test]
