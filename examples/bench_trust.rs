@@ -7,9 +7,8 @@
 //! ```
 //!
 //! For each repo it prints wall time at `--jobs 1` and `--jobs 2` (loading, validation and checks all on those
-//! threads), evidence MB/s and records/s, peak RSS
-//! (Linux `VmHWM`, read after the first run), and the bare-parse time; times are medians of several runs. Run one repo per process for a clean
-//! peak-RSS figure.
+//! threads), evidence MB/s and records/s, peak RSS (Linux `VmHWM`, read after the first run) and the bare-parse
+//! time; times are medians of several runs. Run one repo per process for a clean peak-RSS figure.
 
 use assure::assessment::Assessment;
 use std::collections::BTreeMap;

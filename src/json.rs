@@ -25,7 +25,7 @@ pub fn parse(text: &str, span_depth: usize) -> Result<Spanned, YamlError> {
     };
     let value = (|| -> Result<Value, Failure> {
         let peek = jiter.peek()?;
-        let value = state.value(&mut jiter, peek, String::new(), 0)?;
+        let value = state.value(&mut jiter, peek, Some(String::new()), 0)?;
         jiter.finish()?;
         Ok(value)
     })()
@@ -57,7 +57,9 @@ struct State<'a> {
 }
 
 impl State<'_> {
-    fn value(&mut self, j: &mut Jiter, peek: Peek, pointer: String, depth: usize) -> Result<Value, Failure> {
+    /// Parses one value; `pointer` is where to record its span, `None` when it is not recorded (below the span
+    /// depth, or a member whose key span its object lists).
+    fn value(&mut self, j: &mut Jiter, peek: Peek, pointer: Option<String>, depth: usize) -> Result<Value, Failure> {
         if depth > MAX_DEPTH {
             let at = j.current_index();
             return Err(Failure::Other(YamlError {
@@ -77,11 +79,10 @@ impl State<'_> {
                 let mut items = Vec::new();
                 let mut next = j.known_array()?;
                 while let Some(p) = next {
-                    let child = if depth < self.span_depth {
-                        pointer_push(&pointer, &items.len().to_string())
-                    } else {
-                        String::new()
-                    };
+                    let child = pointer
+                        .as_deref()
+                        .filter(|_| depth < self.span_depth)
+                        .map(|ptr| pointer_push(ptr, &items.len().to_string()));
                     items.push(self.value(j, p, child, depth + 1)?);
                     next = j.array_step()?;
                 }
@@ -103,25 +104,24 @@ impl State<'_> {
                         }));
                     }
                     let p = j.peek()?;
-                    let child = if as_members {
-                        members.push(key_span);
-                        None
-                    } else if depth < self.span_depth {
-                        let c = pointer_push(&pointer, &k);
-                        self.spans.insert_key(c.clone(), key_span);
-                        Some(c)
-                    } else {
-                        Some(String::new())
+                    let child = match pointer.as_deref() {
+                        Some(_) if as_members => {
+                            members.push(key_span);
+                            None
+                        }
+                        Some(ptr) if depth < self.span_depth => {
+                            let c = pointer_push(ptr, &k);
+                            self.spans.insert_key(c.clone(), key_span);
+                            Some(c)
+                        }
+                        _ => None,
                     };
-                    let v = match child {
-                        Some(c) => self.value(j, p, c, depth + 1)?,
-                        None => self.unrecorded(j, p, depth + 1)?,
-                    };
+                    let v = self.value(j, p, child, depth + 1)?;
                     map.insert(k, v);
                     key = j.next_key()?.map(str::to_string);
                 }
-                if as_members {
-                    self.spans.insert_members(pointer.clone(), members);
+                if let Some(ptr) = pointer.as_ref().filter(|_| as_members) {
+                    self.spans.insert_members(ptr.clone(), members);
                 }
                 Value::Object(map)
             }
@@ -137,18 +137,10 @@ impl State<'_> {
                 }));
             }
         };
-        if depth <= self.span_depth {
-            self.spans.insert_value(pointer, Span::new(start, j.current_index()));
+        if let Some(ptr) = pointer {
+            self.spans.insert_value(ptr, Span::new(start, j.current_index()));
         }
         Ok(value)
-    }
-
-    /// A value whose span is not recorded (a member at the deepest recorded level).
-    fn unrecorded(&mut self, j: &mut Jiter, peek: Peek, depth: usize) -> Result<Value, Failure> {
-        let span_depth = std::mem::replace(&mut self.span_depth, 0);
-        let value = self.value(j, peek, String::new(), depth);
-        self.span_depth = span_depth;
-        value
     }
 
     /// The span of the quoted key that ends before `after` (jiter stands past the colon).

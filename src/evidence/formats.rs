@@ -25,20 +25,24 @@ pub struct ReadOptions<'a> {
     pub records: Option<&'a FieldPath>,
     pub pattern: Option<&'a regex::Regex>,
     pub delimiter: u8,
-    /// Field renames (canonical name <- exported name), applied to CSV headers; the caller renames the fields
-    /// of other records.
+    /// Field renames (canonical name <- exported name): a CSV file's header is renamed once, other records one
+    /// by one.
     pub renames: &'a BTreeMap<String, String>,
 }
 
 /// Parses a file into records (their `file` is set by the caller).
 pub fn parse(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
-    match opts.format {
-        Format::Json | Format::Yaml => structured(file, opts),
-        Format::Csv => delimited(file, opts.delimiter, opts.renames),
-        Format::Tsv => delimited(file, b'\t', opts.renames),
-        Format::Lines => lines(file, opts.pattern),
-        Format::Keyvalue => Ok(key_value(file)),
+    let mut records = match opts.format {
+        Format::Csv => return delimited(file, opts.delimiter, opts.renames),
+        Format::Tsv => return delimited(file, b'\t', opts.renames),
+        Format::Json | Format::Yaml => structured(file, opts)?,
+        Format::Lines => lines(file, opts.pattern)?,
+        Format::Keyvalue => key_value(file),
+    };
+    if !opts.renames.is_empty() {
+        records.iter_mut().for_each(|r| r.rename(opts.renames));
     }
+    Ok(records)
 }
 
 fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {

@@ -61,7 +61,6 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     }
     let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut options: Vec<Plan> = Vec::new();
-    let mut sources: BTreeMap<String, DatasetSource> = BTreeMap::new();
     for (name, src) in &manifest.datasets {
         let at = |field: &str| spans.value(&format!("/datasets/{name}/{field}"));
         let fail = |message: String, field: &str, evidence: &mut Evidence, diags: &mut Vec<Diagnostic>| {
@@ -152,8 +151,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
             }
             continue;
         }
-        options.push((records, pattern, delimiter, src.format));
-        sources.insert(name.clone(), src);
+        options.push((records, pattern, delimiter, src.format, src.fields));
         evidence.datasets.insert(name.clone(), Dataset::default());
         jobs.extend(matched.into_iter().map(|f| Job {
             dataset: name,
@@ -163,12 +161,10 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     }
 
     // Read, hash and parse every file in parallel; results come back in plan order.
-    let no_renames = BTreeMap::new();
     let results: Vec<Result<(EvidenceFile, Vec<Record>), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let (records, pattern, delimiter, format) = &options[job.opts];
-            let renames = sources.get(job.dataset).map(|s| &s.fields).unwrap_or(&no_renames);
+            let (records, pattern, delimiter, format, renames) = &options[job.opts];
             read_one(
                 root,
                 job.file,
@@ -188,7 +184,6 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         .collect();
 
     for (job, result) in jobs.iter().zip(results) {
-        let Some(src) = sources.get(job.dataset) else { continue };
         match result {
             Ok((mut info, raws)) => {
                 let file_index = evidence.files.len() as u32;
@@ -197,7 +192,6 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
                 dataset.records.extend(raws.into_iter().map(|mut r| {
                     r.file = file_index;
-                    r.rename(&src.fields);
                     r
                 }));
             }
@@ -213,8 +207,14 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     Ok((evidence, diags))
 }
 
-/// How one dataset's files are read: record path, line pattern, CSV delimiter, explicit format.
-type Plan = (Option<FieldPath>, Option<regex::Regex>, u8, Option<Format>);
+/// How one dataset's files are read: record path, line pattern, CSV delimiter, explicit format, field renames.
+type Plan = (
+    Option<FieldPath>,
+    Option<regex::Regex>,
+    u8,
+    Option<Format>,
+    BTreeMap<String, String>,
+);
 
 fn read_one(
     root: &Path,
@@ -264,13 +264,12 @@ fn read_one(
 /// Parses one decoded file, with a diagnostic at the line of any error.
 fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<Vec<Record>, Diagnostic> {
     let file = source.name.as_str();
-    let raws = formats::parse(source, opts).map_err(|FormatError { message, line }| {
+    formats::parse(source, opts).map_err(|FormatError { message, line }| {
         let span = line.map(|l| source.line_span(l));
         Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
             .at(source, span, "here")
             .help("fix or re-export the file; checks that need this dataset report an error until then")
-    })?;
-    Ok(raws)
+    })
 }
 
 /// The dataset's settings with its preset's defaults filled in (the manifest's own keys win).

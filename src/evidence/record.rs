@@ -408,11 +408,8 @@ impl Record {
 
     /// Applies `fields:` renames (canonical name <- export name) to a parsed value's top-level keys. CSV
     /// columns are renamed once per file, in [`Columns::new`].
-    pub fn rename(&mut self, renames: &BTreeMap<String, String>) {
+    pub(crate) fn rename(&mut self, renames: &BTreeMap<String, String>) {
         let Fields::Value(v) = &mut self.fields else { return };
-        if renames.is_empty() {
-            return;
-        }
         let Value::Object(map) = &mut v.value else { return };
         // Lines by name before renaming; a renamed field's line wins over the field it replaces.
         let mut renamed = Vec::new();
