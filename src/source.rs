@@ -105,15 +105,49 @@ pub fn pointer_push(base: &str, token: &str) -> String {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
+}
+
+/// Where each line starts: 4 bytes a line for files under 4 GiB (a large export has millions of lines).
+#[derive(Debug)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let lines = 1 + memchr_newlines(text).count();
+        let starts = std::iter::once(0).chain(memchr_newlines(text).map(|i| i + 1));
+        if u32::try_from(text.len()).is_ok() {
+            let mut narrow = Vec::with_capacity(lines);
+            narrow.extend(starts.map(|i| i as u32));
+            LineStarts::Narrow(narrow)
+        } else {
+            LineStarts::Wide(starts.collect())
+        }
+    }
+
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(v) => v.get(line).map(|&s| s as usize),
+            LineStarts::Wide(v) => v.get(line).copied(),
+        }
+    }
+
+    /// How many lines start at or before `offset`.
+    fn count_to(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Narrow(v) => v.partition_point(|&s| s as usize <= offset),
+            LineStarts::Wide(v) => v.partition_point(|&s| s <= offset),
+        }
+    }
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(memchr_newlines(&text).map(|i| i + 1))
-            .collect();
+        let line_starts = LineStarts::new(&text);
         Arc::new(SourceFile {
             name: name.into(),
             text,
@@ -123,16 +157,13 @@ impl SourceFile {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+        self.line_starts.count_to(offset)
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts.get(line - 1).unwrap_or(0);
         let offset = offset.min(self.text.len());
         let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line, col)
@@ -140,11 +171,7 @@ impl SourceFile {
 
     /// The span of a 1-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_starts.get(line.saturating_sub(1)).unwrap_or(self.text.len());
         let end = self
             .line_starts
             .get(line)

@@ -67,7 +67,7 @@ fn every_format_loads_with_file_and_line() {
     assert_eq!(ev.as_of.unwrap().to_string(), "2026-11-01");
     let at = |ds: &str, i: usize| {
         let r = &ev.datasets[ds].records[i];
-        (ev.file_path(r.file).to_string(), r.line)
+        (ev.file_path(r.file()).to_string(), r.line())
     };
     assert_eq!(at("devices", 1), ("exports/devices.json".into(), 4));
     assert_eq!(

@@ -156,19 +156,64 @@ pub fn eprint_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Writes output to `--output FILE` or stdout.
+/// Whether `text` holds a character that stripping removes: a C0 control other than ASCII whitespace (ESC
+/// among them) or DEL.
+fn has_controls(text: &str) -> bool {
+    text.bytes()
+        .any(|b| (b < 0x20 && !b.is_ascii_whitespace()) || b == 0x7f)
+}
+
+/// Writes output to `--output FILE` or stdout. Escape sequences (colour) and other control characters are
+/// stripped from files, and from stdout unless it is a colour terminal. Text without any (machine formats
+/// escape them) is written as it is: stripping walks a terminal parser over every byte.
 fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
+    let plain = !has_controls(text);
     match output {
-        Some(path) => std::fs::write(path, anstream::adapter::strip_str(text).to_string()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            EXIT_UNUSABLE
-        }),
+        Some(path) => {
+            let text = if plain {
+                std::borrow::Cow::Borrowed(text)
+            } else {
+                std::borrow::Cow::Owned(anstream::adapter::strip_str(text).to_string())
+            };
+            std::fs::write(path, text.as_bytes()).map_err(|e| {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                EXIT_UNUSABLE
+            })
+        }
+        None if plain => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
         None => {
             use std::io::Write;
             let mut out = anstream::stdout();
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_controls;
+
+    #[test]
+    fn text_is_written_as_is_exactly_when_stripping_would_not_change_it() {
+        for text in [
+            "{\"message\": \"plain \\u001b json\"}\n",
+            "tabs\tand\r\nlines\x0c, é, €, Ā, 日本",
+            "colour \x1b[31mred\x1b[0m",
+            "bell \x07",
+            "delete \x7f",
+            "C1 \u{9b}31m",
+            "NEL \u{85}",
+        ] {
+            let stripped = anstream::adapter::strip_str(text).to_string();
+            assert_eq!(has_controls(text), stripped != text, "{text:?}");
         }
     }
 }

@@ -6,6 +6,7 @@
 //! so the hot path builds no strings.
 
 use super::check::{Check, Condition, Leaf, Lookup, Op};
+use super::context::{RecordContext, Shared};
 use super::path::FieldPath;
 use super::types::{Typed, Version, convert, describe, scalar_text};
 use crate::evidence::{Evidence, Field, Record};
@@ -14,7 +15,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 // Join keys and sets are hashed once per record: a fast hash (they are never iterated, so order cannot leak).
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 /// Why a condition did or did not hold: the field, what it held, and a sentence.
 #[derive(Debug, Clone, Default)]
@@ -55,8 +56,8 @@ pub struct Scope<'a> {
     /// Values of each `exists_in` set, borrowed from the evidence where they need no lowercasing.
     pub sets: Vec<HashSet<Cow<'a, str>>>,
     pub exprs: Vec<minijinja::Expression<'a, 'a>>,
-    pub params: minijinja::Value,
-    pub as_of: String,
+    /// The template values every record's context shares.
+    pub template: Shared,
 }
 
 const NO_JOINS: &[Option<&Record>] = &[];
@@ -70,8 +71,12 @@ impl<'a> Scope<'a> {
             lookups: Vec::new(),
             sets: Vec::new(),
             exprs: Vec::new(),
-            params: minijinja::Value::from(minijinja::value::Serde(&check.params)),
-            as_of: super::types::utc_date(check.as_of).to_string(),
+            template: Shared {
+                params: minijinja::Value::from(minijinja::value::Serde(&check.params)),
+                as_of: minijinja::Value::from(super::types::utc_date(check.as_of).to_string()),
+                check: minijinja::context! { id => check.id.clone(), title => check.title.clone() },
+                aliases: check.lookups.iter().map(|l| l.alias.clone()).collect(),
+            },
         };
         for src in &check.exprs {
             let expr = check
@@ -81,31 +86,20 @@ impl<'a> Scope<'a> {
             scope.exprs.push(expr);
         }
         for lookup in &check.lookups {
-            let records = scope.records(&lookup.dataset)?;
-            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::new();
-            for r in records {
-                if !scope.selected_bare(lookup.where_.as_ref(), r)? {
-                    continue;
-                }
-                let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup.ignore_case) else {
-                    continue;
-                };
-                let version = lookup
-                    .version_prefix
-                    .as_ref()
-                    .and_then(|(_, other)| r.get_path(other, 0))
-                    .and_then(scalar_text)
-                    .and_then(|t| Version::parse(&t));
-                let when = lookup
-                    .latest
-                    .as_ref()
-                    .and_then(|f| r.get_path(f, 0))
-                    .and_then(|v| convert(v, ValueType::Datetime, false).ok());
-                map.entry(key).or_default().push(Candidate {
-                    record: r,
-                    version,
-                    when,
-                });
+            // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
+            // filled in record order, so candidates under one key keep the dataset's order.
+            let keyed: Vec<(Cow<'a, str>, Candidate<'a>)> = scope
+                .records(&lookup.dataset)?
+                .par_iter()
+                .map(|r| scope.keyed_candidate(lookup, r))
+                .collect::<Result<Vec<_>, String>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
+            for (key, candidate) in keyed {
+                // Most keys name one record: a list sized for one, not the four a first push reserves.
+                map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
             }
             scope.lookups.push(LookupIndex { lookup, map });
         }
@@ -132,6 +126,35 @@ impl<'a> Scope<'a> {
             scope.sets.push(values);
         }
         Ok(scope)
+    }
+
+    /// A record of a lookup's dataset under its join key, if the lookup's `where` selects it and it has one.
+    fn keyed_candidate(&self, lookup: &Lookup, r: &'a Record) -> Result<Option<(Cow<'a, str>, Candidate<'a>)>, String> {
+        if !self.selected_bare(lookup.where_.as_ref(), r)? {
+            return Ok(None);
+        }
+        let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup.ignore_case) else {
+            return Ok(None);
+        };
+        let version = lookup
+            .version_prefix
+            .as_ref()
+            .and_then(|(_, other)| r.get_path(other, 0))
+            .and_then(scalar_text)
+            .and_then(|t| Version::parse(&t));
+        let when = lookup
+            .latest
+            .as_ref()
+            .and_then(|f| r.get_path(f, 0))
+            .and_then(|v| convert(v, ValueType::Datetime, false).ok());
+        Ok(Some((
+            key,
+            Candidate {
+                record: r,
+                version,
+                when,
+            },
+        )))
     }
 
     /// The records of a dataset, or why they cannot be used.
@@ -173,8 +196,8 @@ impl<'a> Scope<'a> {
             }
             if path.segments.len() == 1 {
                 match head {
-                    "_file" => return Some(Field::Text(self.evidence.file_path(view.record.file))),
-                    "_line" => return Some(Field::Int(view.record.line.into())),
+                    "_file" => return Some(Field::Text(self.evidence.file_path(view.record.file()))),
+                    "_line" => return Some(Field::Int(view.record.line().into())),
                     _ => {}
                 }
             }
@@ -430,28 +453,12 @@ impl<'a> Scope<'a> {
 
     /// Template context for one record: its fields at top level and as `record`, lookups, params, as_of, check.
     pub fn context(&self, view: View<'_>) -> minijinja::Value {
-        let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
-        for (k, v) in view.record.fields() {
-            ctx.insert(k.to_string(), v.to_template());
-        }
-        ctx.insert("record".into(), view.record.to_template());
-        ctx.insert(
-            "_file".into(),
-            minijinja::Value::from(self.evidence.file_path(view.record.file)),
-        );
-        ctx.insert("_line".into(), minijinja::Value::from(view.record.line));
-        for (lookup, joined) in self.check.lookups.iter().zip(view.joined) {
-            let v = joined.map_or(minijinja::Value::UNDEFINED, Record::to_template);
-            ctx.insert(lookup.alias.clone(), v);
-        }
-        ctx.insert("params".into(), self.params.clone());
-        ctx.insert("as_of".into(), minijinja::Value::from(self.as_of.clone()));
-        ctx.insert("check".into(), self.check_context());
-        minijinja::Value::from(ctx)
-    }
-
-    pub fn check_context(&self) -> minijinja::Value {
-        minijinja::context! { id => self.check.id.clone(), title => self.check.title.clone() }
+        RecordContext::value(
+            &self.template,
+            view.record,
+            self.evidence.file_path(view.record.file()),
+            view.joined,
+        )
     }
 }
 

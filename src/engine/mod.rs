@@ -3,10 +3,12 @@
 //! - [`types`]: conversions to numbers, dates, durations, versions and networks;
 //! - [`path`]: field paths into records;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
+//! - [`context`]: what templates see of one record;
 //! - [`run`]: a check over its dataset, and all checks in parallel.
 
 pub mod check;
 pub mod condition;
+pub mod context;
 pub mod path;
 pub mod run;
 pub mod types;

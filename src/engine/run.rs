@@ -246,7 +246,7 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
 }
 
 fn at(evidence: &Evidence, record: &Record, e: String) -> String {
-    format!("{} (at {}:{})", e, evidence.file_path(record.file), record.line)
+    format!("{} (at {}:{})", e, evidence.file_path(record.file()), record.line())
 }
 
 fn aggregate<'r>(
@@ -318,7 +318,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
         .field
         .as_deref()
         .and_then(|f| f.split(['.', '[', ' ']).next())
-        .map_or(record.line, |head| record.field_line(head));
+        .map_or(record.line(), |head| record.field_line(head));
 
     // Everything printed comes from a copy with secret fields hidden and, with --redact, personal ones
     // pseudonymised. If hiding a value changes the outcome, the explanation withholds it.
@@ -329,7 +329,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
     let clean = |r: &Record, i: usize| {
         let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
         let value = crate::redact::sanitise(&r.to_value(), &secret, &personal, check.redaction.as_ref());
-        Record::from_value(value, r.file, r.line, Vec::new())
+        Record::from_value(value, r.file(), r.line(), Vec::new())
     };
     let clean_record = confidential.then(|| clean(record, 0));
     let clean_joined: Vec<Option<Record>> = if confidential {
@@ -374,7 +374,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
     let view = print_view;
     Ok(Finding {
         key: record_key(check, scope, view),
-        file: evidence.file_path(record.file).to_string(),
+        file: evidence.file_path(record.file()).to_string(),
         line,
         field: why.field,
         observed: why.observed,
@@ -392,7 +392,11 @@ pub fn record_key(check: &Check, scope: &Scope<'_>, view: View<'_>) -> String {
         .filter_map(|p| scope.get(view, p).and_then(|v| scalar_text(v).map(|t| t.into_owned())))
         .collect();
     if parts.is_empty() || parts.len() != check.key.len() {
-        format!("{}:{}", scope.evidence.file_path(view.record.file), view.record.line)
+        format!(
+            "{}:{}",
+            scope.evidence.file_path(view.record.file()),
+            view.record.line()
+        )
     } else {
         parts.join(" / ")
     }
@@ -414,7 +418,7 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
         };
         let ctx = minijinja::context! {
             selected => r.selected, passing => r.passing, failing => r.failing, ratio => ratio,
-            params => scope.params.clone(), as_of => scope.as_of.clone(), check => scope.check_context(),
+            params => scope.template.params.clone(), as_of => scope.template.as_of.clone(), check => scope.template.check.clone(),
         };
         return render(check, SUMMARY, ctx);
     }
@@ -442,7 +446,7 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
 fn render_remediation(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> Option<String> {
     check.templates.get_template(REMEDIATION).ok()?;
     let ctx = minijinja::context! {
-        params => scope.params.clone(), as_of => scope.as_of.clone(), check => scope.check_context(),
+        params => scope.template.params.clone(), as_of => scope.template.as_of.clone(), check => scope.template.check.clone(),
         selected => r.selected, failing => r.failing,
     };
     Some(render(check, REMEDIATION, ctx))

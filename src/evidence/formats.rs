@@ -436,7 +436,7 @@ mod tests {
         split_records(body, b',', size)
             .into_iter()
             .flat_map(|(s, e)| parse_piece(&file, b',', &columns, body_start + s, &body[s..e]).unwrap())
-            .map(|r| (r.to_value(), r.line))
+            .map(|r| (r.to_value(), r.line()))
             .collect()
     }
 
@@ -504,7 +504,7 @@ mod tests {
         let text = "{\n \"@odata.context\": \"x\",\n \"value\": [\n  {\"deviceName\": \"A\"},\n  {\n   \"deviceName\": \"B\",\n   \"isEncrypted\": false\n  }\n ]\n}\n";
         let recs = read("d.json", text, Format::Json, Some("value[*]"), None).unwrap();
         assert_eq!(recs.len(), 2);
-        assert_eq!((recs[0].line, recs[1].line), (4, 5));
+        assert_eq!((recs[0].line(), recs[1].line()), (4, 5));
         assert_eq!(
             (recs[1].field_line("deviceName"), recs[1].field_line("isEncrypted")),
             (6, 7)
@@ -538,7 +538,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!((recs[0].line, recs[1].line), (1, 3));
+        assert_eq!((recs[0].line(), recs[1].line()), (1, 3));
         assert_eq!(recs[0].to_value()["contract"], "yes");
     }
 
@@ -553,7 +553,7 @@ mod tests {
         let text = "Name,Enabled,Note\r\nA,True,\"two\nlines\"\r\nB,False,\r\n";
         let recs = read("a.csv", text, Format::Csv, None, None).unwrap();
         assert_eq!(recs.len(), 2);
-        assert_eq!((recs[0].line, recs[1].line), (2, 4));
+        assert_eq!((recs[0].line(), recs[1].line()), (2, 4));
         assert_eq!(recs[0].to_value()["Note"], "two\nlines");
         assert!(recs[1].to_value()["Note"].is_null());
         let err = read("b.csv", "a,b\n1,2,3\n", Format::Csv, None, None).unwrap_err();
@@ -574,7 +574,7 @@ mod tests {
         .unwrap();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[1].to_value()["id"], "CC-4502");
-        assert_eq!(recs[1].line, 3);
+        assert_eq!(recs[1].line(), 3);
     }
 
     #[test]

@@ -190,10 +190,14 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                 info.records = raws.len();
                 evidence.files.push(info);
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
-                dataset.records.extend(raws.into_iter().map(|mut r| {
-                    r.file = file_index;
-                    r
-                }));
+                let mut raws = raws;
+                raws.iter_mut().for_each(|r| r.set_file(file_index));
+                // The first file's records become the dataset's list as they are: no second copy.
+                if dataset.records.is_empty() {
+                    dataset.records = raws;
+                } else {
+                    dataset.records.extend(raws);
+                }
             }
             Err(d) => {
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();

@@ -12,6 +12,7 @@ use crate::source::SourceFile;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// One field value as read from a record, borrowed from the evidence.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,34 +133,45 @@ impl Columns {
 
 /// A row whose start has this bit keeps its cells in [`Table::unescaped`], not in the file's text.
 const UNESCAPED: u32 = 1 << 31;
+/// A row whose start has this bit is longer than 64 KiB: its cell ends are in [`Table::wide`].
+const WIDE: u32 = 1 << 30;
+/// The offset part of a row start.
+const OFFSET: u32 = WIDE - 1;
 
 /// The rows of one piece of a CSV file, as offsets into the file's text.
 ///
-/// A row's cells follow each other, so each cell needs only its end: the next cell starts one delimiter later
-/// (or right after it, for a row in the unescaped buffer). A cell costs 4 bytes and a row 4 more.
+/// A row's cells follow each other, so each cell needs only its end, counted from the row's start: the next
+/// cell starts one delimiter later (or right after it, for a row in the unescaped buffer). A cell costs 2 bytes
+/// and a row 4 more; the rare row longer than 64 KiB keeps 4-byte ends on the side.
 #[derive(Debug)]
 pub struct Table {
     source: Arc<SourceFile>,
+    /// Index into [`super::Evidence::files`], set once the file is loaded.
+    file: AtomicU32,
     columns: Arc<Columns>,
-    /// Byte offset of this piece in the file; offsets are relative to it so they fit in 31 bits.
+    /// Byte offset of this piece in the file; offsets are relative to it so they fit in 30 bits.
     base: usize,
-    /// Where each row's first cell starts.
+    /// Where each row's first cell starts, with the [`UNESCAPED`] and [`WIDE`] bits.
     row_starts: Vec<u32>,
-    /// Where each cell ends, row after row.
-    ends: Vec<u32>,
+    /// Where each cell ends, from its row's start, row after row (0 for the cells of wide rows).
+    ends: Vec<u16>,
     /// Cells of rows whose cells are not exactly their bytes in the file (rows with quoted cells).
     unescaped: String,
+    /// Cell ends of wide rows, by row.
+    wide: Vec<(u32, Box<[u32]>)>,
 }
 
 impl Table {
     pub fn new(source: Arc<SourceFile>, columns: Arc<Columns>, base: usize) -> Table {
         Table {
             source,
+            file: AtomicU32::new(0),
             columns,
             base,
             row_starts: Vec::new(),
             ends: Vec::new(),
             unescaped: String::new(),
+            wide: Vec::new(),
         }
     }
 
@@ -171,13 +183,13 @@ impl Table {
 
     /// Adds a row parsed by the csv crate from `raw` (the record's bytes, which start at `offset` in the
     /// piece). When every cell equals its bytes in `raw`, one delimiter apart, the row is kept as offsets into
-    /// the file; otherwise its cells are copied. `Err` when the piece is too large for 31-bit offsets.
+    /// the file; otherwise its cells are copied. `Err` when the piece is too large for 30-bit offsets.
     pub fn push_row(&mut self, raw: &[u8], offset: usize, row: &csv::ByteRecord) -> Result<(), String> {
         let fit = |n: usize| {
             u32::try_from(n)
                 .ok()
-                .filter(|n| n & UNESCAPED == 0)
-                .ok_or_else(|| "a piece of the file exceeds 2 GiB; split the export".to_string())
+                .filter(|n| *n <= OFFSET)
+                .ok_or_else(|| "a piece of the file exceeds 1 GiB; split the export".to_string())
         };
         // The csv crate may start a record on the previous record's line terminator.
         let lead = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
@@ -187,23 +199,41 @@ impl Table {
             at += cell.len() + 1;
             same
         });
-        if in_place {
-            let mut at = offset + lead;
-            self.row_starts.push(fit(at)?);
-            for cell in row {
-                at += cell.len();
-                self.ends.push(fit(at)?);
-                at += 1;
-            }
+        // The row's length decides between 2-byte and 4-byte cell ends, before any is stored.
+        let cells: usize = row.iter().map(<[u8]>::len).sum();
+        let length = if in_place {
+            cells + row.len().saturating_sub(1)
         } else {
-            self.row_starts.push(fit(self.unescaped.len())? | UNESCAPED);
+            cells
+        };
+        let mut start = if in_place {
+            fit(offset + lead)?
+        } else {
+            fit(self.unescaped.len())? | UNESCAPED
+        };
+        let gap = usize::from(in_place);
+        let ends = row.iter().scan(0, |at, cell| {
+            let end = *at + cell.len();
+            *at = end + gap;
+            Some(end)
+        });
+        if length > usize::from(u16::MAX) {
+            start |= WIDE;
+            let wide = ends.map(fit).collect::<Result<_, _>>()?;
+            self.wide.push((self.row_starts.len() as u32, wide));
+            self.ends.extend(std::iter::repeat_n(0, row.len()));
+        } else {
+            self.ends.extend(ends.map(|e| e as u16));
+        }
+        if !in_place {
             for cell in row {
                 // Valid UTF-8: a cell is the file's text between ASCII delimiters and quotes.
                 let text = std::str::from_utf8(cell).map_err(|_| "a cell is not valid UTF-8".to_string())?;
                 self.unescaped.push_str(text);
-                self.ends.push(fit(self.unescaped.len())?);
             }
+            fit(self.unescaped.len())?;
         }
+        self.row_starts.push(start);
         Ok(())
     }
 
@@ -212,21 +242,32 @@ impl Table {
     }
 
     fn cell(&self, row: u32, column: usize) -> Field<'_> {
-        let (row, cell) = (row as usize, row as usize * self.columns.len() + column);
-        let (Some(&row_start), Some(&end)) = (self.row_starts.get(row), self.ends.get(cell)) else {
+        let Some(&row_start) = self.row_starts.get(row as usize) else {
             return Field::Null;
         };
         let unescaped = row_start & UNESCAPED != 0;
-        let start = match column {
-            0 => row_start & !UNESCAPED,
-            _ => self.ends.get(cell - 1).map_or(end, |e| e + u32::from(!unescaped)),
+        let end_of = |c: usize| -> Option<usize> {
+            if row_start & WIDE != 0 {
+                let i = self.wide.binary_search_by_key(&row, |(r, _)| *r).ok()?;
+                self.wide[i].1.get(c).map(|&e| e as usize)
+            } else {
+                self.ends
+                    .get(row as usize * self.columns.len() + c)
+                    .map(|&e| usize::from(e))
+            }
         };
+        let Some(end) = end_of(column) else {
+            return Field::Null;
+        };
+        let start = match column {
+            0 => 0,
+            _ => end_of(column - 1).map_or(end, |e| e + usize::from(!unescaped)),
+        };
+        let at = (row_start & OFFSET) as usize;
         let text = if unescaped {
-            self.unescaped.get(start as usize..end as usize)
+            self.unescaped.get(at + start..at + end)
         } else {
-            self.source
-                .text
-                .get(self.base + start as usize..self.base + end as usize)
+            self.source.text.get(self.base + at + start..self.base + at + end)
         };
         match text {
             Some(t) if !t.is_empty() => Field::Text(t),
@@ -236,30 +277,35 @@ impl Table {
 }
 
 /// One record: its fields, and where it came from.
+///
+/// 16 bytes: a large export has millions of rows, and the file and line of a value record live with its value.
 #[derive(Debug, Clone)]
 pub struct Record {
     fields: Fields,
-    /// Index into [`super::Evidence::files`].
-    pub file: u32,
-    pub line: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Record>() == 16);
 
 /// Records are equal when they hold the same fields at the same place, however they are stored.
 impl PartialEq for Record {
     fn eq(&self, other: &Record) -> bool {
-        self.file == other.file && self.line == other.line && self.to_value() == other.to_value()
+        self.file() == other.file() && self.line() == other.line() && self.to_value() == other.to_value()
     }
 }
 
+/// Both kinds are shared, so a record is cloned (into a template value) without copying its fields.
 #[derive(Debug, Clone)]
 enum Fields {
-    /// A CSV row: its table and its index there.
-    Row(Arc<Table>, u32),
-    Value(Box<ValueRecord>),
+    /// A CSV row: its table, its index there and its line.
+    Row(Arc<Table>, u32, u32),
+    Value(Arc<ValueRecord>),
 }
 
 #[derive(Debug, Clone)]
 struct ValueRecord {
+    /// Index into [`super::Evidence::files`].
+    file: u32,
+    line: u32,
     value: Value,
     /// The line of each top-level field, in the order of the value's keys (0: the record's line); empty when
     /// every field is on the record's line. Four bytes a field rather than a copy of its name.
@@ -290,18 +336,43 @@ impl Record {
     pub fn from_value(value: Value, file: u32, line: u32, field_lines: Vec<(String, u32)>) -> Record {
         let field_lines = aligned_lines(&value, field_lines);
         Record {
-            fields: Fields::Value(Box::new(ValueRecord { value, field_lines })),
-            file,
-            line,
+            fields: Fields::Value(Arc::new(ValueRecord {
+                file,
+                line,
+                value,
+                field_lines,
+            })),
         }
     }
 
-    /// Row `row` of `table`.
+    /// Row `row` of `table`, on line `line` of its file.
     pub fn row(table: Arc<Table>, row: u32, line: u32) -> Record {
         Record {
-            fields: Fields::Row(table, row),
-            file: 0,
-            line,
+            fields: Fields::Row(table, row, line),
+        }
+    }
+
+    /// The record's file: an index into [`super::Evidence::files`].
+    pub fn file(&self) -> u32 {
+        match &self.fields {
+            Fields::Row(table, ..) => table.file.load(Ordering::Relaxed),
+            Fields::Value(v) => v.file,
+        }
+    }
+
+    /// The record's line (1-based).
+    pub fn line(&self) -> u32 {
+        match &self.fields {
+            Fields::Row(_, _, line) => *line,
+            Fields::Value(v) => v.line,
+        }
+    }
+
+    /// Sets the record's file once the loader knows its index (for a row, every row of its table).
+    pub(crate) fn set_file(&mut self, file: u32) {
+        match &mut self.fields {
+            Fields::Row(table, ..) => table.file.store(file, Ordering::Relaxed),
+            Fields::Value(v) => Arc::make_mut(v).file = file,
         }
     }
 
@@ -313,7 +384,7 @@ impl Record {
     /// A top-level field; `Some(Field::Null)` for an empty cell or a null value, `None` when absent.
     pub fn get(&self, name: &str) -> Option<Field<'_>> {
         match &self.fields {
-            Fields::Row(table, row) => table.columns.index(name).map(|c| table.cell(*row, c)),
+            Fields::Row(table, row, _) => table.columns.index(name).map(|c| table.cell(*row, c)),
             Fields::Value(v) => v.value.as_object()?.get(name).map(Field::of),
         }
     }
@@ -351,7 +422,7 @@ impl Record {
     /// The top-level fields in name order.
     pub fn fields(&self) -> Vec<(&str, Field<'_>)> {
         match &self.fields {
-            Fields::Row(table, row) => table
+            Fields::Row(table, row, _) => table
                 .columns
                 .by_name
                 .iter()
@@ -364,16 +435,11 @@ impl Record {
         }
     }
 
-    /// The record as a template value.
+    /// The record as a template value: a map whose fields are read when a template reads them.
     pub fn to_template(&self) -> minijinja::Value {
         match &self.fields {
-            Fields::Value(v) => minijinja::Value::from(minijinja::value::Serde(&v.value)),
-            Fields::Row(..) => minijinja::Value::from(
-                self.fields()
-                    .into_iter()
-                    .map(|(k, f)| (k.to_string(), f.to_template()))
-                    .collect::<BTreeMap<String, minijinja::Value>>(),
-            ),
+            Fields::Value(v) if !v.value.is_object() => minijinja::Value::from(minijinja::value::Serde(&v.value)),
+            _ => minijinja::Value::from_object(TemplateRecord(self.clone())),
         }
     }
 
@@ -399,10 +465,10 @@ impl Record {
                     .position(|k| k == field)
                     .and_then(|i| v.field_lines.get(i).copied())
                     .filter(|l| *l != 0)
-                    .unwrap_or(self.line),
-                _ => self.line,
+                    .unwrap_or(v.line),
+                _ => v.line,
             },
-            Fields::Row(..) => self.line,
+            Fields::Row(_, _, line) => *line,
         }
     }
 
@@ -410,6 +476,7 @@ impl Record {
     /// columns are renamed once per file, in [`Columns::new`].
     pub(crate) fn rename(&mut self, renames: &BTreeMap<String, String>) {
         let Fields::Value(v) = &mut self.fields else { return };
+        let v = Arc::make_mut(v);
         let Value::Object(map) = &mut v.value else { return };
         // Lines by name before renaming; a renamed field's line wins over the field it replaces.
         let mut renamed = Vec::new();
@@ -428,6 +495,32 @@ impl Record {
         renamed.extend(kept);
         renamed.retain(|(_, line)| *line != 0);
         v.field_lines = aligned_lines(&v.value, renamed);
+    }
+}
+
+/// A record seen by templates. Fields are converted one at a time as a template reads them: a message names
+/// a few fields of a record that may have a hundred.
+#[derive(Debug)]
+struct TemplateRecord(Record);
+
+impl minijinja::value::Object for TemplateRecord {
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        self.0.get(key).map(|f| f.to_template())
+    }
+
+    /// Field names in name order, as a map of the fields would list them.
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Values(
+            self.0
+                .fields()
+                .into_iter()
+                .map(|(k, _)| minijinja::Value::from(k))
+                .collect(),
+        )
     }
 }
 
@@ -473,6 +566,28 @@ mod tests {
         assert_eq!(records[1].get("c"), Some(Field::Text("z")));
         assert_eq!(records[1].get("d"), None);
         assert_eq!(records[1].to_value(), serde_json::json!({"a": "y", "b": "2", "c": "z"}));
+    }
+
+    #[test]
+    fn rows_longer_than_64_kib_keep_every_cell() {
+        let long = "x".repeat(70_000);
+        let text = format!("a,b,c\n1,{long},3\n\"q,\"\"\",{long}y,z\nshort,,end\n");
+        let records = table(&text, &BTreeMap::new());
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[0].get("a"), Some(Field::Text("1")));
+        assert_eq!(records[0].get("b"), Some(Field::Text(long.as_str())));
+        assert_eq!(records[0].get("c"), Some(Field::Text("3")));
+        assert_eq!(records[1].get("a"), Some(Field::Text("q,\"")));
+        assert_eq!(records[1].get("b"), Some(Field::Text(format!("{long}y").as_str())));
+        assert_eq!(records[1].get("c"), Some(Field::Text("z")));
+        assert_eq!(
+            records[2].fields(),
+            vec![
+                ("a", Field::Text("short")),
+                ("b", Field::Null),
+                ("c", Field::Text("end"))
+            ]
+        );
     }
 
     #[test]

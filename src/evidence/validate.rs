@@ -178,8 +178,8 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         let mut first = None;
         for (record, record_problems) in &bad {
             for p in record_problems {
-                let line = p.field.as_deref().map_or(record.line, |f| record.field_line(f));
-                let location = format!("{}:{line}", evidence.file_path(record.file));
+                let line = p.field.as_deref().map_or(record.line(), |f| record.field_line(f));
+                let location = format!("{}:{line}", evidence.file_path(record.file()));
                 let what = match &p.field {
                     Some(f) => format!("field `{f}`: {}", p.message),
                     None => p.message.clone(),
@@ -206,7 +206,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
                         shown - SHOWN_PER_DATASET
                     ),
                 )
-                .in_path(evidence.file_path(bad[0].0.file).to_string()),
+                .in_path(evidence.file_path(bad[0].0.file()).to_string()),
             );
         }
         errors.push((
@@ -270,7 +270,7 @@ mod tests {
                 f.sort();
                 f
             };
-            assert_eq!(fields(by_field), fields(&whole), "line {}", record.line);
+            assert_eq!(fields(by_field), fields(&whole), "line {}", record.line());
         }
         assert!(found[0].is_empty() && found[2].is_empty());
         assert_eq!(found[1].len(), 3, "{:?}", found[1]);
