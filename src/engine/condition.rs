@@ -5,7 +5,7 @@
 //! condition holds; with `explain` it also says why ([`Why`]), which the engine asks only for failing records
 //! so the hot path builds no strings.
 
-use super::check::{Check, Condition, Leaf, Lookup, Op};
+use super::check::{Check, CmpOp, Condition, Leaf, Lookup, Op};
 use super::context::{RecordContext, Shared};
 use super::path::FieldPath;
 use super::types::{Typed, Version, convert, describe, scalar_text};
@@ -403,6 +403,19 @@ impl<'a> Scope<'a> {
             return Err("is missing".to_string());
         };
         let ic = leaf.ignore_case;
+        // Text against text literals, the commonest test, without copying (or lowercasing) the text.
+        if leaf.ty == ValueType::String
+            && let Some(t) = scalar_text(v)
+        {
+            let equal = |lit: &Typed| matches!(lit, Typed::Str(s) if same_text(&t, s, ic));
+            match &leaf.op {
+                Op::In(list) => return Ok(list.iter().any(equal)),
+                Op::NotIn(list) => return Ok(!list.iter().any(equal)),
+                Op::Cmp(CmpOp::Eq, lit) => return Ok(equal(lit)),
+                Op::Cmp(CmpOp::Ne, lit) => return Ok(!equal(lit)),
+                _ => {}
+            }
+        }
         let text = || {
             scalar_text(v)
                 .map(|t| if ic { Cow::Owned(t.to_lowercase()) } else { t })
@@ -517,21 +530,34 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
 /// two different lists of values make the same key). Borrowed from the evidence for one field when it can be.
 fn join_key<'r, 'p>(
     record: &'r Record,
-    paths: impl ExactSizeIterator<Item = &'p FieldPath>,
+    mut paths: impl ExactSizeIterator<Item = &'p FieldPath>,
     ignore_case: bool,
 ) -> Option<Cow<'r, str>> {
-    let several = paths.len() > 1;
-    let mut key = Cow::Borrowed("");
-    for p in paths {
+    let text = |p: &FieldPath| {
         let t = scalar_text(record.get_path(p, 0)?)?;
-        let t = if ignore_case { lowercase(t) } else { t };
-        key = if several {
-            Cow::Owned(format!("{key}{}:{t}", t.len()))
-        } else {
-            t
-        };
+        Some(if ignore_case { lowercase(t) } else { t })
+    };
+    if paths.len() == 1 {
+        return text(paths.next()?);
     }
-    Some(key)
+    let mut key = String::new();
+    for p in paths {
+        let t = text(p)?;
+        key.push_str(&t.len().to_string());
+        key.push(':');
+        key.push_str(&t);
+    }
+    Some(Cow::Owned(key))
+}
+
+/// Whether record text equals a text literal, which was lowercased when compiled if `ignore_case`.
+fn same_text(text: &str, literal: &str, ignore_case: bool) -> bool {
+    match ignore_case {
+        false => text == literal,
+        // ASCII text lowercases byte for byte, so it can be compared in place.
+        true if text.is_ascii() => text.eq_ignore_ascii_case(literal),
+        true => text.to_lowercase() == literal,
+    }
 }
 
 /// Lowercased text, borrowed when it has no capitals to lower.
@@ -590,4 +616,27 @@ fn describe_list(v: &Value) -> String {
 fn unreachable_ops() -> bool {
     // Handled before the match above; kept total without panicking.
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn text_compares_with_literals_as_lowercasing_would() {
+        // Literals are lowercased when compiled with `ignore_case`.
+        for (text, literal) in [
+            ("Critical", "critical"),
+            ("ÉCOLE", "école"),
+            ("High", "critical"),
+            ("İ", "i̇"),
+        ] {
+            assert_eq!(
+                same_text(text, literal, true),
+                text.to_lowercase() == literal,
+                "{text} ~ {literal}"
+            );
+        }
+        assert!(same_text("High", "High", false) && !same_text("High", "high", false));
+    }
 }

@@ -310,10 +310,19 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
     if text.is_empty() {
         return None;
     }
+    let utc = |dt: DateTime| jiff::tz::Offset::UTC.to_timestamp(dt).ok();
+    // A plain date (most export dates) is parsed as one first: each failed attempt below builds an error.
+    let b = text.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let Ok(d) = text.parse::<Date>()
+    {
+        return utc(d.to_datetime(jiff::civil::Time::midnight()));
+    }
     if let Ok(t) = text.parse::<Timestamp>() {
         return Some(t);
     }
-    let utc = |dt: DateTime| dt.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp());
     if let Ok(dt) = text.parse::<DateTime>() {
         return utc(dt);
     }
@@ -412,6 +421,8 @@ mod tests {
         assert_eq!(t("2026-03-14T09:12:00+01:00"), "2026-03-14T08:12:00Z");
         assert_eq!(t("14/03/2026 09:12:00"), "2026-03-14T09:12:00Z");
         assert_eq!(t("14/03/2026"), "2026-03-14T00:00:00Z");
+        assert_eq!(t("2026-03-14T09:12:00"), "2026-03-14T09:12:00Z");
+        assert!(parse_time("2026-02-30").is_none());
         assert!(parse_time("31/02/2026").is_none());
         assert!(parse_time("soon").is_none());
     }

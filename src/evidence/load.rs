@@ -160,12 +160,21 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         }));
     }
 
-    // Read, hash and parse every file in parallel; results come back in plan order.
-    let results: Vec<Result<(EvidenceFile, Vec<Record>), Diagnostic>> = jobs
+    // Read, hash and parse every file in parallel, largest first and one file a task, so small files fill the
+    // other threads while a large one is read; results are put back in plan order.
+    let mut order: Vec<(u64, usize)> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, job)| (std::fs::symlink_metadata(&job.file.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut results: Vec<(usize, Loaded)> = order
         .par_iter()
-        .map(|job| {
+        .with_max_len(1)
+        .map(|&(_, i)| {
+            let job = &jobs[i];
             let (records, pattern, delimiter, format, renames) = &options[job.opts];
-            read_one(
+            let result = read_one(
                 root,
                 job.file,
                 job.dataset,
@@ -179,11 +188,13 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                     renames,
                 },
                 format.is_some(),
-            )
+            );
+            (i, result)
         })
         .collect();
+    results.sort_by_key(|(i, _)| *i);
 
-    for (job, result) in jobs.iter().zip(results) {
+    for (job, (_, result)) in jobs.iter().zip(results) {
         match result {
             Ok((mut info, raws)) => {
                 let file_index = evidence.files.len() as u32;
@@ -211,6 +222,9 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     Ok((evidence, diags))
 }
 
+/// One file read: its entry in the evidence list and its records, or why it could not be read.
+type Loaded = Result<(EvidenceFile, Vec<Record>), Diagnostic>;
+
 /// How one dataset's files are read: record path, line pattern, CSV delimiter, explicit format, field renames.
 type Plan = (
     Option<FieldPath>,
@@ -220,13 +234,7 @@ type Plan = (
     BTreeMap<String, String>,
 );
 
-fn read_one(
-    root: &Path,
-    file: &RepoFile,
-    dataset: &str,
-    opts: &ReadOptions<'_>,
-    format_given: bool,
-) -> Result<(EvidenceFile, Vec<Record>), Diagnostic> {
+fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>, format_given: bool) -> Loaded {
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(

@@ -7,6 +7,7 @@
 use super::{Evidence, Field, Record};
 use crate::diagnostic::Diagnostic;
 use crate::standards::spec::DatasetSpec;
+use foldhash::HashSet;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,7 +70,13 @@ impl RecordValidator {
         })
     }
 
-    fn problems(&self, record: &Record) -> Vec<RecordProblem> {
+    /// An empty memo of accepted cells, one per thread.
+    fn memo(&self) -> Accepted {
+        let fields = self.by_field.as_ref().map_or(0, |(_, p)| p.len());
+        vec![HashSet::default(); fields]
+    }
+
+    fn problems(&self, record: &Record, accepted: &mut Accepted) -> Vec<RecordProblem> {
         let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
             return problems(&self.whole, &record.to_value());
         };
@@ -83,10 +90,14 @@ impl RecordValidator {
             .collect();
         // Row cells are text or null; one reused string saves an allocation per cell.
         let mut text = Value::String(String::new());
-        for (name, validator) in properties {
-            let value = match record.get(name) {
+        for (i, property) in properties.iter().enumerate() {
+            let memo = accepted.get_mut(i).filter(|_| property.memoised);
+            let value = match record.get(&property.name) {
                 None => continue,
                 Some(Field::Text(t)) => {
+                    if memo.as_ref().is_some_and(|m| m.contains(t)) {
+                        continue;
+                    }
                     if let Value::String(s) = &mut text {
                         s.clear();
                         s.push_str(t);
@@ -95,11 +106,16 @@ impl RecordValidator {
                 }
                 Some(_) => &Value::Null,
             };
-            if validator.is_valid(value) {
+            if property.validator.is_valid(value) {
+                if let (Some(memo), Value::String(t)) = (memo, value)
+                    && memo.len() < MEMO_PER_FIELD
+                {
+                    memo.insert(t.as_str().into());
+                }
                 continue;
             }
-            out.extend(problems(validator, value).into_iter().map(|p| RecordProblem {
-                field: Some(name.clone()),
+            out.extend(problems(&property.validator, value).into_iter().map(|p| RecordProblem {
+                field: Some(property.name.clone()),
                 message: p.message,
             }));
         }
@@ -107,8 +123,34 @@ impl RecordValidator {
     }
 }
 
+/// Cell texts each property's validator has accepted, per thread (validation is a pure function of the text).
+type Accepted = Vec<HashSet<Box<str>>>;
+
+/// Distinct texts remembered per property: enough for dates, scores and severities, which repeat down a large
+/// export; an identifier column fills it and is then validated cell by cell, as before.
+const MEMO_PER_FIELD: usize = 4096;
+
+/// One property of a plain object schema.
+struct Property {
+    name: String,
+    validator: jsonschema::Validator,
+    /// Whether its schema runs a regular expression, a format or alternatives: worth a memo of accepted texts.
+    /// A plain type check is cheaper than the lookup.
+    memoised: bool,
+}
+
+/// Whether a schema uses a keyword whose check costs more than a hash lookup.
+fn costly(schema: &Value) -> bool {
+    const COSTLY: [&str; 7] = ["pattern", "format", "anyOf", "oneOf", "allOf", "not", "if"];
+    match schema {
+        Value::Object(map) => map.iter().any(|(k, v)| COSTLY.contains(&k.as_str()) || costly(v)),
+        Value::Array(items) => items.iter().any(costly),
+        _ => false,
+    }
+}
+
 /// The required field names and a validator per property.
-type FieldValidators = (Vec<String>, Vec<(String, jsonschema::Validator)>);
+type FieldValidators = (Vec<String>, Vec<Property>);
 
 /// Required names and per-property validators of a plain object schema; `None` for any other schema.
 fn split(schema: &Value) -> Option<FieldValidators> {
@@ -140,7 +182,11 @@ fn split(schema: &Value) -> Option<FieldValidators> {
             for (name, sub) in props {
                 // A property that only compiles within the whole schema (a `$ref` to the root) keeps it whole.
                 let Ok(validator) = compile(sub) else { return None };
-                properties.push((name.clone(), validator));
+                properties.push(Property {
+                    name: name.clone(),
+                    validator,
+                    memoised: costly(sub),
+                });
             }
         }
         Some(_) => return None,
@@ -168,7 +214,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         let bad: Vec<(&Record, Vec<RecordProblem>)> = dataset
             .records
             .par_iter()
-            .map(|r| (r, validator.problems(r)))
+            .map_init(|| validator.memo(), |memo, r| (r, validator.problems(r, memo)))
             .filter(|(_, p)| !p.is_empty())
             .collect();
         if bad.is_empty() {
@@ -260,9 +306,13 @@ mod tests {
         });
         let validator = RecordValidator::new(&schema).unwrap();
         assert!(validator.by_field.is_some(), "a plain object schema is split by field");
-        let records =
-            rows("DeviceName,CveId,CvssScore,Severity\nPC1,CVE-1,7.5,High\n,CVE-2,high,Medium\nPC3,CVE-3,,\n");
-        let found: Vec<Vec<RecordProblem>> = records.iter().map(|r| validator.problems(r)).collect();
+        // Repeated scores go through the memo of accepted texts; a bad one repeated is still reported each time.
+        let records = rows(
+            "DeviceName,CveId,CvssScore,Severity\nPC1,CVE-1,7.5,High\n,CVE-2,high,Medium\nPC3,CVE-3,,\n\
+             PC4,CVE-4,7.5,Low\nPC5,CVE-5,high,Low\n",
+        );
+        let mut memo = validator.memo();
+        let found: Vec<Vec<RecordProblem>> = records.iter().map(|r| validator.problems(r, &mut memo)).collect();
         for (record, by_field) in records.iter().zip(&found) {
             let whole = problems(&validator.whole, &record.to_value());
             let fields = |p: &[RecordProblem]| {
@@ -272,11 +322,16 @@ mod tests {
             };
             assert_eq!(fields(by_field), fields(&whole), "line {}", record.line());
         }
-        assert!(found[0].is_empty() && found[2].is_empty());
+        assert!(found[0].is_empty() && found[2].is_empty() && found[3].is_empty());
         assert_eq!(found[1].len(), 3, "{:?}", found[1]);
+        assert_eq!(found[4].len(), 1, "{:?}", found[4]);
+        assert!(
+            memo.iter().any(|accepted| accepted.contains("7.5")),
+            "an accepted score is remembered"
+        );
 
         let missing = rows("DeviceName,CvssScore\nPC1,1\n");
-        let p = validator.problems(&missing[0]);
+        let p = validator.problems(&missing[0], &mut memo);
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field.as_deref(), Some("CveId"));
         assert_eq!(p, problems(&validator.whole, &missing[0].to_value()));
@@ -287,6 +342,9 @@ mod tests {
         let schema = serde_json::json!({"type": "object", "additionalProperties": false, "properties": {"a": {}}});
         let validator = RecordValidator::new(&schema).unwrap();
         assert!(validator.by_field.is_none());
-        assert_eq!(validator.problems(&rows("a,b\n1,2\n")[0]).len(), 1);
+        assert_eq!(
+            validator.problems(&rows("a,b\n1,2\n")[0], &mut validator.memo()).len(),
+            1
+        );
     }
 }
