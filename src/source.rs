@@ -7,7 +7,7 @@
 
 // Pointers are hashed for every record and field of an export: a fast hash, not a DoS-resistant one.
 use foldhash::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,12 +100,13 @@ pub fn pointer_push(base: &str, token: &str) -> String {
     out
 }
 
-/// A file's name and text, with a line index.
+/// A file's name and text, with a line index built on first use (a CSV export's rows count their own lines,
+/// so its index is built only if a diagnostic needs it).
 #[derive(Debug)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
-    line_starts: LineStarts,
+    line_starts: OnceLock<LineStarts>,
 }
 
 /// Where each line starts: 4 bytes a line for files under 4 GiB (a large export has millions of lines).
@@ -146,24 +147,26 @@ impl LineStarts {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        let text = text.into();
-        let line_starts = LineStarts::new(&text);
         Arc::new(SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         })
+    }
+
+    fn line_starts(&self) -> &LineStarts {
+        self.line_starts.get_or_init(|| LineStarts::new(&self.text))
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.count_to(offset)
+        self.line_starts().count_to(offset)
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
-        let start = self.line_starts.get(line - 1).unwrap_or(0);
+        let start = self.line_starts().get(line - 1).unwrap_or(0);
         let offset = offset.min(self.text.len());
         let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line, col)
@@ -171,9 +174,12 @@ impl SourceFile {
 
     /// The span of a 1-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self.line_starts.get(line.saturating_sub(1)).unwrap_or(self.text.len());
+        let start = self
+            .line_starts()
+            .get(line.saturating_sub(1))
+            .unwrap_or(self.text.len());
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |e| e.saturating_sub(1));
         let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {

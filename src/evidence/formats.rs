@@ -205,11 +205,10 @@ fn delimited(
     // Large files are split at record boundaries and the pieces parsed in parallel; records keep file order.
     let columns = Arc::new(Columns::new(&headers, renames));
     let body_start = reader.position().byte() as usize;
-    let body = file.text.as_bytes().get(body_start..).unwrap_or_default();
-    let pieces = split_records(body, delimiter, CHUNK_BYTES);
+    let pieces = pieces(&file.text, body_start, delimiter, CHUNK_BYTES);
     let parsed: Vec<Result<Vec<Record>, FormatError>> = pieces
         .par_iter()
-        .map(|&(start, end)| parse_piece(file, delimiter, &columns, body_start + start, &body[start..end]))
+        .map(|piece| parse_piece(file, delimiter, &columns, piece))
         .collect();
     let mut out = Vec::with_capacity(parsed.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
     for piece in parsed {
@@ -284,31 +283,72 @@ fn split_quoted(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)>
 }
 
 /// Parses the records in `bytes`, which start at byte `offset` of the file, against the file's columns.
+/// The body of a CSV file (from `body_start`) in pieces of about `size` bytes, each with its first line: rows
+/// then count their lines as they go, without the file's line index.
+fn pieces(text: &str, body_start: usize, delimiter: u8, size: usize) -> Vec<Piece<'_>> {
+    let body = text.as_bytes().get(body_start..).unwrap_or_default();
+    let spans = split_records(body, delimiter, size);
+    let feeds: Vec<usize> = spans
+        .par_iter()
+        .map(|&(start, end)| memchr::memchr_iter(b'\n', &body[start..end]).count())
+        .collect();
+    let mut line = 1 + memchr::memchr_iter(b'\n', text.as_bytes().get(..body_start).unwrap_or_default()).count();
+    spans
+        .iter()
+        .zip(feeds)
+        .map(|(&(start, end), feeds)| {
+            let piece = Piece {
+                offset: body_start + start,
+                bytes: &body[start..end],
+                line,
+                feeds,
+            };
+            line += feeds;
+            piece
+        })
+        .collect()
+}
+
+/// A piece of a CSV body: where it starts in the file, its bytes, the line it starts on and its line feeds.
+struct Piece<'a> {
+    offset: usize,
+    bytes: &'a [u8],
+    line: usize,
+    feeds: usize,
+}
+
 fn parse_piece(
     file: &Arc<SourceFile>,
     delimiter: u8,
     columns: &Arc<Columns>,
-    offset: usize,
-    bytes: &[u8],
+    piece: &Piece<'_>,
 ) -> Result<Vec<Record>, FormatError> {
+    let (offset, bytes) = (piece.offset, piece.bytes);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut table = Table::new(file.clone(), columns.clone(), offset);
-    let rows = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let rows = piece.feeds + 1;
     table.reserve(rows);
     let mut lines: Vec<u32> = Vec::with_capacity(rows);
+    // The line at `counted`, moved forward row by row.
+    let (mut counted, mut line) = (0usize, piece.line);
     let mut row = csv::ByteRecord::new();
     let mut start = 0usize;
     loop {
         match reader.read_byte_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {
-                // Line from the byte offset: the reader's own line count is off for CRLF files.
-                let at = offset + row.position().map_or(0, |p| p.byte() as usize);
-                let line = csv_line_at(file, at);
+                // Line from the byte offset (the reader's own line count is off for CRLF files); a record's
+                // position may sit on the previous row's line terminator.
+                let mut at = row.position().map_or(0, |p| p.byte() as usize);
+                while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+                    at += 1;
+                }
+                line += memchr::memchr_iter(b'\n', bytes.get(counted..at).unwrap_or_default()).count();
+                counted = counted.max(at);
                 if row.len() != columns.len() {
                     return Err(FormatError {
                         message: format!(
@@ -432,10 +472,9 @@ mod tests {
         let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         let columns = Arc::new(Columns::new(&headers, &BTreeMap::new()));
         let body_start = reader.position().byte() as usize;
-        let body = &text.as_bytes()[body_start..];
-        split_records(body, b',', size)
-            .into_iter()
-            .flat_map(|(s, e)| parse_piece(&file, b',', &columns, body_start + s, &body[s..e]).unwrap())
+        pieces(text, body_start, b',', size)
+            .iter()
+            .flat_map(|piece| parse_piece(&file, b',', &columns, piece).unwrap())
             .map(|r| (r.to_value(), r.line()))
             .collect()
     }
