@@ -37,11 +37,8 @@ fn main() {
 /// and the evidence, validate the evidence against the dataset schemas, compile, evaluate, assess, render JSON.
 fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
     let start = Instant::now();
-    let pack = assure::cli::PackArgs::default()
-        .load()
-        .map_err(|code| format!("pack: exit {code}"))?;
     let args = assure::cli::check::Args::plain(repo.to_path_buf(), Default::default(), None, jobs, false);
-    let assessment = assure::cli::check::assess_with(&pack, &args).map_err(|code| format!("exit {code}"))?;
+    let assessment = assure::cli::check::assess(&args).map_err(|code| format!("exit {code}"))?;
     let json = assure::render::json::render(&assessment);
     std::hint::black_box(json.len());
     Ok((assessment, start.elapsed()))

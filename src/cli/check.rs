@@ -220,16 +220,20 @@ fn run_checks(
 }
 
 /// Loads everything and runs the checks; `Err` is an exit code after printing why.
+/// Loads the pack and assesses the repo; everything, the pack included, runs on `--jobs` threads.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
-    let pack = args.pack.load()?;
-    assess_with(&pack, args)
+    on_pool(args.jobs, || assess_on_pool(&args.pack.load()?, args))
 }
 
-/// [`assess`] with a pack already loaded: loading, validation and checks all run on `--jobs` threads.
+/// [`assess`] with a pack already loaded.
 pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
-    match crate::engine::run::pool(args.jobs) {
-        Some(pool) => pool.install(|| assess_on_pool(pack, args)),
-        None => assess_on_pool(pack, args),
+    on_pool(args.jobs, || assess_on_pool(pack, args))
+}
+
+fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
+    match crate::engine::run::pool(jobs) {
+        Some(pool) => pool.install(work),
+        None => work(),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::Check;
 use crate::source::{SourceFile, SpanMap, decode_text};
 use crate::yaml;
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -209,37 +210,62 @@ fn is_yaml(name: &str) -> bool {
 }
 
 /// Loads a pack from its files. Returns the pack (with broken checks left out) and every diagnostic.
+/// A parsed pack file: its source, document, kind and schema violations.
+type Parsed = (Arc<SourceFile>, yaml::Spanned, Kind, Vec<Violation>);
+
+/// What a pack file holds, from where it sits in the pack.
+fn kind_of(name: &str) -> Kind {
+    if name == "pack.yaml" {
+        Kind::Pack
+    } else if name == "datasets.yaml" {
+        Kind::Datasets
+    } else if name.starts_with("frameworks/") {
+        Kind::Framework
+    } else if name.starts_with("presets/") {
+        Kind::Preset
+    } else if name.starts_with("reference/") {
+        Kind::Reference
+    } else {
+        Kind::Standard
+    }
+}
+
 pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut hasher = Sha256::new();
     let mut diags = Vec::new();
-    let mut parsed: Vec<(String, Arc<SourceFile>, yaml::Spanned)> = Vec::new();
-    for (name, bytes) in &files {
-        if name.starts_with("schema/") || !is_yaml(name) {
-            continue;
-        }
+    let yaml_files: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| !name.starts_with("schema/") && is_yaml(name))
+        .collect();
+    for (name, bytes) in &yaml_files {
         hasher.update(name.as_bytes());
         hasher.update([0]);
         hasher.update(bytes);
-        let text = match decode_text(bytes.clone()) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::error("assure::encoding", e).in_path(name.clone()));
-                continue;
-            }
-        };
-        let file = SourceFile::new(name.clone(), text);
-        match yaml::parse(&file.text, usize::MAX) {
-            Ok(doc) => parsed.push((name.clone(), file, doc)),
-            Err(e) => diags.push(
+    }
+    // Files are parsed and checked against their schema in parallel; the rest of loading is in name order.
+    let parsed: Vec<Result<Parsed, Diagnostic>> = yaml_files
+        .par_iter()
+        .map(|(name, bytes)| {
+            let text = decode_text(bytes.clone())
+                .map_err(|e| Diagnostic::error("assure::encoding", e).in_path(name.clone()))?;
+            let file = SourceFile::new(name.clone(), text);
+            let doc = yaml::parse(&file.text, usize::MAX).map_err(|e| {
                 Diagnostic::error("assure::yaml", format!("invalid YAML: {}", e.message)).at(
                     &file,
                     Some(e.span),
                     "here",
-                ),
-            ),
-        }
-    }
+                )
+            })?;
+            let kind = kind_of(name);
+            let violations = validate(kind, &doc.value);
+            Ok((file, doc, kind, violations))
+        })
+        .collect();
+    let parsed: Vec<Parsed> = parsed
+        .into_iter()
+        .filter_map(|p| p.map_err(|d| diags.push(d)).ok())
+        .collect();
 
     let mut meta = None;
     let mut datasets: Option<BTreeMap<String, DatasetSpec>> = None;
@@ -250,21 +276,7 @@ pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) 
     let mut pack_site: Option<(Arc<SourceFile>, SpanMap)> = None;
     // (framework, requirement, file, span) for the coverage rule.
     let mut requirement_sites = Vec::new();
-    for (name, file, doc) in parsed {
-        let kind = if name == "pack.yaml" {
-            Kind::Pack
-        } else if name == "datasets.yaml" {
-            Kind::Datasets
-        } else if name.starts_with("frameworks/") {
-            Kind::Framework
-        } else if name.starts_with("presets/") {
-            Kind::Preset
-        } else if name.starts_with("reference/") {
-            Kind::Reference
-        } else {
-            Kind::Standard
-        };
-        let violations = validate(kind, &doc.value);
+    for (file, doc, kind, violations) in parsed {
         push_violations(&mut diags, &file, &doc.spans, &violations);
         match kind {
             Kind::Pack if violations.is_empty() => {
