@@ -413,6 +413,13 @@ impl<'a> Scope<'a> {
                 Op::NotIn(list) => return Ok(!list.iter().any(equal)),
                 Op::Cmp(CmpOp::Eq, lit) => return Ok(equal(lit)),
                 Op::Cmp(CmpOp::Ne, lit) => return Ok(!equal(lit)),
+                Op::StartsWith(s) if ic && t.is_ascii() => {
+                    return Ok(t.get(..s.len()).is_some_and(|head| head.eq_ignore_ascii_case(s)));
+                }
+                Op::EndsWith(s) if ic && t.is_ascii() => {
+                    let tail = t.len().checked_sub(s.len()).and_then(|at| t.get(at..));
+                    return Ok(tail.is_some_and(|tail| tail.eq_ignore_ascii_case(s)));
+                }
                 _ => {}
             }
         }

@@ -328,7 +328,7 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
         .any(|(s, p)| !s.is_empty() || (check.redaction.is_some() && !p.is_empty()));
     let clean = |r: &Record, i: usize| {
         let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
-        let value = crate::redact::sanitise(&r.to_value(), &secret, &personal, check.redaction.as_ref());
+        let value = crate::redact::sanitise(&r.value(), &secret, &personal, check.redaction.as_ref());
         Record::from_value(value, r.file(), r.line(), Vec::new())
     };
     let clean_record = confidential.then(|| clean(record, 0));

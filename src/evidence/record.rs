@@ -447,14 +447,19 @@ impl Record {
 
     /// The record as a JSON value (for output and schema validation; checks read fields without it).
     pub fn to_value(&self) -> Value {
+        self.value().into_owned()
+    }
+
+    /// The record as a JSON value, borrowed when it is one.
+    pub fn value(&self) -> std::borrow::Cow<'_, Value> {
         match &self.fields {
-            Fields::Value(v) => v.value.clone(),
-            Fields::Row(..) => Value::Object(
+            Fields::Value(v) => std::borrow::Cow::Borrowed(&v.value),
+            Fields::Row(..) => std::borrow::Cow::Owned(Value::Object(
                 self.fields()
                     .into_iter()
                     .map(|(k, f)| (k.to_string(), f.to_value()))
                     .collect::<Map<String, Value>>(),
-            ),
+            )),
         }
     }
 

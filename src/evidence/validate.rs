@@ -78,7 +78,11 @@ impl RecordValidator {
 
     fn problems(&self, record: &Record, accepted: &mut Accepted) -> Vec<RecordProblem> {
         let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
-            return problems(&self.whole, &record.to_value());
+            let value = record.value();
+            if self.whole.is_valid(&value) {
+                return Vec::new();
+            }
+            return problems(&self.whole, &value);
         };
         let mut out: Vec<RecordProblem> = required
             .iter()
