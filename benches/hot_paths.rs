@@ -36,15 +36,57 @@ fn json_text() -> String {
     format!("{{\"value\": [\n{}\n]}}", items.join(",\n"))
 }
 
+/// A register of incidents, as trusts keep them in YAML.
+fn yaml_text() -> String {
+    (0..ROWS)
+        .map(|i| {
+            format!(
+                "- id: INC-{i:05}\n  type: breach\n  severity: {}\n  status: closed\n  detected_at: 2026-05-12T08:00:00Z\n  reported_at: 2026-05-13T09:30:00Z\n",
+                ["low", "medium", "high"][i % 3]
+            )
+        })
+        .collect()
+}
+
+/// A log read line by line with a pattern's named groups.
+fn log_text() -> String {
+    (0..ROWS)
+        .map(|i| {
+            format!(
+                "CC-{i:05} HIGH issued=2026-10-01T08:00:00Z acknowledged=2026-10-02T{:02}:00:00Z\n",
+                i % 24
+            )
+        })
+        .collect()
+}
+
+/// One sshd_config (a keyvalue file is one record): about a hundred lines.
+fn keyvalue_text() -> String {
+    (0..100)
+        .map(|i| format!("# option {i}\nOption{i} value-{i}\n"))
+        .collect::<String>()
+        + "PermitRootLogin no\nPasswordAuthentication no\n"
+}
+
 fn load(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
-    for (name, text, format) in [("csv", csv_text(), Format::Csv), ("json", json_text(), Format::Json)] {
+    let pattern = regex::Regex::new(
+        r"^(?P<alert>CC-\d+) (?P<severity>\w+) issued=(?P<issued>\S+) acknowledged=(?P<acknowledged>\S+)",
+    )
+    .ok();
+    for (name, text, format) in [
+        ("csv", csv_text(), Format::Csv),
+        ("json", json_text(), Format::Json),
+        ("yaml", yaml_text(), Format::Yaml),
+        ("lines", log_text(), Format::Lines),
+        ("keyvalue", keyvalue_text(), Format::Keyvalue),
+    ] {
         let file = SourceFile::new(format!("x.{name}"), text);
         g.throughput(Throughput::Bytes(file.text.len() as u64));
         let opts = ReadOptions {
             format,
             records: None,
-            pattern: None,
+            pattern: pattern.as_ref().filter(|_| format == Format::Lines),
             delimiter: b',',
             renames: &Default::default(),
         };
