@@ -462,3 +462,19 @@ fn secret_fields_never_reach_findings() {
     assert_eq!(r.findings[0].message, "pin does not meet the check (value withheld)");
     assert!(!format!("{:?}", r.findings[0]).contains("1234"));
 }
+
+#[test]
+fn an_error_names_the_first_record_whatever_the_threads() {
+    // Every record breaks the expression, each at its own line: the error must always name the first.
+    let check = leaf("{ expr: \"(attempts | int) - attempts > 0\" }");
+    let rows: String = (0..2000)
+        .map(|i| format!("  - {{ deviceName: d{i}, attempts: x{i} }}\n"))
+        .collect();
+    let data = format!("devices:\n{rows}");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+    let errors: std::collections::BTreeSet<Option<String>> =
+        (0..8).map(|_| pool.install(|| run(&check, &data)).error).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let error = errors.into_iter().next().flatten().unwrap_or_default();
+    assert!(error.ends_with(":1)"), "{error}");
+}

@@ -44,6 +44,9 @@ struct Candidate<'a> {
     when: Option<Typed>,
 }
 
+/// A candidate under its join key.
+type Keyed<'a> = (Cow<'a, str>, Candidate<'a>);
+
 pub struct LookupIndex<'a> {
     lookup: &'a Lookup,
     map: HashMap<Cow<'a, str>, Vec<Candidate<'a>>>,
@@ -88,10 +91,14 @@ impl<'a> Scope<'a> {
         for lookup in &check.lookups {
             // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
             // filled in record order, so candidates under one key keep the dataset's order.
-            let keyed: Vec<(Cow<'a, str>, Candidate<'a>)> = scope
+            // Every result is kept until the first error is taken, so that error does not depend on the threads.
+            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = scope
                 .records(&lookup.dataset)?
                 .par_iter()
                 .map(|r| scope.keyed_candidate(lookup, r))
+                .collect();
+            let keyed: Vec<Keyed<'a>> = keyed
+                .into_iter()
                 .collect::<Result<Vec<_>, String>>()?
                 .into_iter()
                 .flatten()
@@ -129,7 +136,7 @@ impl<'a> Scope<'a> {
     }
 
     /// A record of a lookup's dataset under its join key, if the lookup's `where` selects it and it has one.
-    fn keyed_candidate(&self, lookup: &Lookup, r: &'a Record) -> Result<Option<(Cow<'a, str>, Candidate<'a>)>, String> {
+    fn keyed_candidate(&self, lookup: &Lookup, r: &'a Record) -> Result<Option<Keyed<'a>>, String> {
         if !self.selected_bare(lookup.where_.as_ref(), r)? {
             return Ok(None);
         }

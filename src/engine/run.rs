@@ -57,6 +57,8 @@ enum Mark {
     Skipped,
     Pass,
     Fail,
+    /// Could not be evaluated (the check then errors with the first such record's cause).
+    Error,
 }
 
 pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
@@ -106,31 +108,36 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     let scope = Scope::new(check, evidence)?;
     let records = scope.records(&check.dataset)?;
 
+    let mark = |record: &Record| -> Result<Mark, String> {
+        let joined = scope.join(record);
+        let view = View {
+            record,
+            joined: &joined,
+        };
+        if let Some(w) = &check.where_
+            && !scope.eval(w, view, false).map_err(|e| at(evidence, record, e))?.holds
+        {
+            return Ok(Mark::Skipped);
+        }
+        match &check.assert {
+            None => Ok(Mark::Pass),
+            Some(a) => Ok(
+                if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds {
+                    Mark::Pass
+                } else {
+                    Mark::Fail
+                },
+            ),
+        }
+    };
     let marks: Vec<Mark> = records
         .par_iter()
-        .map(|record| {
-            let joined = scope.join(record);
-            let view = View {
-                record,
-                joined: &joined,
-            };
-            if let Some(w) = &check.where_
-                && !scope.eval(w, view, false).map_err(|e| at(evidence, record, e))?.holds
-            {
-                return Ok(Mark::Skipped);
-            }
-            match &check.assert {
-                None => Ok(Mark::Pass),
-                Some(a) => Ok(
-                    if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds {
-                        Mark::Pass
-                    } else {
-                        Mark::Fail
-                    },
-                ),
-            }
-        })
-        .collect::<Result<_, String>>()?;
+        .map(|record| mark(record).unwrap_or(Mark::Error))
+        .collect();
+    // The error reported is the first in record order, whatever thread met which: it is found again here.
+    if let Some(first) = marks.iter().position(|m| *m == Mark::Error) {
+        return Err(records.get(first).and_then(|r| mark(r).err()).unwrap_or_default());
+    }
 
     // Listed only for aggregates and count-only findings: for a 4-million-row export the list is 32 MB.
     let selected = || -> Vec<&Record> {
@@ -232,10 +239,12 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
         } else {
             Vec::new()
         };
-        result.findings = culprits
+        // Collected before the first error is taken, so that error does not depend on the threads.
+        let findings: Vec<Result<Finding, String>> = culprits
             .par_iter()
             .map(|r| finding(check, &scope, evidence, r))
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect();
+        result.findings = findings.into_iter().collect::<Result<_, _>>()?;
         result
             .findings
             .sort_by(|a, b| (&a.file, a.line, &a.key).cmp(&(&b.file, b.line, &b.key)));
