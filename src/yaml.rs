@@ -54,6 +54,9 @@ enum Frame {
         start: usize,
         anchor: usize,
         key: Option<(String, Span)>,
+        /// Key spans of the members, in document order, when they are at the deepest recorded level (an
+        /// evidence record's fields): listed once under the map instead of two pointers a field.
+        members: Option<Vec<Span>>,
     },
 }
 
@@ -145,6 +148,7 @@ impl<'t> Builder<'t> {
                 }
                 Event::MappingStart(anchor, _) => {
                     let pointer = self.child_pointer(span)?;
+                    let members = (self.stack.len() + 1 == self.span_depth).then(Vec::new);
                     self.push(
                         Frame::Map {
                             map: Map::new(),
@@ -152,6 +156,7 @@ impl<'t> Builder<'t> {
                             start: span.start,
                             anchor,
                             key: None,
+                            members,
                         },
                         span,
                     )?;
@@ -162,7 +167,19 @@ impl<'t> Builder<'t> {
                         Frame::Seq {
                             items, start, anchor, ..
                         } => (Value::Array(items), start, anchor),
-                        Frame::Map { map, start, anchor, .. } => (Value::Object(map), start, anchor),
+                        Frame::Map {
+                            map,
+                            start,
+                            anchor,
+                            pointer,
+                            members,
+                            ..
+                        } => {
+                            if let Some(members) = members {
+                                self.spans.insert_members(pointer, members);
+                            }
+                            (Value::Object(map), start, anchor)
+                        }
                     };
                     self.complete(value, Span::new(start, span.end.max(start)), anchor)?;
                 }
@@ -236,20 +253,20 @@ impl<'t> Builder<'t> {
                 }
                 items.push(value);
             }
-            Some(Frame::Map { map, pointer, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                map,
+                pointer,
+                key,
+                members,
+                ..
+            }) => match key.take() {
                 None => {
-                    let name = match value {
-                        Value::String(s) => s,
-                        Value::Null => "null".to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Number(n) => n.to_string(),
-                        _ => {
-                            let err = YamlError {
-                                message: "complex mapping keys are not supported; use a plain string key".into(),
-                                span,
-                            };
-                            return Err(err);
-                        }
+                    let Some(name) = key_text(value) else {
+                        let err = YamlError {
+                            message: "complex mapping keys are not supported; use a plain string key".into(),
+                            span,
+                        };
+                        return Err(err);
                     };
                     if map.contains_key(&name) {
                         return Err(YamlError {
@@ -260,7 +277,9 @@ impl<'t> Builder<'t> {
                     *key = Some((name, span));
                 }
                 Some((name, key_span)) => {
-                    if record {
+                    if let Some(members) = members {
+                        members.push(key_span);
+                    } else if record {
                         let p = pointer_push(pointer, &name);
                         self.spans.insert_key(p.clone(), key_span);
                         self.spans.insert_value(p, span);
@@ -271,6 +290,27 @@ impl<'t> Builder<'t> {
         }
         Ok(())
     }
+}
+
+/// The name a scalar key gives its member; `None` for a list or mapping as a key.
+fn key_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Null => Some("null".to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The name a mapping key spells, from its text in the file (plain, or quoted with any escapes), as the
+/// loader names the member.
+pub fn key_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.starts_with(['"', '\'']) {
+        return key_text(parse(text, 0).ok()?.value);
+    }
+    key_text(resolve_plain(text))
 }
 
 fn count_nodes(value: &Value) -> usize {

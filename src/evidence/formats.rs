@@ -46,8 +46,13 @@ pub fn parse(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Vec<Recor
 }
 
 fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
-    // Spans down to the records' fields: a Graph export without a record path keeps its records under `value`.
-    let depth = opts.records.map_or(3, |p| p.segments.len() + 1);
+    // Spans down to the records' fields. Without a record path the records are the items of a top-level list,
+    // or of a Graph export's `value`; the document's first character tells which.
+    let depth = match opts.records {
+        Some(path) => path.segments.len() + 1,
+        None if starts_with_list(&file.text) => 2,
+        None => 3,
+    };
     let doc = match opts.format {
         Format::Json => crate::json::parse(&file.text, depth),
         _ => crate::yaml::parse(&file.text, depth),
@@ -101,11 +106,15 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
             });
         };
         let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
+        let name_of = |key: &str| match opts.format {
+            Format::Json => key_name(key),
+            _ => crate::yaml::key_name(key),
+        };
         let field_lines = match doc.spans.members(&ptr) {
             Some(members) => members
                 .iter()
                 .filter(|span| line_of(**span) != line)
-                .filter_map(|span| Some((key_name(file.text.get(span.start..span.end)?)?, line_of(*span))))
+                .filter_map(|span| Some((name_of(file.text.get(span.start..span.end)?)?, line_of(*span))))
                 .collect(),
             None => map
                 .keys()
@@ -118,6 +127,17 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
         out.push(Record::from_value(value, 0, line, field_lines));
     }
     Ok(out)
+}
+
+/// Whether a JSON or YAML document is a list at top level: its first content (after blank lines, comments,
+/// directives and `---`) opens a sequence. A mapping cannot start that way.
+fn starts_with_list(text: &str) -> bool {
+    let content = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !(l.is_empty() || l.starts_with('#') || l.starts_with('%') || *l == "---"));
+    content.is_some_and(|l| l.starts_with('[') || l == "-" || l.starts_with("- ") || l.starts_with("-\t"))
 }
 
 /// The name a quoted JSON key spells (escapes decoded).
@@ -578,7 +598,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!((recs[0].line(), recs[1].line()), (1, 3));
+        assert_eq!(recs[0].field_line("contract"), 2);
         assert_eq!(recs[0].to_value()["contract"], "yes");
+    }
+
+    #[test]
+    fn yaml_fields_keep_their_lines_whatever_their_keys() {
+        let text = "incidents:\n  - id: INC-1\n    \"reported at\": 2026-01-02\n    'owner''s team': IG\n    \
+                    1: one\n    null: nothing\n    \"esc\\tkey\": x\n    nested:\n      deep: 1\n  \
+                    - { id: INC-2,\n      severity: high }\n";
+        let recs = read("r.yaml", text, Format::Yaml, Some("incidents[*]"), None).unwrap();
+        let lines: Vec<u32> = [
+            "id",
+            "reported at",
+            "owner's team",
+            "1",
+            "null",
+            "esc\tkey",
+            "nested",
+            "absent",
+        ]
+        .iter()
+        .map(|f| recs[0].field_line(f))
+        .collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8, 2]);
+        assert_eq!((recs[1].line(), recs[1].field_line("severity")), (10, 11));
+        // Top-level lists, with comments and a document marker before them, in both formats.
+        for (name, text, format) in [
+            (
+                "l.yaml",
+                "# register\n---\n- id: A\n  owner: IG\n- id: B\n",
+                Format::Yaml,
+            ),
+            (
+                "l.json",
+                "\n[\n {\"id\": \"A\",\n  \"owner\": \"IG\"},\n {\"id\": \"B\"}\n]",
+                Format::Json,
+            ),
+        ] {
+            let recs = read(name, text, format, None, None).unwrap();
+            let lines = (recs[0].line(), recs[0].field_line("owner"), recs[1].line());
+            assert_eq!(lines, (3, 4, 5), "{name}");
+        }
     }
 
     #[test]
