@@ -14,6 +14,14 @@ use crate::yaml::{MAX_DEPTH, Spanned, YamlError};
 use jiter::{Jiter, JiterError, NumberAny, NumberInt, Peek};
 use serde_json::{Map, Number, Value};
 
+/// The name a quoted JSON key spells (escapes decoded), from its text in the file.
+pub fn key_name(quoted: &str) -> Option<String> {
+    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+        Some(plain) if !plain.contains('\\') => Some(plain.to_string()),
+        _ => serde_json::from_str(quoted).ok(),
+    }
+}
+
 /// Parses a JSON document, recording spans up to `span_depth` levels deep.
 pub fn parse(text: &str, span_depth: usize) -> Result<Spanned, YamlError> {
     let mut jiter = Jiter::new(text.as_bytes());

@@ -43,7 +43,7 @@ pub struct SpanMap {
     values: HashMap<String, Span>,
     keys: HashMap<String, Span>,
     /// Key spans of the members of objects at the deepest recorded level, by the object's pointer: one entry
-    /// per record instead of two pointer strings per field (JSON evidence has millions of fields).
+    /// per record instead of two pointer strings per field (evidence has millions of fields).
     members: HashMap<String, Vec<Span>>,
 }
 
@@ -57,8 +57,8 @@ impl SpanMap {
     pub fn insert_members(&mut self, pointer: String, members: Vec<Span>) {
         self.members.insert(pointer, members);
     }
-    /// The spans of the quoted keys of the members of the object at `pointer`, in document order, when the
-    /// object is at the deepest recorded level ([`SpanMap::key`] does not see them).
+    /// The spans of the keys (as written, quotes included) of the members of the object at `pointer`, in
+    /// document order, when the object is at the deepest recorded level ([`SpanMap::key`] does not see them).
     pub fn members(&self, pointer: &str) -> Option<&[Span]> {
         self.members.get(pointer).map(Vec::as_slice)
     }

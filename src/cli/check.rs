@@ -219,8 +219,8 @@ fn run_checks(
     results
 }
 
-/// Loads everything and runs the checks; `Err` is an exit code after printing why.
-/// Loads the pack and assesses the repo; everything, the pack included, runs on `--jobs` threads.
+/// Loads the pack and the evidence and runs the checks, all on `--jobs` threads; `Err` is an exit code after
+/// printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
     on_pool(args.jobs, || assess_on_pool(&args.pack.load()?, args))
 }

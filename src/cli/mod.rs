@@ -180,21 +180,16 @@ fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
                 EXIT_UNUSABLE
             })
         }
-        None if plain => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
-        None => {
-            use std::io::Write;
-            let mut out = anstream::stdout();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
+        None if plain => write_out(std::io::stdout().lock(), text),
+        None => write_out(anstream::stdout(), text),
     }
+}
+
+/// Writes to stdout, whose errors (a closed pipe) are not worth failing over.
+fn write_out(mut out: impl std::io::Write, text: &str) -> Result<(), u8> {
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -96,19 +96,19 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
     let pointers: Vec<String> = selected.into_iter().map(|(_, p)| p).collect();
     let mut doc = doc;
     let mut out = Vec::with_capacity(pointers.len());
+    let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
+    let name_of = match opts.format {
+        Format::Json => crate::json::key_name,
+        _ => crate::yaml::key_name,
+    };
     for ptr in pointers {
-        let line = doc.spans.value(&ptr).map_or(1, |s| file.line_of(s.start)) as u32;
+        let line = doc.spans.value(&ptr).map_or(1, line_of);
         let value = doc.value.pointer_mut(&ptr).map(Value::take).unwrap_or(Value::Null);
         let Value::Object(map) = &value else {
             return Err(FormatError {
                 message: format!("record {ptr} is {}, not an object with fields", kind(&value)),
                 line: Some(line as usize),
             });
-        };
-        let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
-        let name_of = |key: &str| match opts.format {
-            Format::Json => key_name(key),
-            _ => crate::yaml::key_name(key),
         };
         let field_lines = match doc.spans.members(&ptr) {
             Some(members) => members
@@ -138,14 +138,6 @@ fn starts_with_list(text: &str) -> bool {
         .map(str::trim_start)
         .find(|l| !(l.is_empty() || l.starts_with('#') || l.starts_with('%') || *l == "---"));
     content.is_some_and(|l| l.starts_with('[') || l == "-" || l.starts_with("- ") || l.starts_with("-\t"))
-}
-
-/// The name a quoted JSON key spells (escapes decoded).
-fn key_name(quoted: &str) -> Option<String> {
-    match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-        Some(plain) if !plain.contains('\\') => Some(plain.to_string()),
-        _ => serde_json::from_str(quoted).ok(),
-    }
 }
 
 fn select<'v>(value: &'v Value, segments: &[Segment], ptr: String, out: &mut Vec<(&'v Value, String)>) {
@@ -302,7 +294,6 @@ fn split_quoted(bytes: &[u8], delimiter: u8, size: usize) -> Vec<(usize, usize)>
     pieces
 }
 
-/// Parses the records in `bytes`, which start at byte `offset` of the file, against the file's columns.
 /// The body of a CSV file (from `body_start`) in pieces of about `size` bytes, each with its first line: rows
 /// then count their lines as they go, without the file's line index.
 fn pieces(text: &str, body_start: usize, delimiter: u8, size: usize) -> Vec<Piece<'_>> {
@@ -337,6 +328,7 @@ struct Piece<'a> {
     feeds: usize,
 }
 
+/// Parses the records of a piece against the file's columns.
 fn parse_piece(
     file: &Arc<SourceFile>,
     delimiter: u8,
@@ -361,12 +353,8 @@ fn parse_piece(
         match reader.read_byte_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {
-                // Line from the byte offset (the reader's own line count is off for CRLF files); a record's
-                // position may sit on the previous row's line terminator.
-                let mut at = row.position().map_or(0, |p| p.byte() as usize);
-                while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-                    at += 1;
-                }
+                // Line from the byte offset: the reader's own line count is off for CRLF files.
+                let at = past_line_ends(bytes, row.position().map_or(0, |p| p.byte() as usize));
                 line += memchr::memchr_iter(b'\n', bytes.get(counted..at).unwrap_or_default()).count();
                 counted = counted.max(at);
                 if row.len() != columns.len() {
@@ -409,12 +397,19 @@ fn csv_line(file: &SourceFile, p: &csv::Position) -> usize {
     csv_line_at(file, p.byte() as usize)
 }
 
-fn csv_line_at(file: &SourceFile, mut at: usize) -> usize {
-    let bytes = file.text.as_bytes();
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    file.line_of(at)
+fn csv_line_at(file: &SourceFile, at: usize) -> usize {
+    file.line_of(past_line_ends(file.text.as_bytes(), at))
+}
+
+/// The first offset from `at` that is not a line terminator: the csv crate may start a record on the previous
+/// record's terminator.
+pub(super) fn past_line_ends(bytes: &[u8], at: usize) -> usize {
+    at + bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count()
 }
 
 fn csv_error(e: &csv::Error, file: &SourceFile) -> FormatError {
@@ -580,8 +575,8 @@ mod tests {
 
     #[test]
     fn json_key_names_decode_escapes() {
-        assert_eq!(key_name("\"deviceName\"").as_deref(), Some("deviceName"));
-        assert_eq!(key_name("\"a\\\"b\\u00e9\"").as_deref(), Some("a\"bé"));
+        assert_eq!(crate::json::key_name("\"deviceName\"").as_deref(), Some("deviceName"));
+        assert_eq!(crate::json::key_name("\"a\\\"b\\u00e9\"").as_deref(), Some("a\"bé"));
         let text = "{\"value\": [\n {\n  \"na\\u006de\": \"A\",\n  \"ok\": 1\n }\n]}";
         let recs = read("e.json", text, Format::Json, None, None).unwrap();
         assert_eq!((recs[0].field_line("name"), recs[0].field_line("ok")), (3, 4));

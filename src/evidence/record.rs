@@ -192,8 +192,7 @@ impl Table {
                 .filter(|n| *n <= OFFSET)
                 .ok_or_else(|| "a piece of the file exceeds 1 GiB; split the export".to_string())
         };
-        // The csv crate may start a record on the previous record's line terminator.
-        let lead = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let lead = super::formats::past_line_ends(raw, 0);
         let mut at = lead;
         // Without a quote the csv crate changes nothing: each cell is its bytes, one delimiter apart.
         let in_place = memchr::memchr(b'"', raw).is_none()

@@ -33,6 +33,10 @@ pub fn compile(schema: &Value) -> Result<jsonschema::Validator, String> {
 
 /// Every way `value` breaks the schema, each naming its top-level field.
 pub fn problems(validator: &jsonschema::Validator, value: &Value) -> Vec<RecordProblem> {
+    // The quick yes/no first: collecting errors walks the whole schema, and almost every record is valid.
+    if validator.is_valid(value) {
+        return Vec::new();
+    }
     validator
         .iter_errors(value)
         .map(|e| {
@@ -78,11 +82,7 @@ impl RecordValidator {
 
     fn problems(&self, record: &Record, accepted: &mut Accepted) -> Vec<RecordProblem> {
         let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
-            let value = record.value();
-            if self.whole.is_valid(&value) {
-                return Vec::new();
-            }
-            return problems(&self.whole, &value);
+            return problems(&self.whole, &record.value());
         };
         let mut out: Vec<RecordProblem> = required
             .iter()

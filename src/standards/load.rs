@@ -209,7 +209,6 @@ fn is_yaml(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
-/// Loads a pack from its files. Returns the pack (with broken checks left out) and every diagnostic.
 /// A parsed pack file: its source, document, kind and schema violations.
 type Parsed = (Arc<SourceFile>, yaml::Spanned, Kind, Vec<Violation>);
 
@@ -230,6 +229,7 @@ fn kind_of(name: &str) -> Kind {
     }
 }
 
+/// Loads a pack from its files. Returns the pack (with broken checks left out) and every diagnostic.
 pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut hasher = Sha256::new();
