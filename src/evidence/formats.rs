@@ -345,8 +345,10 @@ fn parse_piece(
     let rows = piece.feeds + 1;
     table.reserve(rows);
     let mut lines: Vec<u32> = Vec::with_capacity(rows);
-    // The line at `counted`, moved forward row by row.
+    // The line at `counted`, moved forward row by row. Without a quote in the piece no row spans lines, so
+    // only the line ends between rows are counted, not the rows' own bytes.
     let (mut counted, mut line) = (0usize, piece.line);
+    let quoted = memchr::memchr(b'"', bytes).is_some();
     let mut row = csv::ByteRecord::new();
     let mut start = 0usize;
     loop {
@@ -355,8 +357,17 @@ fn parse_piece(
             Ok(true) => {
                 // Line from the byte offset: the reader's own line count is off for CRLF files.
                 let at = past_line_ends(bytes, row.position().map_or(0, |p| p.byte() as usize));
-                line += memchr::memchr_iter(b'\n', bytes.get(counted..at).unwrap_or_default()).count();
+                let between = bytes.get(counted..at).unwrap_or_default();
+                line += if quoted {
+                    memchr::memchr_iter(b'\n', between).count()
+                } else {
+                    between.iter().filter(|b| **b == b'\n').count()
+                };
                 counted = counted.max(at);
+                if !quoted {
+                    // The row's own bytes: its cells, one delimiter apart.
+                    counted += row.as_slice().len() + row.len().saturating_sub(1);
+                }
                 if row.len() != columns.len() {
                     return Err(FormatError {
                         message: format!(
@@ -513,6 +524,27 @@ mod tests {
         assert_eq!(whole[1].1, 4, "a record after a two-line field starts on line 4");
         assert_eq!(whole[1].0["note"], "say \"hi\"\nthere");
         assert!(split_records(text.as_bytes(), b',', 64).len() > 10);
+    }
+
+    #[test]
+    fn quote_free_rows_keep_their_lines_across_blank_lines_and_terminators() {
+        // Each row holds the line it is on; blank lines and mixed terminators sit between them.
+        let mut text = String::from("line,pad\n");
+        let mut line = 2;
+        for i in 0..120 {
+            text.push_str(&format!("{line},{}", "x".repeat(i % 5)));
+            let gap = ["\n", "\r\n", "\n\n", "\r\n\r\n", "\n\r\n\n"][i % 5];
+            text.push_str(gap);
+            line += gap.matches('\n').count();
+        }
+        text.push_str(&format!("{line},last"));
+        for size in [1, 9, 100, usize::MAX] {
+            let rows = in_pieces(&text, size);
+            assert_eq!(rows.len(), 121, "pieces of {size} bytes");
+            for (value, line) in rows {
+                assert_eq!(value["line"], line.to_string(), "pieces of {size} bytes");
+            }
+        }
     }
 
     #[test]

@@ -92,12 +92,16 @@ impl RecordValidator {
                 message: format!("{} is a required property", Value::String(name.clone())),
             })
             .collect();
-        // Row cells are text or null; one reused string saves an allocation per cell.
+        // Row cells are non-empty text or null; one reused string saves an allocation per cell.
         let mut text = Value::String(String::new());
         for (i, property) in properties.iter().enumerate() {
+            if property.any_text && property.null_valid {
+                continue;
+            }
             let memo = accepted.get_mut(i).filter(|_| property.memoised);
             let value = match record.get(&property.name) {
                 None => continue,
+                Some(Field::Text(_)) if property.any_text => continue,
                 Some(Field::Text(t)) => {
                     if memo.as_ref().is_some_and(|m| m.contains(t)) {
                         continue;
@@ -108,6 +112,7 @@ impl RecordValidator {
                     }
                     &text
                 }
+                Some(_) if property.null_valid => continue,
                 Some(_) => &Value::Null,
             };
             if property.validator.is_valid(value) {
@@ -141,6 +146,39 @@ struct Property {
     /// Whether its schema runs a regular expression, a format or alternatives: worth a memo of accepted texts.
     /// A plain type check is cheaper than the lookup.
     memoised: bool,
+    /// Whether its schema accepts every non-empty string, which is every text cell: those need no check.
+    any_text: bool,
+    /// Whether it accepts null, an empty cell (decided once, not per cell).
+    null_valid: bool,
+}
+
+/// Whether a schema accepts every non-empty string, from its keywords alone: only annotations, a `type` that
+/// allows strings and a `minLength` of at most 1. Any other keyword may reject some string, so it says no.
+fn accepts_any_text(schema: &Value) -> bool {
+    const ANNOTATIONS: [&str; 8] = [
+        "description",
+        "title",
+        "$comment",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    ];
+    let map = match schema {
+        Value::Bool(accepts) => return *accepts,
+        Value::Object(map) => map,
+        _ => return false,
+    };
+    map.iter().all(|(key, value)| match key.as_str() {
+        "type" => match value {
+            Value::String(t) => t == "string",
+            Value::Array(types) => types.iter().any(|t| t == "string"),
+            _ => false,
+        },
+        "minLength" => value.as_u64().is_some_and(|n| n <= 1),
+        k => ANNOTATIONS.contains(&k),
+    })
 }
 
 /// Whether a schema uses a keyword whose check costs more than a hash lookup.
@@ -188,8 +226,10 @@ fn split(schema: &Value) -> Option<FieldValidators> {
                 let Ok(validator) = compile(sub) else { return None };
                 properties.push(Property {
                     name: name.clone(),
+                    null_valid: validator.is_valid(&Value::Null),
                     validator,
                     memoised: costly(sub),
+                    any_text: accepts_any_text(sub),
                 });
             }
         }
@@ -339,6 +379,48 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field.as_deref(), Some("CveId"));
         assert_eq!(p, problems(&validator.whole, &missing[0].to_value()));
+    }
+
+    #[test]
+    fn a_schema_said_to_accept_any_text_accepts_every_non_empty_string() {
+        let texts = [
+            "a",
+            "0",
+            "-1.5",
+            "true",
+            "null",
+            "2026-01-01",
+            " ",
+            "\u{e9}t\u{e9}",
+            "x\ny",
+        ];
+        let schemas = [
+            serde_json::json!({"type": "string"}),
+            serde_json::json!({"type": ["string", "number", "null"], "description": "d", "title": "t"}),
+            serde_json::json!({"type": ["string", "number"], "minLength": 1}),
+            serde_json::json!({"minLength": 0, "examples": ["a"]}),
+            serde_json::json!({}),
+            serde_json::json!(true),
+        ];
+        for schema in &schemas {
+            assert!(accepts_any_text(schema), "{schema}");
+            let validator = compile(schema).unwrap();
+            for t in texts {
+                assert!(validator.is_valid(&Value::from(t)), "{schema} rejects {t:?}");
+            }
+        }
+        for schema in [
+            serde_json::json!({"type": "number"}),
+            serde_json::json!({"type": ["null", "boolean"]}),
+            serde_json::json!({"type": "string", "minLength": 2}),
+            serde_json::json!({"type": "string", "pattern": "^a"}),
+            serde_json::json!({"enum": ["a"]}),
+            serde_json::json!({"maxLength": 5}),
+            serde_json::json!({"anyOf": [{"type": "string"}]}),
+            serde_json::json!(false),
+        ] {
+            assert!(!accepts_any_text(&schema), "{schema}");
+        }
     }
 
     #[test]
