@@ -1,7 +1,7 @@
 //! Parsing one evidence file into records, for each format: JSON, YAML, CSV/TSV, text lines, key/value.
 //!
 //! Every record keeps its line: JSON and YAML through the span-aware loaders, CSV through the reader's
-//! positions, text formats by counting. A record that is not an object, a ragged CSV row or a syntax error is a
+//! positions (or, in a piece without quotes, by counting line ends), text formats by counting. A record that is not an object, a ragged CSV row or a syntax error is a
 //! [`FormatError`] with the line, so the dataset errors with a cause a trust can fix.
 
 use super::manifest::Format;
@@ -336,19 +336,21 @@ fn parse_piece(
     piece: &Piece<'_>,
 ) -> Result<Vec<Record>, FormatError> {
     let (offset, bytes) = (piece.offset, piece.bytes);
+    let mut table = Table::new(file.clone(), columns.clone(), offset);
+    let rows = piece.feeds + 1;
+    table.reserve(rows);
+    let mut lines: Vec<u32> = Vec::with_capacity(rows);
+    if memchr::memchr(b'"', bytes).is_none() {
+        parse_plain(piece, delimiter, columns.len(), &mut table, &mut lines)?;
+        return Ok(records(table, lines));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut table = Table::new(file.clone(), columns.clone(), offset);
-    let rows = piece.feeds + 1;
-    table.reserve(rows);
-    let mut lines: Vec<u32> = Vec::with_capacity(rows);
-    // The line at `counted`, moved forward row by row. Without a quote in the piece no row spans lines, so
-    // only the line ends between rows are counted, not the rows' own bytes.
+    // The line at `counted`, moved forward row by row.
     let (mut counted, mut line) = (0usize, piece.line);
-    let quoted = memchr::memchr(b'"', bytes).is_some();
     let mut row = csv::ByteRecord::new();
     let mut start = 0usize;
     loop {
@@ -357,26 +359,10 @@ fn parse_piece(
             Ok(true) => {
                 // Line from the byte offset: the reader's own line count is off for CRLF files.
                 let at = past_line_ends(bytes, row.position().map_or(0, |p| p.byte() as usize));
-                let between = bytes.get(counted..at).unwrap_or_default();
-                line += if quoted {
-                    memchr::memchr_iter(b'\n', between).count()
-                } else {
-                    between.iter().filter(|b| **b == b'\n').count()
-                };
+                line += memchr::memchr_iter(b'\n', bytes.get(counted..at).unwrap_or_default()).count();
                 counted = counted.max(at);
-                if !quoted {
-                    // The row's own bytes: its cells, one delimiter apart.
-                    counted += row.as_slice().len() + row.len().saturating_sub(1);
-                }
                 if row.len() != columns.len() {
-                    return Err(FormatError {
-                        message: format!(
-                            "a row has {} cells but the header has {}; check for unquoted delimiters",
-                            row.len(),
-                            columns.len()
-                        ),
-                        line: Some(line),
-                    });
+                    return Err(ragged(row.len(), columns.len(), line));
                 }
                 let end = (reader.position().byte() as usize).min(bytes.len());
                 table
@@ -395,12 +381,76 @@ fn parse_piece(
             }
         }
     }
+    Ok(records(table, lines))
+}
+
+/// The records of a parsed piece, one per row.
+fn records(table: Table, lines: Vec<u32>) -> Vec<Record> {
     let table = Arc::new(table);
-    Ok(lines
+    lines
         .into_iter()
         .enumerate()
         .map(|(row, line)| Record::row(table.clone(), row as u32, line))
-        .collect())
+        .collect()
+}
+
+fn ragged(cells: usize, columns: usize, line: usize) -> FormatError {
+    FormatError {
+        message: format!("a row has {cells} cells but the header has {columns}; check for unquoted delimiters"),
+        line: Some(line),
+    }
+}
+
+/// Rows of a piece without a quote, where the csv crate returns every cell as its bytes: cells end at a
+/// delimiter, rows at `\r`, `\n` or `\r\n`, and empty lines are skipped. One scan for the three bytes finds
+/// them all, where the csv crate's parser steps byte by byte.
+fn parse_plain(
+    piece: &Piece<'_>,
+    delimiter: u8,
+    columns: usize,
+    table: &mut Table,
+    lines: &mut Vec<u32>,
+) -> Result<(), FormatError> {
+    let bytes = piece.bytes;
+    let mut line = piece.line;
+    // Where the current row starts, once a byte of it is seen, and its delimiters from that start.
+    let mut row_start: Option<usize> = None;
+    let mut after_terminator = 0;
+    let mut delimiters: Vec<usize> = Vec::with_capacity(columns);
+    let mut finish = |start: usize, end: usize, delimiters: &mut Vec<usize>, line: usize| {
+        if delimiters.len() + 1 != columns {
+            return Err(ragged(delimiters.len() + 1, columns, line));
+        }
+        table
+            .push_plain_row(start, &bytes[start..end], delimiters)
+            .map_err(|message| FormatError {
+                message,
+                line: Some(line),
+            })?;
+        lines.push(line as u32);
+        delimiters.clear();
+        Ok(())
+    };
+    for at in memchr::memchr3_iter(delimiter, b'\n', b'\r', bytes) {
+        if bytes[at] == delimiter {
+            let start = *row_start.get_or_insert(after_terminator);
+            delimiters.push(at - start);
+            continue;
+        }
+        // A line end: it ends the row if the row has a byte; otherwise the line was empty.
+        match row_start.take() {
+            Some(start) => finish(start, at, &mut delimiters, line)?,
+            None if at > after_terminator => finish(after_terminator, at, &mut delimiters, line)?,
+            None => {}
+        }
+        after_terminator = at + 1;
+        line += usize::from(bytes[at] == b'\n');
+    }
+    match row_start {
+        Some(start) => finish(start, bytes.len(), &mut delimiters, line),
+        None if bytes.len() > after_terminator => finish(after_terminator, bytes.len(), &mut delimiters, line),
+        None => Ok(()),
+    }
 }
 
 /// The line a CSV record starts on (its position may sit on the previous row's line terminator).
@@ -543,6 +593,78 @@ mod tests {
             assert_eq!(rows.len(), 121, "pieces of {size} bytes");
             for (value, line) in rows {
                 assert_eq!(value["line"], line.to_string(), "pieces of {size} bytes");
+            }
+        }
+    }
+
+    /// Each row's cells (empty as null) and line, or the line of the first ragged row.
+    type Rows = Result<Vec<(Vec<Option<String>>, u32)>, usize>;
+
+    /// What the csv crate makes of a whole body.
+    fn by_csv_crate(text: &str, columns: usize) -> Rows {
+        let file = SourceFile::new("t.csv", text);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut out = Vec::new();
+        for row in reader.byte_records() {
+            let row = row.unwrap();
+            let line = csv_line(&file, row.position().unwrap());
+            if row.len() != columns {
+                return Err(line);
+            }
+            let cells = row
+                .iter()
+                .map(|c| (!c.is_empty()).then(|| String::from_utf8(c.to_vec()).unwrap()))
+                .collect();
+            out.push((cells, line as u32));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn rows_without_quotes_are_what_the_csv_crate_reads() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let alphabet = [b'a', b'b', b' ', b',', b',', b'\n', b'\n', b'\r', b'\t'];
+        for case in 0..3000 {
+            let len = rng.usize(0..60);
+            let body: String = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())] as char)
+                .collect();
+            // Most cases keep every row at three cells, so rows (not only errors) are compared.
+            let body = if case % 3 == 0 {
+                body
+            } else {
+                body.split('\n')
+                    .map(|l| l.split(',').chain(["", ""]).take(3).collect::<Vec<_>>().join(","))
+                    .collect::<Vec<_>>()
+                    .join(if case % 2 == 0 { "\n" } else { "\r\n" })
+            };
+            let text = format!("x,y,z\n{body}");
+            let expected = by_csv_crate(&text, 3);
+            let file = SourceFile::new("t.csv", text.as_str());
+            let columns = Arc::new(Columns::new(&["x".into(), "y".into(), "z".into()], &BTreeMap::new()));
+            for size in [1, 5, usize::MAX] {
+                let got: Rows = pieces(&text, 6, b',', size)
+                    .iter()
+                    .map(|piece| parse_piece(&file, b',', &columns, piece))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|pieces| {
+                        pieces
+                            .into_iter()
+                            .flatten()
+                            .map(|r| {
+                                let cells = ["x", "y", "z"]
+                                    .iter()
+                                    .map(|c| match r.get(c) {
+                                        Some(crate::evidence::Field::Text(t)) => Some(t.to_string()),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                (cells, r.line())
+                            })
+                            .collect()
+                    })
+                    .map_err(|e| e.line.unwrap_or_default());
+                assert_eq!(got, expected, "{text:?} in pieces of {size} bytes");
             }
         }
     }

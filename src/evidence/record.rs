@@ -139,6 +139,14 @@ const WIDE: u32 = 1 << 30;
 /// The offset part of a row start.
 const OFFSET: u32 = WIDE - 1;
 
+/// An offset within a piece, if it fits beside the row flags.
+fn fit(n: usize) -> Result<u32, String> {
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n <= OFFSET)
+        .ok_or_else(|| "a piece of the file exceeds 1 GiB; split the export".to_string())
+}
+
 /// The rows of one piece of a CSV file, as offsets into the file's text.
 ///
 /// A row's cells follow each other, so each cell needs only its end, counted from the row's start: the next
@@ -186,12 +194,6 @@ impl Table {
     /// piece). When every cell equals its bytes in `raw`, one delimiter apart, the row is kept as offsets into
     /// the file; otherwise its cells are copied. `Err` when the piece is too large for 30-bit offsets.
     pub fn push_row(&mut self, raw: &[u8], offset: usize, row: &csv::ByteRecord) -> Result<(), String> {
-        let fit = |n: usize| {
-            u32::try_from(n)
-                .ok()
-                .filter(|n| *n <= OFFSET)
-                .ok_or_else(|| "a piece of the file exceeds 1 GiB; split the export".to_string())
-        };
         let lead = super::formats::past_line_ends(raw, 0);
         let mut at = lead;
         // Without a quote the csv crate changes nothing: each cell is its bytes, one delimiter apart.
@@ -221,12 +223,8 @@ impl Table {
         });
         if length > usize::from(u16::MAX) {
             start |= WIDE;
-            let wide = ends.map(fit).collect::<Result<_, _>>()?;
-            self.wide.push((self.row_starts.len() as u32, wide));
-            self.ends.extend(std::iter::repeat_n(0, row.len()));
-        } else {
-            self.ends.extend(ends.map(|e| e as u16));
         }
+        self.push_ends(start, row.len(), ends)?;
         if !in_place {
             for cell in row {
                 // Valid UTF-8: a cell is the file's text between ASCII delimiters and quotes.
@@ -236,6 +234,31 @@ impl Table {
             fit(self.unescaped.len())?;
         }
         self.row_starts.push(start);
+        Ok(())
+    }
+
+    /// Adds a row without quotes, `row` bytes at `offset` in the piece, whose cells end (from the row's start)
+    /// at `delimiters` and at the row's end: the csv crate would return these bytes unchanged.
+    pub fn push_plain_row(&mut self, offset: usize, row: &[u8], delimiters: &[usize]) -> Result<(), String> {
+        let mut start = fit(offset)?;
+        if row.len() > usize::from(u16::MAX) {
+            start |= WIDE;
+        }
+        let ends = delimiters.iter().copied().chain([row.len()]);
+        self.push_ends(start, delimiters.len() + 1, ends)?;
+        self.row_starts.push(start);
+        Ok(())
+    }
+
+    /// Stores a row's `cells` cell ends, 2 bytes each, or 4 on the side when `start` has [`WIDE`].
+    fn push_ends(&mut self, start: u32, cells: usize, ends: impl Iterator<Item = usize>) -> Result<(), String> {
+        if start & WIDE != 0 {
+            let wide = ends.map(fit).collect::<Result<_, _>>()?;
+            self.wide.push((self.row_starts.len() as u32, wide));
+            self.ends.extend(std::iter::repeat_n(0, cells));
+        } else {
+            self.ends.extend(ends.map(|e| e as u16));
+        }
         Ok(())
     }
 
