@@ -156,6 +156,10 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
             key: None,
         }];
     };
+    // The quick yes/no first: collecting errors walks every branch of the schema.
+    if validator.is_valid(value) {
+        return Vec::new();
+    }
     let mut out: Vec<Violation> = validator
         .iter_errors(value)
         .map(|e| {
