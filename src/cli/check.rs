@@ -222,13 +222,27 @@ fn run_checks(
 /// Loads the pack and the evidence and runs the checks, all on `--jobs` threads; `Err` is an exit code after
 /// printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
-    on_pool(args.jobs, || assess_on_pool(&args.pack.load()?, args))
+    on_pool(args.jobs, || {
+        let files = args.pack.files()?;
+        // Reading the evidence needs only the pack's presets, so it starts while the rest of the pack loads.
+        let presets = crate::standards::load::presets(&files);
+        let (pack, evidence) = rayon::join(
+            || PackArgs::load_from(files),
+            || crate::evidence::load(&args.repo, &presets),
+        );
+        assess_loaded(&pack?, evidence, args)
+    })
 }
 
 /// [`assess`] with a pack already loaded.
 pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
-    on_pool(args.jobs, || assess_on_pool(pack, args))
+    on_pool(args.jobs, || {
+        assess_loaded(pack, crate::evidence::load(&args.repo, &pack.presets), args)
+    })
 }
+
+/// The evidence as loaded, with its diagnostics, or the diagnostics that stopped it.
+type Loaded = Result<(crate::evidence::Evidence, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
     match crate::engine::run::pool(jobs) {
@@ -237,8 +251,8 @@ fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn assess_on_pool(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
-    let (mut evidence, evidence_diags) = crate::evidence::load(&args.repo, &pack.presets).map_err(|d| {
+fn assess_loaded(pack: &crate::standards::Pack, loaded: Loaded, args: &Args) -> Result<Assessment, u8> {
+    let (mut evidence, evidence_diags) = loaded.map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE
     })?;

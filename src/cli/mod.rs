@@ -98,13 +98,22 @@ pub struct PackArgs {
 impl PackArgs {
     /// Loads the pack; on any error prints the diagnostics and returns the exit code.
     pub fn load(&self) -> Result<Pack, u8> {
-        let files = match &self.standards {
+        Self::load_from(self.files()?)
+    }
+
+    /// The pack's files, read from `--standards` or built in.
+    pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>, u8> {
+        match &self.standards {
             Some(dir) => load_dir(dir).map_err(|d| {
                 eprint_diagnostics(&[d]);
                 EXIT_UNUSABLE
-            })?,
-            None => embedded_files(),
-        };
+            }),
+            None => Ok(embedded_files()),
+        }
+    }
+
+    /// [`PackArgs::load`] from files already read.
+    pub fn load_from(files: Vec<(String, Vec<u8>)>) -> Result<Pack, u8> {
         let (pack, diags) = load_files(files);
         if diags.iter().any(|d| d.level == Level::Error) {
             eprint_diagnostics(&diags);

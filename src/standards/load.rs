@@ -229,6 +229,25 @@ fn kind_of(name: &str) -> Kind {
     }
 }
 
+/// The presets among a pack's files, read on their own so evidence can be loaded while the rest of the pack is.
+/// A file that does not parse is left out: loading the whole pack reports it, and a run stops there.
+pub fn presets(files: &[(String, Vec<u8>)]) -> crate::evidence::load::Presets {
+    let mut out = BTreeMap::new();
+    let mut names: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| kind_of(name) == Kind::Preset && is_yaml(name))
+        .collect();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, bytes) in names {
+        let Ok(text) = decode_text(bytes.clone()) else { continue };
+        let Ok(doc) = yaml::parse(&text, 0) else { continue };
+        if let Ok(file) = serde_json::from_value::<PresetFile>(doc.value) {
+            out.entry(file.preset.id.clone()).or_insert(file.preset);
+        }
+    }
+    out
+}
+
 /// Loads a pack from its files. Returns the pack (with broken checks left out) and every diagnostic.
 pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -806,4 +825,19 @@ fn semantic(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_read_alone_are_the_loaded_packs() {
+        let files = embedded_files();
+        let alone = presets(&files);
+        let (pack, _) = load_files(files);
+        assert!(alone.len() >= 5, "{:?}", alone.keys());
+        let as_json = |p: &crate::evidence::load::Presets| serde_json::to_value(p).unwrap();
+        assert_eq!(as_json(&alone), as_json(&pack.presets));
+    }
 }
