@@ -238,16 +238,37 @@ fn split(schema: &Value) -> Option<FieldValidators> {
     Some((required, properties))
 }
 
+/// A record and the ways it breaks its dataset's schema.
+type BadRecord<'r> = (&'r Record, Vec<RecordProblem>);
+
+/// A dataset with the records that break its schema, or why its schema does not compile.
+type CheckedDataset<'e> = (&'e String, &'e super::Dataset, Result<Vec<BadRecord<'e>>, String>);
+
 /// Validates every dataset that has a schema; returns the diagnostics and marks failing datasets.
 pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
-    for (name, dataset) in &evidence.datasets {
-        let Some(schema) = datasets.get(name).and_then(|d| d.schema.as_ref()) else {
-            continue;
-        };
-        let validator = match RecordValidator::new(schema) {
-            Ok(v) => v,
+    // Datasets are validated side by side (compiling a schema is serial work of its own); the diagnostics are
+    // then made in dataset order.
+    let checked: Vec<CheckedDataset<'_>> = evidence
+        .datasets
+        .par_iter()
+        .filter_map(|(name, dataset)| {
+            let schema = datasets.get(name).and_then(|d| d.schema.as_ref())?;
+            let bad = RecordValidator::new(schema).map(|validator| {
+                dataset
+                    .records
+                    .par_iter()
+                    .map_init(|| validator.memo(), |memo, r| (r, validator.problems(r, memo)))
+                    .filter(|(_, p)| !p.is_empty())
+                    .collect()
+            });
+            Some((name, dataset, bad))
+        })
+        .collect();
+    for (name, dataset, bad) in checked {
+        let bad = match bad {
+            Ok(bad) => bad,
             Err(e) => {
                 let message = format!("the schema of dataset `{name}` does not compile: {e}");
                 diags.push(Diagnostic::error("assure::dataset-schema", message.clone()).in_path("datasets.yaml"));
@@ -255,12 +276,6 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
                 continue;
             }
         };
-        let bad: Vec<(&Record, Vec<RecordProblem>)> = dataset
-            .records
-            .par_iter()
-            .map_init(|| validator.memo(), |memo, r| (r, validator.problems(r, memo)))
-            .filter(|(_, p)| !p.is_empty())
-            .collect();
         if bad.is_empty() {
             continue;
         }
