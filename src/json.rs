@@ -12,6 +12,7 @@
 use crate::source::{Span, SpanMap, pointer_push};
 use crate::yaml::{MAX_DEPTH, Spanned, YamlError};
 use jiter::{Jiter, JiterError, NumberAny, NumberInt, Peek};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// The name a quoted JSON key spells (escapes decoded), from its text in the file.
@@ -105,12 +106,19 @@ impl State<'_> {
                 while let Some(k) = key {
                     let key_end = j.current_index();
                     let key_span = self.key_span(key_end);
-                    if map.contains_key(&k) {
-                        return Err(Failure::Other(YamlError {
-                            message: format!("duplicate key `{k}`: each key may appear once in an object"),
-                            span: key_span,
-                        }));
-                    }
+                    let slot = match map.entry(k) {
+                        Entry::Vacant(slot) => slot,
+                        Entry::Occupied(taken) => {
+                            return Err(Failure::Other(YamlError {
+                                message: format!(
+                                    "duplicate key `{}`: each key may appear once in an object",
+                                    taken.key()
+                                ),
+                                span: key_span,
+                            }));
+                        }
+                    };
+                    let k = slot.key();
                     let p = j.peek()?;
                     let child = match pointer.as_deref() {
                         Some(_) if as_members => {
@@ -118,14 +126,13 @@ impl State<'_> {
                             None
                         }
                         Some(ptr) if depth < self.span_depth => {
-                            let c = pointer_push(ptr, &k);
+                            let c = pointer_push(ptr, k);
                             self.spans.insert_key(c.clone(), key_span);
                             Some(c)
                         }
                         _ => None,
                     };
-                    let v = self.value(j, p, child, depth + 1)?;
-                    map.insert(k, v);
+                    slot.insert(self.value(j, p, child, depth + 1)?);
                     key = j.next_key()?.map(str::to_string);
                 }
                 if let Some(ptr) = pointer.as_ref().filter(|_| as_members) {

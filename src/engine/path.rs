@@ -7,6 +7,7 @@
 //! assert_eq!(p.to_string(), "value[*].port");
 //! ```
 
+use crate::evidence::record::ColumnHint;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub enum Segment {
 pub struct FieldPath {
     pub segments: Vec<Segment>,
     text: String,
+    /// Where CSV rows last held this path's field.
+    pub(crate) hint: ColumnHint,
 }
 
 impl std::fmt::Display for FieldPath {
@@ -75,6 +78,7 @@ impl FieldPath {
         Ok(FieldPath {
             segments,
             text: text.to_string(),
+            hint: ColumnHint::default(),
         })
     }
 

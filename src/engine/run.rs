@@ -239,10 +239,12 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
         } else {
             Vec::new()
         };
+        // Looked up once: the environment's template store is behind a lock.
+        let message = check.templates.get_template(MESSAGE).ok();
         // Collected before the first error is taken, so that error does not depend on the threads.
         let findings: Vec<Result<Finding, String>> = culprits
             .par_iter()
-            .map(|r| finding(check, &scope, evidence, r))
+            .map(|r| finding(check, &scope, evidence, message.as_ref(), r))
             .collect();
         result.findings = findings.into_iter().collect::<Result<_, _>>()?;
         result
@@ -316,7 +318,13 @@ fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>) -> Result<(bool, Wh
     })
 }
 
-fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Record) -> Result<Finding, String> {
+fn finding(
+    check: &Check,
+    scope: &Scope<'_>,
+    evidence: &Evidence,
+    message: Option<&minijinja::Template<'_, '_>>,
+    record: &Record,
+) -> Result<Finding, String> {
     let joined = scope.join(record);
     let view = View {
         record,
@@ -373,8 +381,8 @@ fn finding(check: &Check, scope: &Scope<'_>, evidence: &Evidence, record: &Recor
             (v, why)
         }
     };
-    let message = if check.templates.get_template(MESSAGE).is_ok() {
-        render(check, MESSAGE, scope.context(print_view))
+    let message = if let Some(template) = message {
+        rendered(MESSAGE, template.render(scope.context(print_view)))
     } else if why.text.is_empty() {
         format!("record fails {}", check.id)
     } else {
@@ -412,7 +420,12 @@ pub fn record_key(check: &Check, scope: &Scope<'_>, view: View<'_>) -> String {
 }
 
 fn render(check: &Check, name: &str, ctx: minijinja::Value) -> String {
-    match check.templates.get_template(name).and_then(|t| t.render(ctx)) {
+    rendered(name, check.templates.get_template(name).and_then(|t| t.render(ctx)))
+}
+
+/// A rendered template's text, or a note of why it failed in its place.
+fn rendered(name: &str, text: Result<String, minijinja::Error>) -> String {
+    match text {
         Ok(s) => s.trim().to_string(),
         Err(e) => format!("({name} template failed: {e})"),
     }

@@ -13,7 +13,7 @@ use crate::source::SourceFile;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// One field value as read from a record, borrowed from the evidence.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,9 +80,35 @@ impl<'a> Field<'a> {
     }
 }
 
+/// Numbers every [`Columns`], so a field path can remember where it found its field ([`ColumnHint`]).
+static NEXT_COLUMNS_ID: AtomicU32 = AtomicU32::new(1);
+
+/// Where a field path last found its field: the id of the [`Columns`] in the high half and the column (or
+/// `u32::MAX` for none) in the low half; 0 before any. Checks read the same few fields of every row of a
+/// table, so the name is looked up once per table rather than once per row.
+#[derive(Debug, Default)]
+pub struct ColumnHint(AtomicU64);
+
+impl Clone for ColumnHint {
+    fn clone(&self) -> Self {
+        ColumnHint(AtomicU64::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+/// A hint is a cache: paths are equal whatever they have looked up.
+impl PartialEq for ColumnHint {
+    fn eq(&self, _: &ColumnHint) -> bool {
+        true
+    }
+}
+
+impl Eq for ColumnHint {}
+
 /// Column names of one CSV file (after the manifest's renames), sorted for lookup.
 #[derive(Debug)]
 pub struct Columns {
+    /// Unique in the process; 0 (once the numbers run out) means hints are not used.
+    id: u32,
     count: usize,
     /// Visible names and their cell index, sorted by name.
     by_name: Vec<(String, u32)>,
@@ -107,6 +133,9 @@ impl Columns {
             }
         }
         Columns {
+            id: NEXT_COLUMNS_ID
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+                .unwrap_or(0),
             count: headers.len(),
             by_name: named.into_iter().map(|(n, (i, _))| (n, i)).collect(),
         }
@@ -118,6 +147,20 @@ impl Columns {
 
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+
+    /// [`Columns::index`], remembered in `hint` for the next row of the same file.
+    fn index_hinted(&self, name: &str, hint: &ColumnHint) -> Option<usize> {
+        let known = hint.0.load(Ordering::Relaxed);
+        if self.id != 0 && (known >> 32) as u32 == self.id {
+            let column = known as u32;
+            return (column != u32::MAX).then_some(column as usize);
+        }
+        let found = self.index(name);
+        let column = found.map_or(u32::MAX, |c| c as u32);
+        hint.0
+            .store(u64::from(self.id) << 32 | u64::from(column), Ordering::Relaxed);
+        found
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -414,6 +457,14 @@ impl Record {
         }
     }
 
+    /// [`Record::get`] for a caller that reads `name` from many rows, remembering its column in `hint`.
+    pub fn get_hinted(&self, name: &str, hint: &ColumnHint) -> Option<Field<'_>> {
+        match &self.fields {
+            Fields::Row(table, row, _) => table.columns.index_hinted(name, hint).map(|c| table.cell(*row, c)),
+            Fields::Value(_) => self.get(name),
+        }
+    }
+
     /// Resolves a path without wildcards, skipping its first `skip` segments.
     pub fn get_path(&self, path: &FieldPath, skip: usize) -> Option<Field<'_>> {
         let segments = path.segments.get(skip..).unwrap_or_default();
@@ -421,7 +472,8 @@ impl Record {
             Fields::Value(v) => path.get(&v.value, skip).map(Field::of),
             Fields::Row(..) => match segments {
                 [] => Some(Field::Record(self)),
-                [Segment::Key(k)] => self.get(k),
+                // A row has one level: only a path's last key reaches it, so one hint serves the path.
+                [Segment::Key(k)] => self.get_hinted(k, &path.hint),
                 _ => None,
             },
         }
@@ -437,7 +489,7 @@ impl Record {
             }
             Fields::Row(..) => match path.segments.get(skip..).unwrap_or_default() {
                 [] => out.push(Field::Record(self)),
-                [Segment::Key(k)] => out.extend(self.get(k)),
+                [Segment::Key(k)] => out.extend(self.get_hinted(k, &path.hint)),
                 [Segment::Wildcard] => out.extend(self.fields().into_iter().map(|(_, f)| f)),
                 _ => {}
             },
@@ -596,6 +648,25 @@ mod tests {
         assert_eq!(records[1].get("c"), Some(Field::Text("z")));
         assert_eq!(records[1].get("d"), None);
         assert_eq!(records[1].to_value(), serde_json::json!({"a": "y", "b": "2", "c": "z"}));
+    }
+
+    #[test]
+    fn a_path_reads_the_right_column_as_files_with_other_orders_alternate() {
+        let first = table("a,b\n1,2\n", &BTreeMap::new());
+        let second = table("b,c,a\n3,4,5\n", &BTreeMap::new());
+        let values = serde_json::from_str(r#"{"a": "6"}"#).unwrap();
+        let json = Record::from_value(values, 0, 1, Vec::new());
+        let a = FieldPath::parse("a").unwrap();
+        let c = FieldPath::parse("c").unwrap();
+        for _ in 0..2 {
+            assert_eq!(first[0].get_path(&a, 0), Some(Field::Text("1")));
+            assert_eq!(second[0].get_path(&a, 0), Some(Field::Text("5")));
+            assert_eq!(json.get_path(&a, 0), Some(Field::Text("6")));
+            assert_eq!(first[0].get_path(&c, 0), None);
+            assert_eq!(second[0].get_path(&c, 0), Some(Field::Text("4")));
+        }
+        // A copy of a path (as compiled checks are cloned) reads the same.
+        assert_eq!(second[0].get_path(&a.clone(), 0), Some(Field::Text("5")));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! diagnostic naming the file, the line of the offending field and the field; the dataset is then marked with an
 //! error, so the checks that read it report *error* (not a misleading pass or fail) while every other check runs.
 
+use super::record::ColumnHint;
 use super::{Evidence, Field, Record};
 use crate::diagnostic::Diagnostic;
 use crate::standards::spec::DatasetSpec;
@@ -86,8 +87,8 @@ impl RecordValidator {
         };
         let mut out: Vec<RecordProblem> = required
             .iter()
-            .filter(|name| record.get(name).is_none())
-            .map(|name| RecordProblem {
+            .filter(|(name, hint)| record.get_hinted(name, hint).is_none())
+            .map(|(name, _)| RecordProblem {
                 field: Some(name.clone()),
                 message: format!("{} is a required property", Value::String(name.clone())),
             })
@@ -99,7 +100,7 @@ impl RecordValidator {
                 continue;
             }
             let memo = accepted.get_mut(i).filter(|_| property.memoised);
-            let value = match record.get(&property.name) {
+            let value = match record.get_hinted(&property.name, &property.hint) {
                 None => continue,
                 Some(Field::Text(_)) if property.any_text => continue,
                 Some(Field::Text(t)) => {
@@ -150,6 +151,8 @@ struct Property {
     any_text: bool,
     /// Whether it accepts null, an empty cell (decided once, not per cell).
     null_valid: bool,
+    /// Where CSV rows hold it.
+    hint: ColumnHint,
 }
 
 /// Whether a schema accepts every non-empty string, from its keywords alone: only annotations, a `type` that
@@ -192,7 +195,7 @@ fn costly(schema: &Value) -> bool {
 }
 
 /// The required field names and a validator per property.
-type FieldValidators = (Vec<String>, Vec<Property>);
+type FieldValidators = (Vec<(String, ColumnHint)>, Vec<Property>);
 
 /// Required names and per-property validators of a plain object schema; `None` for any other schema.
 fn split(schema: &Value) -> Option<FieldValidators> {
@@ -213,7 +216,7 @@ fn split(schema: &Value) -> Option<FieldValidators> {
         None => Vec::new(),
         Some(Value::Array(names)) => names
             .iter()
-            .map(|n| n.as_str().map(str::to_string))
+            .map(|n| n.as_str().map(|n| (n.to_string(), ColumnHint::default())))
             .collect::<Option<_>>()?,
         Some(_) => return None,
     };
@@ -230,6 +233,7 @@ fn split(schema: &Value) -> Option<FieldValidators> {
                     validator,
                     memoised: costly(sub),
                     any_text: accepts_any_text(sub),
+                    hint: ColumnHint::default(),
                 });
             }
         }
