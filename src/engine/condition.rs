@@ -97,12 +97,14 @@ impl<'a> Scope<'a> {
                 .par_iter()
                 .map(|r| scope.keyed_candidate(lookup, r))
                 .collect();
-            if let Some(Err(e)) = keyed.iter().find(|k| k.is_err()) {
-                return Err(e.clone());
-            }
-            let count = keyed.iter().filter(|k| matches!(k, Ok(Some(_)))).count();
-            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(count);
-            for (key, candidate) in keyed.into_iter().flatten().flatten() {
+            let keyed: Vec<Keyed<'a>> = keyed
+                .into_iter()
+                .collect::<Result<Vec<_>, String>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
+            for (key, candidate) in keyed {
                 // Most keys name one record: a list sized for one, not the four a first push reserves.
                 map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
             }
