@@ -712,3 +712,23 @@ fn reports_are_byte_identical_across_runs_and_thread_counts() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(std::fs::read(&html).unwrap(), outputs[0].0);
 }
+
+#[test]
+fn json_is_the_same_streamed_to_stdout_or_a_file_and_an_unwritable_file_is_an_error() {
+    let d = copy_example();
+    let report = d.path().join("report.json");
+    let args = ["check", &path(&d), "--format", "json", "--as-of", "2026-11-01"];
+    let (code, stdout, _) = assure(&args);
+    let (file_code, _, _) = assure(&[&args[..], &["-o", report.to_str().unwrap()]].concat());
+    assert_eq!(code, file_code);
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), stdout);
+    assert!(stdout.ends_with("}\n") && serde_json::from_str::<Value>(&stdout).is_ok());
+
+    let nowhere = d.path().join("no-such-dir/report.json");
+    let (code, _, stderr) = assure(&[&args[..], &["-o", nowhere.to_str().unwrap()]].concat());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("report.json"),
+        "{stderr}"
+    );
+}

@@ -194,6 +194,33 @@ fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
     }
 }
 
+/// Writes output that `write` produces piece by piece (a format that escapes control characters itself) to
+/// `--output FILE` or stdout, without holding it all as text.
+fn emit_with(
+    output: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out)?;
+                out.flush()
+            });
+            written.map_err(|e| {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                EXIT_UNUSABLE
+            })
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = write(&mut out).and_then(|()| out.flush());
+            Ok(())
+        }
+    }
+}
+
 /// Writes to stdout, whose errors (a closed pipe) are not worth failing over.
 fn write_out(mut out: impl std::io::Write, text: &str) -> Result<(), u8> {
     let _ = out.write_all(text.as_bytes());
