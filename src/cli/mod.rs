@@ -204,7 +204,7 @@ fn emit_with(
     match output {
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
                 write(&mut out)?;
                 out.flush()
             });
@@ -214,7 +214,7 @@ fn emit_with(
             })
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let _ = write(&mut out).and_then(|()| out.flush());
             Ok(())
         }
