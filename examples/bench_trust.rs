@@ -38,9 +38,11 @@ fn main() {
 fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
     let start = Instant::now();
     let args = assure::cli::check::Args::plain(repo.to_path_buf(), Default::default(), None, jobs, false);
-    let assessment = assure::cli::check::assess(&args).map_err(|code| format!("exit {code}"))?;
-    // Serialised as `assure check --format json` writes it: piece by piece, never held as one string.
-    assure::render::json::write(&assessment, &mut std::io::sink()).map_err(|e| e.to_string())?;
+    // Serialised as `assure check --format json` writes it: piece by piece, while the evidence is freed.
+    let (assessment, written) =
+        assure::cli::check::assess_then(&args, |a| assure::render::json::write(a, &mut std::io::sink()))
+            .map_err(|code| format!("exit {code}"))?;
+    written.map_err(|e| e.to_string())?;
     Ok((assessment, start.elapsed()))
 }
 

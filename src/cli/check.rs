@@ -124,19 +124,23 @@ impl FailOn {
 }
 
 pub fn run(args: Args) -> u8 {
-    match assess(&args) {
-        Ok(a) => {
+    // JSON is streamed as it is serialised, so it is written while the evidence is freed; a format rendered
+    // as one text waits until the evidence is gone, so as not to hold both.
+    let streamed = |a: &Assessment| {
+        (args.format == OutputFormat::Json)
+            .then(|| emit_with(args.output.as_ref(), |out| crate::render::json::write(a, out)))
+    };
+    match assess_then(&args, streamed) {
+        Ok((a, written)) => {
             // SARIF and annotations name files relative to the checkout: prefix a relative repo path.
             let base = if args.repo.is_relative() {
                 args.repo.to_string_lossy().into_owned()
             } else {
                 String::new()
             };
-            if args.format == OutputFormat::Json {
-                if let Err(code) = emit_with(args.output.as_ref(), |out| crate::render::json::write(&a, out)) {
-                    return code;
-                }
-            } else if let Err(code) = emit(&render(&a, args.format, args.quiet, &base), args.output.as_ref()) {
+            let written =
+                written.unwrap_or_else(|| emit(&render(&a, args.format, args.quiet, &base), args.output.as_ref()));
+            if let Err(code) = written {
                 return code;
             }
             let extra = [
@@ -230,6 +234,11 @@ fn run_checks(
 /// Loads the pack and the evidence and runs the checks, all on `--jobs` threads; `Err` is an exit code after
 /// printing why.
 pub fn assess(args: &Args) -> Result<Assessment, u8> {
+    assess_then(args, |_| ()).map(|(a, ())| a)
+}
+
+/// [`assess`], then `then` on the assessment (on a worker, beside freeing the evidence on the others).
+pub fn assess_then<T: Send>(args: &Args, then: impl FnOnce(&Assessment) -> T + Send) -> Result<(Assessment, T), u8> {
     on_pool(args.jobs, || {
         let files = args.pack.files()?;
         // Reading the evidence needs only the pack's presets, so it starts while the rest of the pack loads.
@@ -238,14 +247,18 @@ pub fn assess(args: &Args) -> Result<Assessment, u8> {
             || PackArgs::load_from(files),
             || crate::evidence::load(&args.repo, &presets),
         );
-        assess_loaded(&pack?, evidence, args)
+        let (assessment, evidence) = assess_loaded(&pack?, evidence, args)?;
+        let (then, ()) = rayon::join(|| then(&assessment), || free(evidence));
+        Ok((assessment, then))
     })
 }
 
 /// [`assess`] with a pack already loaded.
 pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
     on_pool(args.jobs, || {
-        assess_loaded(pack, crate::evidence::load(&args.repo, &pack.presets), args)
+        let (assessment, evidence) = assess_loaded(pack, crate::evidence::load(&args.repo, &pack.presets), args)?;
+        free(evidence);
+        Ok(assessment)
     })
 }
 
@@ -259,7 +272,12 @@ fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn assess_loaded(pack: &crate::standards::Pack, loaded: Loaded, args: &Args) -> Result<Assessment, u8> {
+/// The assessment, and the evidence it was made from (for the caller to free).
+fn assess_loaded(
+    pack: &crate::standards::Pack,
+    loaded: Loaded,
+    args: &Args,
+) -> Result<(Assessment, crate::evidence::Evidence), u8> {
     let (mut evidence, evidence_diags) = loaded.map_err(|d| {
         eprint_diagnostics(&d);
         EXIT_UNUSABLE
@@ -328,8 +346,7 @@ fn assess_loaded(pack: &crate::standards::Pack, loaded: Loaded, args: &Args) -> 
     if let Some(b) = &baseline {
         assessment.compare(b);
     }
-    free(evidence);
-    Ok(assessment)
+    Ok((assessment, evidence))
 }
 
 /// Frees the evidence on two of the pool's threads: the dataset with the most records (at scale 1 a 60 MB
