@@ -88,7 +88,7 @@ fn bare_parse(repo: &Path, files: &[assure::evidence::EvidenceFile]) -> Duration
 }
 
 /// Runs per timing; the median is reported, as the machine is shared and single runs vary.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -99,6 +99,8 @@ fn bench(repo: &Path) -> Result<String, String> {
     // Peak RSS is read after a first run as `assure check` runs by default (one thread per core, here 2).
     let (a, first) = pipeline(repo, 2)?;
     let rss = peak_rss_mb();
+    // One thread and two interleaved, so a change in the shared machine's speed moves both alike. The bare
+    // parses come after: run between them, they left the allocator in a state that slowed the next runs.
     let mut ones = Vec::new();
     let mut twos = vec![first];
     for _ in 0..RUNS {
