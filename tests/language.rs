@@ -478,3 +478,44 @@ fn an_error_names_the_first_record_whatever_the_threads() {
     let error = errors.into_iter().next().flatten().unwrap_or_default();
     assert!(error.ends_with(":1)"), "{error}");
 }
+
+const TRAINED_IN_WHERE: &str = r#"
+id: T-TRAINED-WHERE
+title: Staff trained at all were trained in the last year
+severity: low
+dataset: staff
+where: { field: training.completed_on, exists: true }
+lookup:
+  - { as: training, dataset: training, on: { staff_id: staff_id } }
+assert: { field: training.completed_on, as: date, ge: "as_of - 365d" }
+message: "{{ name }}"
+"#;
+
+#[test]
+fn a_where_naming_a_lookup_selects_through_the_join() {
+    let r = run(TRAINED_IN_WHERE, STAFF);
+    assert_state(&r, State::Fail);
+    assert_eq!(r.selected, 4, "S5 has no training record; S1-S4 do");
+    assert_eq!(failing(&r), ["S3"]);
+}
+
+#[test]
+fn a_check_with_a_lookup_whose_where_selects_nothing_is_not_applicable() {
+    let r = run(TRAINED, &STAFF.replace("status: active", "status: left"));
+    assert_state(&r, State::NotApplicable);
+    assert_eq!((r.selected, r.failing), (0, 0));
+}
+
+#[test]
+fn a_where_that_cannot_be_evaluated_is_an_error_even_before_a_lookup_is_built() {
+    let check = TRAINED.replace(
+        "where: { field: status, eq: active }",
+        "where: { field: roles, eq: admin }",
+    );
+    let r = run(
+        &check,
+        &STAFF.replace("status: left", "status: left, roles: [admin, iao]"),
+    );
+    assert_state(&r, State::Error);
+    assert!(r.error.as_deref().is_some_and(|e| e.contains("roles")), "{:?}", r.error);
+}

@@ -68,6 +68,14 @@ const NO_JOINS: &[Option<&Record>] = &[];
 impl<'a> Scope<'a> {
     /// Builds lookup indexes, `exists_in` sets and expressions. Fails with a cause when a dataset is unusable.
     pub fn new(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
+        let mut scope = Scope::without_lookups(check, evidence)?;
+        scope.add_lookups()?;
+        Ok(scope)
+    }
+
+    /// [`Scope::new`] without the lookup indexes: enough to evaluate a `where` that names no lookup, and to
+    /// find that it selects nothing before indexing another dataset for nothing ([`Scope::add_lookups`]).
+    pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
         let mut scope = Scope {
             check,
             evidence,
@@ -87,28 +95,6 @@ impl<'a> Scope<'a> {
                 .compile_expression(src)
                 .map_err(|e| format!("expression `{src}`: {e}"))?;
             scope.exprs.push(expr);
-        }
-        for lookup in &check.lookups {
-            // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
-            // filled in record order, so candidates under one key keep the dataset's order.
-            // Every result is kept until the first error is taken, so that error does not depend on the threads.
-            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = scope
-                .records(&lookup.dataset)?
-                .par_iter()
-                .map(|r| scope.keyed_candidate(lookup, r))
-                .collect();
-            let keyed: Vec<Keyed<'a>> = keyed
-                .into_iter()
-                .collect::<Result<Vec<_>, String>>()?
-                .into_iter()
-                .flatten()
-                .collect();
-            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
-            for (key, candidate) in keyed {
-                // Most keys name one record: a list sized for one, not the four a first push reserves.
-                map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
-            }
-            scope.lookups.push(LookupIndex { lookup, map });
         }
         for set in &check.sets {
             let mut values = HashSet::new();
@@ -133,6 +119,57 @@ impl<'a> Scope<'a> {
             scope.sets.push(values);
         }
         Ok(scope)
+    }
+
+    /// Builds the check's lookup indexes.
+    pub fn add_lookups(&mut self) -> Result<(), String> {
+        let scope = self;
+        let check = scope.check;
+        for lookup in &check.lookups {
+            // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
+            // filled in record order, so candidates under one key keep the dataset's order.
+            // Every result is kept until the first error is taken, so that error does not depend on the threads.
+            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = scope
+                .records(&lookup.dataset)?
+                .par_iter()
+                .map(|r| scope.keyed_candidate(lookup, r))
+                .collect();
+            let keyed: Vec<Keyed<'a>> = keyed
+                .into_iter()
+                .collect::<Result<Vec<_>, String>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
+            for (key, candidate) in keyed {
+                // Most keys name one record: a list sized for one, not the four a first push reserves.
+                map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
+            }
+            scope.lookups.push(LookupIndex { lookup, map });
+        }
+        Ok(())
+    }
+
+    /// Whether `cond` reads a lookup's record (a field under its name, or any expression, which may).
+    pub fn uses_lookups(&self, cond: &Condition) -> bool {
+        let named = |p: &crate::engine::path::FieldPath| {
+            p.head()
+                .is_some_and(|h| self.check.lookups.iter().any(|l| l.alias == h))
+        };
+        match cond {
+            Condition::All(items) | Condition::Any(items) => items.iter().any(|c| self.uses_lookups(c)),
+            Condition::Not(inner) => self.uses_lookups(inner),
+            Condition::Expr(_) => true,
+            Condition::Leaf(leaf) => named(&leaf.field) || leaf.minus.as_ref().is_some_and(named),
+        }
+    }
+
+    /// Whether `cond` holds for some record, looking at each without joins; an error counts as holding, so
+    /// the full evaluation meets it and reports it.
+    pub fn selects_any(&self, cond: &Condition, records: &'a [Record]) -> bool {
+        records
+            .par_iter()
+            .any(|r| !matches!(self.selected_bare(Some(cond), r), Ok(false)))
     }
 
     /// A record of a lookup's dataset under its join key, if the lookup's `where` selects it and it has one.
