@@ -66,15 +66,9 @@ pub struct Scope<'a> {
 const NO_JOINS: &[Option<&Record>] = &[];
 
 impl<'a> Scope<'a> {
-    /// Builds lookup indexes, `exists_in` sets and expressions. Fails with a cause when a dataset is unusable.
-    pub fn new(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
-        let mut scope = Scope::without_lookups(check, evidence)?;
-        scope.add_lookups()?;
-        Ok(scope)
-    }
-
-    /// [`Scope::new`] without the lookup indexes: enough to evaluate a `where` that names no lookup, and to
-    /// find that it selects nothing before indexing another dataset for nothing ([`Scope::add_lookups`]).
+    /// Builds `exists_in` sets and expressions, but not yet the lookup indexes ([`Scope::add_lookups`]): a
+    /// `where` that names no lookup can be evaluated first, and indexing another dataset skipped when it
+    /// selects nothing. Fails with a cause when a dataset is unusable.
     pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
         let mut scope = Scope {
             check,
@@ -123,16 +117,15 @@ impl<'a> Scope<'a> {
 
     /// Builds the check's lookup indexes.
     pub fn add_lookups(&mut self) -> Result<(), String> {
-        let scope = self;
-        let check = scope.check;
+        let check = self.check;
         for lookup in &check.lookups {
             // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
             // filled in record order, so candidates under one key keep the dataset's order.
             // Every result is kept until the first error is taken, so that error does not depend on the threads.
-            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = scope
+            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = self
                 .records(&lookup.dataset)?
                 .par_iter()
-                .map(|r| scope.keyed_candidate(lookup, r))
+                .map(|r| self.keyed_candidate(lookup, r))
                 .collect();
             let keyed: Vec<Keyed<'a>> = keyed
                 .into_iter()
@@ -145,7 +138,7 @@ impl<'a> Scope<'a> {
                 // Most keys name one record: a list sized for one, not the four a first push reserves.
                 map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
             }
-            scope.lookups.push(LookupIndex { lookup, map });
+            self.lookups.push(LookupIndex { lookup, map });
         }
         Ok(())
     }

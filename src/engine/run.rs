@@ -62,7 +62,7 @@ pub fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
 /// spill into a second heap, which is unmapped again once free) needs no system call. The blocks are never
 /// written, so peak memory does not change; under another allocator this is a few hundred allocations.
 /// Measured in docs/performance.md: `mprotect` calls at scale 1 from about 3,600 to 1,000 and at scale 10
-/// from 36,000 to 24,500; two-thread runs about 10% faster at both.
+/// from 36,000 to 23,400; two-thread runs about 10% faster at both.
 fn reserve_heap() {
     if cfg!(all(target_os = "linux", target_env = "gnu")) {
         let blocks: Vec<Vec<u8>> = (0..480).map(|_| Vec::with_capacity(120 << 10)).collect();
@@ -136,7 +136,6 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     if !unselective {
         scope.add_lookups()?;
     }
-    let scope = scope;
 
     let mark = |record: &Record| -> Result<Mark, String> {
         let joined = scope.join(record);

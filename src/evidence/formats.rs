@@ -1,8 +1,9 @@
 //! Parsing one evidence file into records, for each format: JSON, YAML, CSV/TSV, text lines, key/value.
 //!
 //! Every record keeps its line: JSON and YAML through the span-aware loaders, CSV through the reader's
-//! positions (or, in a piece without quotes, by counting line ends), text formats by counting. A record that is not an object, a ragged CSV row or a syntax error is a
-//! [`FormatError`] with the line, so the dataset errors with a cause a trust can fix.
+//! positions (or, in a piece without quotes, by counting line ends), text formats by counting. A record that
+//! is not an object, a ragged CSV row or a syntax error is a [`FormatError`] with the line, so the dataset
+//! errors with a cause a trust can fix.
 
 use super::manifest::Format;
 use super::record::{Columns, Record, Table};
@@ -413,8 +414,7 @@ fn parse_plain(
 ) -> Result<(), FormatError> {
     let bytes = piece.bytes;
     let mut line = piece.line;
-    // Where the current row starts, once a byte of it is seen, and its delimiters from that start.
-    let mut row_start: Option<usize> = None;
+    // A row starts after the last line end; its delimiters are counted from there.
     let mut after_terminator = 0;
     let mut delimiters: Vec<usize> = Vec::with_capacity(columns);
     let mut finish = |start: usize, end: usize, delimiters: &mut Vec<usize>, line: usize| {
@@ -433,24 +433,20 @@ fn parse_plain(
     };
     for at in memchr::memchr3_iter(delimiter, b'\n', b'\r', bytes) {
         if bytes[at] == delimiter {
-            let start = *row_start.get_or_insert(after_terminator);
-            delimiters.push(at - start);
+            delimiters.push(at - after_terminator);
             continue;
         }
-        // A line end: it ends the row if the row has a byte; otherwise the line was empty.
-        match row_start.take() {
-            Some(start) => finish(start, at, &mut delimiters, line)?,
-            None if at > after_terminator => finish(after_terminator, at, &mut delimiters, line)?,
-            None => {}
+        // A line end ends a row if the line has a byte (a delimiter counts); otherwise the line was empty.
+        if at > after_terminator {
+            finish(after_terminator, at, &mut delimiters, line)?;
         }
         after_terminator = at + 1;
         line += usize::from(bytes[at] == b'\n');
     }
-    match row_start {
-        Some(start) => finish(start, bytes.len(), &mut delimiters, line),
-        None if bytes.len() > after_terminator => finish(after_terminator, bytes.len(), &mut delimiters, line),
-        None => Ok(()),
+    if bytes.len() > after_terminator {
+        finish(after_terminator, bytes.len(), &mut delimiters, line)?;
     }
+    Ok(())
 }
 
 /// The line a CSV record starts on (its position may sit on the previous row's line terminator).
