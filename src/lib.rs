@@ -25,5 +25,6 @@ pub mod reviews;
 pub mod source;
 pub mod standards;
 pub mod testing;
+pub mod text;
 pub mod waivers;
 pub mod yaml;

@@ -105,7 +105,7 @@ pub fn pointer_push(base: &str, token: &str) -> String {
 #[derive(Debug)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
+    pub text: crate::text::Text,
     line_starts: OnceLock<LineStarts>,
 }
 
@@ -146,7 +146,7 @@ impl LineStarts {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+    pub fn new(name: impl Into<String>, text: impl Into<crate::text::Text>) -> Arc<Self> {
         Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
@@ -192,7 +192,7 @@ impl SourceFile {
 
     /// A miette source for this file.
     pub fn named_source(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(&self.name, self.text.clone())
+        miette::NamedSource::new(&self.name, self.text.to_string())
     }
 }
 
@@ -203,7 +203,7 @@ fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// Strips a UTF-8 byte order mark and decodes UTF-16 (with BOM); other bytes must be UTF-8.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|e| utf8_error(&e));
+        return String::from_utf8(rest.to_vec()).map_err(|e| utf8_error(e.utf8_error().valid_up_to() + 3));
     }
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
@@ -225,12 +225,10 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.starts_with(b"\xFE\xFF") {
         return utf16(false);
     }
-    String::from_utf8(bytes).map_err(|e| utf8_error(&e))
+    String::from_utf8(bytes).map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
 }
 
-fn utf8_error(e: &std::string::FromUtf8Error) -> String {
-    format!(
-        "the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8",
-        e.utf8_error().valid_up_to()
-    )
+/// Why a file is not UTF-8: `offset` is its first bad byte.
+pub(crate) fn utf8_error(offset: usize) -> String {
+    format!("the file is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8")
 }
