@@ -202,16 +202,13 @@ impl<'a> Scope<'a> {
     fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, String> {
         match cond {
             None => Ok(true),
-            Some(c) => Ok(self
-                .eval(
-                    c,
-                    View {
-                        record,
-                        joined: NO_JOINS,
-                    },
-                    false,
-                )?
-                .holds),
+            Some(c) => self.holds(
+                c,
+                View {
+                    record,
+                    joined: NO_JOINS,
+                },
+            ),
         }
     }
 
@@ -258,6 +255,38 @@ impl<'a> Scope<'a> {
         }
         view.record.resolve(path, 0, &mut out);
         out
+    }
+
+    /// Whether `cond` holds: [`Scope::eval`] without an explanation, the path every record takes, so it builds
+    /// no [`Outcome`] for the common shapes.
+    pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, String> {
+        match cond {
+            Condition::All(items) => {
+                for c in items {
+                    if !self.holds(c, view)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Condition::Any(items) => {
+                for c in items {
+                    if self.holds(c, view)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Condition::Not(inner) => Ok(!self.holds(inner, view)?),
+            Condition::Leaf(leaf) if leaf.minus.is_none() && leaf.quantifier.is_none() => {
+                let value = self.get(view, &leaf.field);
+                if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
+                    return Err(list_without_quantifier(leaf));
+                }
+                Ok(matches!(self.test_value(leaf, value), Ok(true)))
+            }
+            other => Ok(self.eval(other, view, false)?.holds),
+        }
     }
 
     pub fn eval(&self, cond: &Condition, view: View<'_>, explain: bool) -> Result<Outcome, String> {
@@ -402,10 +431,7 @@ impl<'a> Scope<'a> {
 
         let value = self.get(view, &leaf.field);
         if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
-            return Err(format!(
-                "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
-                leaf.field
-            ));
+            return Err(list_without_quantifier(leaf));
         }
         let result = self.test_value(leaf, value);
         let holds = matches!(result, Ok(true));
@@ -630,6 +656,13 @@ fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, 
 }
 
 /// Ops that test a list's items (and so need a quantifier on a list value).
+fn list_without_quantifier(leaf: &Leaf) -> String {
+    format!(
+        "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
+        leaf.field
+    )
+}
+
 fn tests_items(op: &Op) -> bool {
     !matches!(
         op,

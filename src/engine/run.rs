@@ -144,19 +144,17 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
             joined: &joined,
         };
         if let Some(w) = &check.where_
-            && !scope.eval(w, view, false).map_err(|e| at(evidence, record, e))?.holds
+            && !scope.holds(w, view).map_err(|e| at(evidence, record, e))?
         {
             return Ok(Mark::Skipped);
         }
         match &check.assert {
             None => Ok(Mark::Pass),
-            Some(a) => Ok(
-                if scope.eval(a, view, false).map_err(|e| at(evidence, record, e))?.holds {
-                    Mark::Pass
-                } else {
-                    Mark::Fail
-                },
-            ),
+            Some(a) => Ok(if scope.holds(a, view).map_err(|e| at(evidence, record, e))? {
+                Mark::Pass
+            } else {
+                Mark::Fail
+            }),
         }
     };
     let marks: Vec<Mark> = records

@@ -156,13 +156,7 @@ pub fn convert(value: Field<'_>, ty: ValueType, ignore_case: bool) -> Result<Typ
         ValueType::Number => match value {
             Field::Json(Value::Number(n)) => n.as_f64().map(Typed::Num).ok_or_else(fail),
             Field::Int(n) => Ok(Typed::Num(n as f64)),
-            Field::Text(s) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .map(Typed::Num)
-                .ok_or_else(fail),
+            Field::Text(s) => parse_number(s).map(Typed::Num).ok_or_else(fail),
             _ => Err(fail()),
         },
         ValueType::Bool => match value {
@@ -311,14 +305,19 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
         return None;
     }
     let utc = |dt: DateTime| jiff::tz::Offset::UTC.to_timestamp(dt).ok();
-    // A plain date (most export dates) is parsed as one first: each failed attempt below builds an error.
+    // A plain date (most export dates) is read digit by digit, and a UK date (dd/mm/yyyy, as Get-ADUser
+    // writes them) goes to its own parser first: each failed attempt below builds an error.
     let b = text.as_bytes();
     if b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && let Ok(d) = text.parse::<Date>()
+        && let (Some(y), Some(m), Some(d)) = (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
+        && let Ok(date) = Date::new(y as i16, m as i8, d as i8)
     {
-        return utc(d.to_datetime(jiff::civil::Time::midnight()));
+        return utc(date.to_datetime(jiff::civil::Time::midnight()));
+    }
+    if b.get(1..3).is_some_and(|head| head.contains(&b'/')) {
+        return parse_uk(text).and_then(utc);
     }
     if let Ok(t) = text.parse::<Timestamp>() {
         return Some(t);
@@ -330,6 +329,44 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
         return utc(d.to_datetime(jiff::civil::Time::midnight()));
     }
     parse_uk(text).and_then(utc)
+}
+
+/// The value of a run of ASCII digits (at most 9).
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter()
+        .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+}
+
+/// A number written as text, surrounding whitespace allowed; `None` unless finite.
+///
+/// A plain decimal of at most 15 digits (`-12.5`, `7`), the usual cell, is read by integer arithmetic: the
+/// digits and the power of ten are then exact doubles, so one division rounds correctly, as the full parser
+/// would. Anything else goes to the full parser.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let (negative, body) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (whole, fraction) = match body.iter().position(|c| *c == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &body[..0]),
+    };
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let plain = !whole.is_empty()
+        && whole.len() + fraction.len() < POWERS.len()
+        && whole.iter().chain(fraction).all(u8::is_ascii_digit);
+    if plain {
+        let mantissa = whole
+            .iter()
+            .chain(fraction)
+            .fold(0u64, |n, c| n * 10 + u64::from(c - b'0'));
+        let value = mantissa as f64 / POWERS[fraction.len()];
+        return Some(if negative { -value } else { value });
+    }
+    text.trim().parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 fn parse_uk(text: &str) -> Option<DateTime> {
@@ -401,6 +438,58 @@ mod tests {
 
     fn as_of() -> Timestamp {
         "2026-11-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn numbers_read_by_the_fast_path_equal_the_full_parser() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let alphabet = b"0123456789.-+ e";
+        for _ in 0..200_000 {
+            let len = rng.usize(1..20);
+            // Mostly digits with one dot, sometimes anything from the alphabet.
+            let text: String = if rng.bool() {
+                let mut t: String = (0..len).map(|_| char::from(b'0' + rng.u8(0..10))).collect();
+                if rng.bool() {
+                    t.insert(rng.usize(0..=t.len()), '.');
+                }
+                if rng.u8(0..4) == 0 {
+                    t.insert(0, '-');
+                }
+                t
+            } else {
+                (0..len)
+                    .map(|_| char::from(alphabet[rng.usize(0..alphabet.len())]))
+                    .collect()
+            };
+            let full = text.trim().parse::<f64>().ok().filter(|f| f.is_finite());
+            let fast = parse_number(&text);
+            assert_eq!(fast.map(f64::to_bits), full.map(f64::to_bits), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plain_and_uk_dates_read_by_the_fast_paths_equal_jiff() {
+        for text in [
+            "2026-10-01",
+            "2024-02-29",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1x-01",
+            "0000-01-01",
+            "9999-12-31",
+        ] {
+            let full = text.parse::<Date>().ok().and_then(|d| {
+                jiff::tz::Offset::UTC
+                    .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                    .ok()
+            });
+            assert_eq!(parse_time(text), full, "{text}");
+        }
+        let uk = parse_time("03/11/2026 09:05:00").unwrap();
+        assert_eq!(uk, "2026-11-03T09:05:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(parse_time("31/02/2026"), None);
+        assert!(parse_time("2026-10-01T08:00:00+01:00[Europe/London]").is_some());
     }
 
     #[test]
