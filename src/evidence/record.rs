@@ -465,6 +465,15 @@ impl Record {
         }
     }
 
+    /// Whether the record has a top-level field `name` (null or not), as [`Record::get_hinted`] would find it.
+    /// A row has every column of its file (ragged rows are errors), so this reads no cell.
+    pub fn has_hinted(&self, name: &str, hint: &ColumnHint) -> bool {
+        match &self.fields {
+            Fields::Row(table, ..) => table.columns.index_hinted(name, hint).is_some(),
+            Fields::Value(_) => self.get(name).is_some(),
+        }
+    }
+
     /// Resolves a path without wildcards, skipping its first `skip` segments.
     pub fn get_path(&self, path: &FieldPath, skip: usize) -> Option<Field<'_>> {
         let segments = path.segments.get(skip..).unwrap_or_default();

@@ -87,7 +87,7 @@ impl RecordValidator {
         };
         let mut out: Vec<RecordProblem> = required
             .iter()
-            .filter(|(name, hint)| record.get_hinted(name, hint).is_none())
+            .filter(|(name, hint)| !record.has_hinted(name, hint))
             .map(|(name, _)| RecordProblem {
                 field: Some(name.clone()),
                 message: format!("{} is a required property", Value::String(name.clone())),
