@@ -500,6 +500,21 @@ fn a_where_naming_a_lookup_selects_through_the_join() {
 }
 
 #[test]
+fn a_lookup_into_a_larger_dataset_joins_the_selected_records_as_before() {
+    // Training outnumbers staff, so only the keys of the staff the `where` selects are indexed: the joins,
+    // findings and ratio must be those of the full index.
+    let others: String = (10..40)
+        .map(|i| format!("  - {{ staff_id: S{i}, completed_on: 2024-01-01 }}\n"))
+        .collect();
+    let data = format!("{STAFF}{others}  - {{ staff_id: S5, completed_on: 2026-10-01 }}\n");
+    let r = run(TRAINED, &data);
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["S3"]);
+    assert_eq!(r.expectations[0].actual, "75%");
+    assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
+}
+
+#[test]
 fn a_check_with_a_lookup_whose_where_selects_nothing_is_not_applicable() {
     let r = run(TRAINED, &STAFF.replace("status: active", "status: left"));
     assert_state(&r, State::NotApplicable);

@@ -128,13 +128,24 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
     let mut scope = Scope::without_lookups(check, evidence)?;
     let records = scope.records(&check.dataset)?;
     // Indexing another dataset is the dearest part of a check with a lookup (300,000 training rows at scale
-    // 10): when a `where` that names no lookup selects no record, no record needs a join, so none is built.
-    let unselective = check
+    // 10). When the `where` names no lookup, only the records it selects read a join: none is built when it
+    // selects none, and a dataset larger than the check's is indexed under their keys only.
+    let lookup_free_where = check
         .where_
         .as_ref()
-        .is_some_and(|w| !check.lookups.is_empty() && !scope.uses_lookups(w) && !scope.selects_any(w, records));
-    if !unselective {
-        scope.add_lookups()?;
+        .filter(|w| !check.lookups.is_empty() && !scope.uses_lookups(w));
+    let larger_lookup = check.lookups.iter().any(|l| {
+        scope
+            .records(&l.dataset)
+            .is_ok_and(|others| others.len() > records.len())
+    });
+    let needing: Option<Vec<&Record>> = match lookup_free_where {
+        Some(w) if larger_lookup => Some(scope.selected(w, records)),
+        Some(w) if !scope.selects_any(w, records) => Some(Vec::new()),
+        _ => None,
+    };
+    if needing.as_ref().is_none_or(|n| !n.is_empty()) {
+        scope.add_lookups(needing.as_deref())?;
     }
 
     let mark = |record: &Record| -> Result<Mark, String> {
