@@ -304,10 +304,7 @@ impl<'a> Scope<'a> {
             }
             Condition::Not(inner) => Ok(!self.holds(inner, view)?),
             Condition::Leaf(leaf) if leaf.minus.is_none() && leaf.quantifier.is_none() => {
-                let value = self.get(view, &leaf.field);
-                if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
-                    return Err(list_without_quantifier(leaf));
-                }
+                let value = self.single_value(leaf, view)?;
                 Ok(matches!(self.test_value(leaf, value), Ok(true)))
             }
             other => Ok(self.eval(other, view, false)?.holds),
@@ -369,6 +366,21 @@ impl<'a> Scope<'a> {
             }
             Condition::Leaf(leaf) => self.eval_leaf(leaf, view, explain),
         }
+    }
+
+    /// The value a leaf without a quantifier tests; a list is an error unless its op reads the list whole.
+    fn single_value<'v>(&self, leaf: &Leaf, view: View<'v>) -> Result<Option<Field<'v>>, String>
+    where
+        'a: 'v,
+    {
+        let value = self.get(view, &leaf.field);
+        if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
+            return Err(format!(
+                "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
+                leaf.field
+            ));
+        }
+        Ok(value)
     }
 
     fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: bool) -> Result<Outcome, String> {
@@ -454,10 +466,7 @@ impl<'a> Scope<'a> {
             return Ok(Outcome { holds, why });
         }
 
-        let value = self.get(view, &leaf.field);
-        if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
-            return Err(list_without_quantifier(leaf));
-        }
+        let value = self.single_value(leaf, view)?;
         let result = self.test_value(leaf, value);
         let holds = matches!(result, Ok(true));
         let why = explain.then(|| {
@@ -681,13 +690,6 @@ fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, 
 }
 
 /// Ops that test a list's items (and so need a quantifier on a list value).
-fn list_without_quantifier(leaf: &Leaf) -> String {
-    format!(
-        "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
-        leaf.field
-    )
-}
-
 fn tests_items(op: &Op) -> bool {
     !matches!(
         op,
