@@ -11,6 +11,10 @@
 //! time; times are medians of several runs. Run one repo per process for a clean peak-RSS figure.
 
 use assure::assessment::Assessment;
+
+// The allocator `assure` itself runs with (src/main.rs), for the bare parse as for the pipeline.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -47,28 +47,8 @@ pub fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(16 << 20)
-        .start_handler(|_| reserve_heap())
         .build()
         .ok()
-}
-
-/// Grows the calling thread's malloc arena by 56 MiB once, as it starts.
-///
-/// glibc gives each thread its own arena and grows it a few pages at a time as it fills, each step an
-/// `mprotect` that takes the process's address-space lock for writing: a worker filling its arena (parsing
-/// JSON) stalls the other's page faults (reading a 60 MB export) and both pay a system call per step. Blocks
-/// just under glibc's 128 KiB mmap threshold come from the arena, and freeing them leaves it mapped writable,
-/// so later growth within those 56 MiB (most of the 64 MiB glibc maps for an arena's first heap; more would
-/// spill into a second heap, which is unmapped again once free) needs no system call. The blocks are never
-/// written, so peak memory does not change; under another allocator this is a few hundred allocations.
-/// Measured in docs/performance.md: `mprotect` calls at scale 1 from about 3,600 to 1,000 and at scale 10
-/// from 36,000 to 23,400; two-thread runs about 10% faster at both.
-fn reserve_heap() {
-    if cfg!(all(target_os = "linux", target_env = "gnu")) {
-        let blocks: Vec<Vec<u8>> = (0..480).map(|_| Vec::with_capacity(120 << 10)).collect();
-        // Kept opaque: an allocation nothing reads may otherwise be removed with its free.
-        drop(std::hint::black_box(blocks));
-    }
 }
 
 /// Per-record outcome: not selected, or selected and passing / failing the assertion.
