@@ -25,6 +25,5 @@ pub mod reviews;
 pub mod source;
 pub mod standards;
 pub mod testing;
-pub mod text;
 pub mod waivers;
 pub mod yaml;

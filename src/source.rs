@@ -105,7 +105,7 @@ pub fn pointer_push(base: &str, token: &str) -> String {
 #[derive(Debug)]
 pub struct SourceFile {
     pub name: String,
-    pub text: crate::text::Text,
+    pub text: String,
     line_starts: OnceLock<LineStarts>,
 }
 
@@ -146,7 +146,7 @@ impl LineStarts {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<crate::text::Text>) -> Arc<Self> {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
@@ -192,7 +192,7 @@ impl SourceFile {
 
     /// A miette source for this file.
     pub fn named_source(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(&self.name, self.text.to_string())
+        miette::NamedSource::new(&self.name, self.text.clone())
     }
 }
 
@@ -228,7 +228,8 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
 }
 
-/// Why a file is not UTF-8: `offset` is its first bad byte.
-pub(crate) fn utf8_error(offset: usize) -> String {
+/// Why a file is not UTF-8: `offset` is its first bad byte, counted in the file as saved (a byte order mark
+/// included).
+fn utf8_error(offset: usize) -> String {
     format!("the file is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8")
 }

@@ -12,7 +12,6 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::path::FieldPath;
 use crate::source::{SourceFile, decode_text};
 use crate::standards::schema::{Kind, validate};
-use crate::text::Text;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -247,7 +246,7 @@ fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>,
         )));
     }
     let path = check_inside(root, file).map_err(|e| err("assure::outside-repo", e))?;
-    let bytes = crate::text::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
+    let bytes = std::fs::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
     let size = bytes.len() as u64;
     let hash = |b: &[u8]| crate::standards::load::hex(&Sha256::digest(b));
     // Decoding keeps plain UTF-8 bytes as they are, so their hash can be taken from the text while it is parsed;
@@ -256,7 +255,7 @@ fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>,
         .iter()
         .any(|m| bytes.starts_with(m));
     let early = bom.then(|| hash(&bytes));
-    let text = Text::decode(bytes).map_err(|e| err("assure::encoding", format!("{}: {e}", file.rel)))?;
+    let text = decode_text(bytes).map_err(|e| err("assure::encoding", format!("{}: {e}", file.rel)))?;
     let source = SourceFile::new(file.rel.clone(), text);
     let (sha256, raws) = rayon::join(
         || early.unwrap_or_else(|| hash(source.text.as_bytes())),
