@@ -7,7 +7,7 @@
 
 use super::check::{Check, CmpOp, Condition, Leaf, Lookup, Op};
 use super::context::{RecordContext, Shared};
-use super::path::FieldPath;
+use super::path::{FieldPath, Segment};
 use super::types::{Typed, Version, convert, describe, scalar_text};
 use crate::evidence::{Evidence, Field, Record};
 use crate::standards::spec::{Quantifier, ValueType};
@@ -247,6 +247,14 @@ impl<'a> Scope<'a> {
     where
         'a: 'v,
     {
+        // The commonest path, one plain field of the record itself, goes straight to it.
+        if view.joined.is_empty()
+            && let [Segment::Key(key)] = path.segments.as_slice()
+            && key != "_file"
+            && key != "_line"
+        {
+            return view.record.get_hinted(key, &path.hint);
+        }
         if let Some(head) = path.head() {
             if !view.joined.is_empty()
                 && let Some(i) = self.check.lookups.iter().position(|l| l.alias == head)
