@@ -512,7 +512,8 @@ impl<'a> Scope<'a> {
         if leaf.ty == ValueType::String
             && let Some(t) = scalar_text(v)
         {
-            let equal = |lit: &Typed| matches!(lit, Typed::Str(s) if same_text(&t, s, ic));
+            let text = LiteralMatch::new(&t, ic);
+            let equal = |lit: &Typed| matches!(lit, Typed::Str(s) if text.equals(s));
             match &leaf.op {
                 Op::In(list) => return Ok(list.iter().any(equal)),
                 Op::NotIn(list) => return Ok(!list.iter().any(equal)),
@@ -662,13 +663,30 @@ fn join_key<'r, 'p>(
     Some(Cow::Owned(key))
 }
 
-/// Whether record text equals a text literal, which was lowercased when compiled if `ignore_case`.
-fn same_text(text: &str, literal: &str, ignore_case: bool) -> bool {
-    match ignore_case {
-        false => text == literal,
-        // ASCII text lowercases byte for byte, so it can be compared in place.
-        true if text.is_ascii() => text.eq_ignore_ascii_case(literal),
-        true => text.to_lowercase() == literal,
+/// Record text made ready, once per value, to compare with text literals (lowercased when compiled if
+/// `ignore_case`): an `in` list of several literals decides how to fold case once, not per literal.
+enum LiteralMatch<'t> {
+    Exact(&'t str),
+    /// ASCII text lowercases byte for byte, so it is compared in place.
+    AsciiFolded(&'t str),
+    Lowered(String),
+}
+
+impl<'t> LiteralMatch<'t> {
+    fn new(text: &'t str, ignore_case: bool) -> Self {
+        match ignore_case {
+            false => LiteralMatch::Exact(text),
+            true if text.is_ascii() => LiteralMatch::AsciiFolded(text),
+            true => LiteralMatch::Lowered(text.to_lowercase()),
+        }
+    }
+
+    fn equals(&self, literal: &str) -> bool {
+        match self {
+            LiteralMatch::Exact(text) => *text == literal,
+            LiteralMatch::AsciiFolded(text) => text.eq_ignore_ascii_case(literal),
+            LiteralMatch::Lowered(text) => text == literal,
+        }
     }
 }
 
@@ -732,7 +750,11 @@ fn unreachable_ops() -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_text;
+    use super::LiteralMatch;
+
+    fn same_text(text: &str, literal: &str, ignore_case: bool) -> bool {
+        LiteralMatch::new(text, ignore_case).equals(literal)
+    }
 
     #[test]
     fn text_compares_with_literals_as_lowercasing_would() {
