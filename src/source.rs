@@ -233,3 +233,21 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
 fn utf8_error(offset: usize) -> String {
     format!("the file is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+
+    #[test]
+    fn a_bad_byte_is_placed_where_it_is_in_the_file_as_saved() {
+        let at = |bytes: &[u8]| decode_text(bytes.to_vec()).unwrap_err();
+        assert!(at(b"ab\xFFcd").contains("offset 2"), "{}", at(b"ab\xFFcd"));
+        // After a UTF-8 byte order mark the offset still counts the mark's three bytes.
+        assert!(
+            at(b"\xEF\xBB\xBFab\xFF").contains("offset 5"),
+            "{}",
+            at(b"\xEF\xBB\xBFab\xFF")
+        );
+        assert_eq!(decode_text(b"\xEF\xBB\xBFok".to_vec()).unwrap(), "ok");
+    }
+}
