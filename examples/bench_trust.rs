@@ -11,13 +11,13 @@
 //! time; times are medians of several runs. Run one repo per process for a clean peak-RSS figure.
 
 use assure::assessment::Assessment;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 // The allocator `assure` itself runs with (src/main.rs), for the bare parse as for the pipeline.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::{Duration, Instant};
 
 fn main() {
     let repos: Vec<String> = std::env::args().skip(1).collect();

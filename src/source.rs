@@ -240,14 +240,12 @@ mod tests {
 
     #[test]
     fn a_bad_byte_is_placed_where_it_is_in_the_file_as_saved() {
-        let at = |bytes: &[u8]| decode_text(bytes.to_vec()).unwrap_err();
-        assert!(at(b"ab\xFFcd").contains("offset 2"), "{}", at(b"ab\xFFcd"));
+        let error = |bytes: &[u8]| decode_text(bytes.to_vec()).unwrap_err();
+        let plain = error(b"ab\xFFcd");
+        assert!(plain.contains("offset 2"), "{plain}");
         // After a UTF-8 byte order mark the offset still counts the mark's three bytes.
-        assert!(
-            at(b"\xEF\xBB\xBFab\xFF").contains("offset 5"),
-            "{}",
-            at(b"\xEF\xBB\xBFab\xFF")
-        );
+        let marked = error(b"\xEF\xBB\xBFab\xFF");
+        assert!(marked.contains("offset 5"), "{marked}");
         assert_eq!(decode_text(b"\xEF\xBB\xBFok".to_vec()).unwrap(), "ok");
     }
 }

@@ -314,31 +314,22 @@ impl Table {
             return Field::Null;
         };
         let unescaped = row_start & UNESCAPED != 0;
-        // A cell starts past the previous cell's end and its delimiter (unescaped cells have none between them).
-        let gap = usize::from(!unescaped);
-        let span = if row_start & WIDE == 0 {
-            let first = row as usize * self.columns.len();
-            match (column.checked_sub(1), self.ends.get(first + column)) {
-                (_, None) => None,
-                (None, Some(&end)) => Some((0, usize::from(end))),
-                (Some(previous), Some(&end)) => self
-                    .ends
-                    .get(first + previous)
-                    .map(|&e| (usize::from(e) + gap, usize::from(end))),
+        let end_of = |c: usize| -> Option<usize> {
+            if row_start & WIDE != 0 {
+                let i = self.wide.binary_search_by_key(&row, |(r, _)| *r).ok()?;
+                self.wide[i].1.get(c).map(|&e| e as usize)
+            } else {
+                self.ends
+                    .get(row as usize * self.columns.len() + c)
+                    .map(|&e| usize::from(e))
             }
-        } else {
-            self.wide.binary_search_by_key(&row, |(r, _)| *r).ok().and_then(|i| {
-                let ends = &self.wide[i].1;
-                let end = *ends.get(column)? as usize;
-                let start = match column.checked_sub(1) {
-                    None => 0,
-                    Some(previous) => ends.get(previous).map_or(end, |&e| e as usize + gap),
-                };
-                Some((start, end))
-            })
         };
-        let Some((start, end)) = span else {
+        let Some(end) = end_of(column) else {
             return Field::Null;
+        };
+        let start = match column {
+            0 => 0,
+            _ => end_of(column - 1).map_or(end, |e| e + usize::from(!unescaped)),
         };
         let at = (row_start & OFFSET) as usize;
         let text = if unescaped {
