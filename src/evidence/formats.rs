@@ -413,6 +413,26 @@ fn parse_plain(
     lines: &mut Vec<u32>,
 ) -> Result<(), FormatError> {
     let bytes = piece.bytes;
+    // A searcher built once per piece: `memchr3_iter` picks its routine again at every cell, which cost as much
+    // as the search itself in cells of a few bytes.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(three) = memchr::arch::x86_64::avx2::memchr::Three::new(delimiter, b'\n', b'\r') {
+        return split_plain(piece, delimiter, columns, table, lines, three.iter(bytes));
+    }
+    let ends = memchr::memchr3_iter(delimiter, b'\n', b'\r', bytes);
+    split_plain(piece, delimiter, columns, table, lines, ends)
+}
+
+/// [`parse_plain`] with the offsets of the piece's delimiters and line terminators, in order.
+fn split_plain(
+    piece: &Piece<'_>,
+    delimiter: u8,
+    columns: usize,
+    table: &mut Table,
+    lines: &mut Vec<u32>,
+    specials: impl Iterator<Item = usize>,
+) -> Result<(), FormatError> {
+    let bytes = piece.bytes;
     let mut line = piece.line;
     // A row starts after the last line end; its delimiters are counted from there.
     let mut after_terminator = 0;
@@ -431,7 +451,7 @@ fn parse_plain(
         delimiters.clear();
         Ok(())
     };
-    for at in memchr::memchr3_iter(delimiter, b'\n', b'\r', bytes) {
+    for at in specials {
         if bytes[at] == delimiter {
             delimiters.push(at - after_terminator);
             continue;
