@@ -534,3 +534,28 @@ fn a_where_that_cannot_be_evaluated_is_an_error_even_before_a_lookup_is_built() 
     assert_state(&r, State::Error);
     assert!(r.error.as_deref().is_some_and(|e| e.contains("roles")), "{:?}", r.error);
 }
+
+#[test]
+fn repeated_texts_get_the_same_answer_from_every_leaf() {
+    // Leaf results are remembered per text while a check runs: two leaves reading the same texts must not
+    // share answers, and a column of distinct identifiers (more than are remembered) must still be tested.
+    let rows = 6000;
+    let mut data = String::from("devices:\n");
+    let mut expected = Vec::new();
+    for i in 0..rows {
+        let (x, y) = (i % 10, (i * 7) % 10);
+        data.push_str(&format!(
+            "  - {{ deviceName: D{i:05}, x: '{x}', y: '{y}', tag: 'T-{i}' }}\n"
+        ));
+        if !(x >= 5 && y < 5 && i % 2 == 1) {
+            expected.push(format!("D{i:05}"));
+        }
+    }
+    let check = leaf(
+        r#"{ all: [{ field: x, as: number, ge: 5 }, { field: y, as: number, lt: 5 }, { field: tag, matches: '^T-\d*[13579]$' }] }"#,
+    );
+    let r = run(&check, &data);
+    assert!(r.error.is_none(), "error: {:?}", r.error);
+    assert!(r.passing > 0 && r.failing > 0);
+    assert_eq!(failing(&r), expected);
+}

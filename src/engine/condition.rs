@@ -37,6 +37,67 @@ pub struct View<'a> {
     pub joined: &'a [Option<&'a Record>],
 }
 
+/// Results of leaf tests by the text tested, kept by one worker over one check's records. A leaf's test of a
+/// text depends on nothing else, and export columns repeat (dates, scores, severities), so a hash lookup
+/// replaces converting the same text again.
+#[derive(Default)]
+pub struct Memo<'c> {
+    /// Per leaf (a check has a handful): its results, and whether it is still worth asking.
+    leaves: Vec<(&'c Leaf, LeafMemo)>,
+}
+
+#[derive(Default)]
+struct LeafMemo {
+    results: HashMap<Box<str>, bool>,
+    asked: u32,
+    found: u32,
+    given_up: bool,
+}
+
+/// Distinct texts remembered per leaf: enough for the dates of a decade; identifiers fill it and are then
+/// tested as before.
+const MEMO_PER_LEAF: usize = 4096;
+
+impl<'c> Memo<'c> {
+    /// Whether a leaf's test costs more than the lookup: a conversion, a pattern or a list of texts. One text
+    /// compared, or a value looked up in a set, is as cheap as the lookup.
+    fn worth_it(leaf: &Leaf) -> bool {
+        match &leaf.op {
+            Op::Exists | Op::Absent | Op::Empty(_) | Op::Always | Op::ExistsIn(_) | Op::NotExistsIn(_) => false,
+            Op::Cmp(_, _) => leaf.ty != ValueType::String,
+            _ => true,
+        }
+    }
+
+    /// `test()`'s answer for `text`, remembered while the leaf's texts repeat enough to pay for the lookups.
+    fn test(&mut self, leaf: &'c Leaf, text: &str, test: impl FnOnce() -> bool) -> bool {
+        let at = match self.leaves.iter().position(|(l, _)| std::ptr::eq(*l, leaf)) {
+            Some(at) => at,
+            None => {
+                self.leaves.push((leaf, LeafMemo::default()));
+                self.leaves.len() - 1
+            }
+        };
+        let Some((_, memo)) = self.leaves.get_mut(at).filter(|(_, m)| !m.given_up) else {
+            return test();
+        };
+        memo.asked += 1;
+        if let Some(&result) = memo.results.get(text) {
+            memo.found += 1;
+            return result;
+        }
+        let result = test();
+        if memo.results.len() < MEMO_PER_LEAF {
+            memo.results.insert(text.into(), result);
+        } else if memo.found < memo.asked / 4 {
+            // Full, and three texts in four are new: the column is an identifier, not worth a lookup.
+            memo.given_up = true;
+            memo.results = HashMap::new();
+        }
+        result
+    }
+}
+
 /// A record of the other dataset under a join key, with what `version_prefix` or `latest` ranks it by.
 struct Candidate<'a> {
     record: &'a Record,
@@ -293,10 +354,20 @@ impl<'a> Scope<'a> {
     /// Whether `cond` holds: [`Scope::eval`] without an explanation, the path every record takes, so it builds
     /// no [`Outcome`] for the common shapes.
     pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, String> {
+        self.holds_remembering(cond, view, None)
+    }
+
+    /// [`Scope::holds`], taking and keeping leaf results for texts in `memo`.
+    pub fn holds_remembering<'c>(
+        &self,
+        cond: &'c Condition,
+        view: View<'_>,
+        mut memo: Option<&mut Memo<'c>>,
+    ) -> Result<bool, String> {
         match cond {
             Condition::All(items) => {
                 for c in items {
-                    if !self.holds(c, view)? {
+                    if !self.holds_remembering(c, view, memo.as_deref_mut())? {
                         return Ok(false);
                     }
                 }
@@ -304,16 +375,20 @@ impl<'a> Scope<'a> {
             }
             Condition::Any(items) => {
                 for c in items {
-                    if self.holds(c, view)? {
+                    if self.holds_remembering(c, view, memo.as_deref_mut())? {
                         return Ok(true);
                     }
                 }
                 Ok(false)
             }
-            Condition::Not(inner) => Ok(!self.holds(inner, view)?),
+            Condition::Not(inner) => Ok(!self.holds_remembering(inner, view, memo)?),
             Condition::Leaf(leaf) if leaf.minus.is_none() && leaf.quantifier.is_none() => {
                 let value = self.single_value(leaf, view)?;
-                Ok(matches!(self.test_value(leaf, value), Ok(true)))
+                let test = || matches!(self.test_value(leaf, value), Ok(true));
+                Ok(match (value, memo) {
+                    (Some(Field::Text(text)), Some(memo)) if Memo::worth_it(leaf) => memo.test(leaf, text, test),
+                    _ => test(),
+                })
             }
             other => Ok(self.eval(other, view, false)?.holds),
         }

@@ -5,7 +5,7 @@
 //! sorted, so the output is the same for any number of threads.
 
 use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
-use super::condition::{Scope, View, Why};
+use super::condition::{Memo, Scope, View, Why};
 use super::types::{Typed, convert, scalar_text};
 use crate::assessment::{CheckResult, Expectation, Finding, State};
 use crate::evidence::{Evidence, Record};
@@ -101,7 +101,7 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
     result
 }
 
-fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Result<(), String> {
+fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult) -> Result<(), String> {
     for name in &check.datasets {
         super::condition::dataset_records(evidence, name)?;
     }
@@ -128,33 +128,43 @@ fn evaluate(check: &Check, evidence: &Evidence, result: &mut CheckResult) -> Res
         scope.add_lookups(needing.as_deref())?;
     }
 
-    let mark = |record: &Record| -> Result<Mark, String> {
+    let mark = |record: &Record, memo: &mut Memo<'c>| -> Result<Mark, String> {
         let joined = scope.join(record);
         let view = View {
             record,
             joined: &joined,
         };
         if let Some(w) = &check.where_
-            && !scope.holds(w, view).map_err(|e| at(evidence, record, e))?
+            && !scope
+                .holds_remembering(w, view, Some(&mut *memo))
+                .map_err(|e| at(evidence, record, e))?
         {
             return Ok(Mark::Skipped);
         }
         match &check.assert {
             None => Ok(Mark::Pass),
-            Some(a) => Ok(if scope.holds(a, view).map_err(|e| at(evidence, record, e))? {
-                Mark::Pass
-            } else {
-                Mark::Fail
-            }),
+            Some(a) => Ok(
+                if scope
+                    .holds_remembering(a, view, Some(memo))
+                    .map_err(|e| at(evidence, record, e))?
+                {
+                    Mark::Pass
+                } else {
+                    Mark::Fail
+                },
+            ),
         }
     };
     let marks: Vec<Mark> = records
         .par_iter()
-        .map(|record| mark(record).unwrap_or(Mark::Error))
+        .map_init(Memo::default, |memo, record| mark(record, memo).unwrap_or(Mark::Error))
         .collect();
     // The error reported is the first in record order, whatever thread met which: it is found again here.
     if let Some(first) = marks.iter().position(|m| *m == Mark::Error) {
-        return Err(records.get(first).and_then(|r| mark(r).err()).unwrap_or_default());
+        return Err(records
+            .get(first)
+            .and_then(|r| mark(r, &mut Memo::default()).err())
+            .unwrap_or_default());
     }
 
     // Listed only for aggregates and count-only findings: for a 4-million-row export the list is 32 MB.
