@@ -13,6 +13,10 @@ pub fn render(assessment: &Assessment) -> String {
 /// The same document as [`render`], written to `out` as it is serialised: with 100,000 findings the text runs
 /// to tens of megabytes, which need not be held (and faulted into memory) as one string first.
 pub fn write(assessment: &Assessment, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, assessment)?;
-    out.write_all(b"\n")
+    // The serialiser writes every token on its own; buffered here, a token is a copy into the buffer rather
+    // than a call through `dyn Write` (two million of them for 21,000 findings).
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, assessment)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
