@@ -3,7 +3,8 @@
 //! A [`Scope`] holds what a check's evaluation shares across records: lookup indexes, `exists_in` sets,
 //! compiled expressions and the template values for `params` and `as_of`. [`Scope::eval`] answers whether a
 //! condition holds; with `explain` it also says why ([`Why`]), which the engine asks only for failing records
-//! so the hot path builds no strings.
+//! so the hot path builds no strings. Records are marked through [`Scope::holds_remembering`], which answers
+//! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`]).
 
 use super::check::{Check, CmpOp, Condition, Leaf, Lookup, Op};
 use super::context::{RecordContext, Shared};
