@@ -59,6 +59,10 @@ struct LeafMemo {
 /// tested as before.
 const MEMO_PER_LEAF: usize = 4096;
 
+/// The longest text remembered. Dates, scores, severities and versions are short; a log line or a
+/// description rarely repeats, and 4,096 copies of long ones would weigh on memory.
+const MEMO_TEXT_BYTES: usize = 64;
+
 impl<'c> Memo<'c> {
     /// Whether a leaf's test costs more than the lookup: a conversion, a pattern or a list of texts. One text
     /// compared, or a value looked up in a set, is as cheap as the lookup.
@@ -72,6 +76,9 @@ impl<'c> Memo<'c> {
 
     /// `test()`'s answer for `text`, remembered while the leaf's texts repeat enough to pay for the lookups.
     fn test(&mut self, leaf: &'c Leaf, text: &str, test: impl FnOnce() -> bool) -> bool {
+        if text.len() > MEMO_TEXT_BYTES {
+            return test();
+        }
         let at = match self.leaves.iter().position(|(l, _)| std::ptr::eq(*l, leaf)) {
             Some(at) => at,
             None => {
