@@ -109,7 +109,8 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     let records = scope.records(&check.dataset)?;
     // Indexing another dataset is the dearest part of a check with a lookup (300,000 training rows at scale
     // 10). When the `where` names no lookup, only the records it selects read a join: none is built when it
-    // selects none, and a dataset larger than the check's is indexed under their keys only.
+    // selects none, and a dataset at least as large as the check's is indexed under their keys only (when they
+    // are fewer than its records).
     let lookup_free_where = check
         .where_
         .as_ref()
@@ -117,7 +118,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     let larger_lookup = check.lookups.iter().any(|l| {
         scope
             .records(&l.dataset)
-            .is_ok_and(|others| others.len() > records.len())
+            .is_ok_and(|others| others.len() >= records.len())
     });
     let needing: Option<Vec<&Record>> = match lookup_free_where {
         Some(w) if larger_lookup => Some(scope.selected(w, records)),
