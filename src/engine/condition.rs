@@ -2,7 +2,7 @@
 //!
 //! A [`Scope`] holds what a check's evaluation shares across records: lookup indexes, `exists_in` sets,
 //! compiled expressions and the template values for `params` and `as_of`. [`Scope::eval`] answers whether a
-//! condition holds; with `explain` it also says why ([`Why`]), which the engine asks only for failing records
+//! condition holds; with [`Explain`] it also says why ([`Why`]), which the engine asks only for failing records
 //! so the hot path builds no strings. Records are marked through [`Scope::holds_remembering`], which answers
 //! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`]).
 
@@ -29,6 +29,31 @@ pub struct Why {
 pub struct Outcome {
     pub holds: bool,
     pub why: Option<Why>,
+}
+
+/// How much [`Scope::eval`] works out about why a condition does or does not hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Explain {
+    /// Only whether it holds.
+    No,
+    /// The field at fault and what it held: a finding whose message comes from a template needs no more.
+    Culprit,
+    /// Those and a sentence saying why.
+    Sentence,
+}
+
+impl Explain {
+    fn wanted(self) -> bool {
+        self != Explain::No
+    }
+
+    /// The sentence, formatted only when it is wanted.
+    fn text(self, sentence: impl FnOnce() -> String) -> String {
+        match self {
+            Explain::Sentence => sentence(),
+            Explain::No | Explain::Culprit => String::new(),
+        }
+    }
 }
 
 /// A record with the records its lookups attached.
@@ -398,11 +423,11 @@ impl<'a> Scope<'a> {
                     _ => test(),
                 })
             }
-            other => Ok(self.eval(other, view, false)?.holds),
+            other => Ok(self.eval(other, view, Explain::No)?.holds),
         }
     }
 
-    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: bool) -> Result<Outcome, String> {
+    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
         match cond {
             Condition::All(items) => {
                 let mut last = None;
@@ -424,20 +449,22 @@ impl<'a> Scope<'a> {
                     }
                     whys.extend(o.why);
                 }
-                let why = explain.then(|| Why {
+                let why = explain.wanted().then(|| Why {
                     field: whys.first().and_then(|w| w.field.clone()),
                     observed: whys.first().and_then(|w| w.observed.clone()),
-                    text: format!(
-                        "none of these hold: {}",
-                        whys.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; ")
-                    ),
+                    text: explain.text(|| {
+                        format!(
+                            "none of these hold: {}",
+                            whys.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join("; ")
+                        )
+                    }),
                 });
                 Ok(Outcome { holds: false, why })
             }
             Condition::Not(inner) => {
                 let o = self.eval(inner, view, explain)?;
                 let why = o.why.map(|w| Why {
-                    text: format!("{} (this must not hold)", w.text),
+                    text: explain.text(|| format!("{} (this must not hold)", w.text)),
                     ..w
                 });
                 Ok(Outcome { holds: !o.holds, why })
@@ -448,10 +475,11 @@ impl<'a> Scope<'a> {
                     .eval(ctx)
                     .map_err(|e| format!("expression `{}` failed: {e}", self.check.exprs[*i]))?;
                 let holds = value.is_true();
-                let why = explain.then(|| Why {
+                let why = explain.wanted().then(|| Why {
                     field: None,
                     observed: None,
-                    text: format!("`{}` is {}", self.check.exprs[*i], if holds { "true" } else { "false" }),
+                    text: explain
+                        .text(|| format!("`{}` is {}", self.check.exprs[*i], if holds { "true" } else { "false" })),
                 });
                 Ok(Outcome { holds, why })
             }
@@ -474,7 +502,7 @@ impl<'a> Scope<'a> {
         Ok(value)
     }
 
-    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: bool) -> Result<Outcome, String> {
+    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
         if let Some(minus) = &leaf.minus {
             let diff = (|| {
                 let read = |p: &FieldPath| {
@@ -491,16 +519,16 @@ impl<'a> Scope<'a> {
                 Ok::<_, String>(Typed::Duration(a.duration_since(b)))
             })();
             let holds = diff.as_ref().is_ok_and(|d| self.test_typed(&leaf.op, d));
-            let why = explain.then(|| {
+            let why = explain.wanted().then(|| {
                 let field = format!("{} - {}", leaf.field, minus);
                 match &diff {
                     Ok(d) => Why {
-                        text: format!("{field} is {d}; expected {}", leaf.expected),
+                        text: explain.text(|| format!("{field} is {d}; expected {}", leaf.expected)),
                         observed: Some(Value::String(d.to_string())),
                         field: Some(field),
                     },
                     Err(reason) => Why {
-                        text: format!("{reason}; expected {field} {}", leaf.expected),
+                        text: explain.text(|| format!("{reason}; expected {field} {}", leaf.expected)),
                         observed: None,
                         field: Some(field),
                     },
@@ -534,7 +562,7 @@ impl<'a> Scope<'a> {
                 Quantifier::None => matched == 0,
                 Quantifier::Count => leaf.count.is_some_and(|c| c.holds(matched as f64)),
             };
-            let why = explain.then(|| {
+            let why = explain.wanted().then(|| {
                 let observed = Value::Array(items.iter().map(Field::to_value).collect());
                 let quant = match q {
                     Quantifier::Any => "any item",
@@ -543,13 +571,15 @@ impl<'a> Scope<'a> {
                     Quantifier::Count => "a count of items",
                 };
                 Why {
-                    text: format!(
-                        "{} is {} ({matched} of {} match); expected {quant} {}",
-                        leaf.field,
-                        describe_list(&observed),
-                        items.len(),
-                        leaf.expected
-                    ),
+                    text: explain.text(|| {
+                        format!(
+                            "{} is {} ({matched} of {} match); expected {quant} {}",
+                            leaf.field,
+                            describe_list(&observed),
+                            items.len(),
+                            leaf.expected
+                        )
+                    }),
                     field: Some(leaf.field.to_string()),
                     observed: Some(observed),
                 }
@@ -560,13 +590,13 @@ impl<'a> Scope<'a> {
         let value = self.single_value(leaf, view)?;
         let result = self.test_value(leaf, value);
         let holds = matches!(result, Ok(true));
-        let why = explain.then(|| {
+        let why = explain.wanted().then(|| {
             let observed = value.map(|v| v.to_value());
-            let text = match (&result, value) {
+            let text = explain.text(|| match (&result, value) {
                 (_, None) => format!("{} is missing; expected {}", leaf.field, leaf.expected),
                 (Err(reason), _) => format!("{}: {reason}; expected {}", leaf.field, leaf.expected),
                 (Ok(_), Some(v)) => format!("{} is {}; expected {}", leaf.field, describe(v), leaf.expected),
-            };
+            });
             Why {
                 field: Some(leaf.field.to_string()),
                 observed,

@@ -5,7 +5,7 @@
 //! sorted, so the output is the same for any number of threads.
 
 use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
-use super::condition::{Memo, Scope, View, Why};
+use super::condition::{Explain, Memo, Scope, View, Why};
 use super::types::{Typed, convert, scalar_text};
 use crate::assessment::{CheckResult, Expectation, Finding, State};
 use crate::evidence::{Evidence, Record};
@@ -326,18 +326,22 @@ fn aggregate<'r>(
 }
 
 /// Why a record is a finding: its `assert` outcome, or for a count-only check the `where` that selected it.
-fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>) -> Result<(bool, Why), String> {
+fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, explain: Explain) -> Result<(bool, Why), String> {
     Ok(match (&check.assert, &check.where_) {
         (Some(a), _) => {
-            let o = scope.eval(a, view, true)?;
+            let o = scope.eval(a, view, explain)?;
             (o.holds, o.why.unwrap_or_default())
         }
         (None, Some(w)) => {
-            let o = scope.eval(w, view, true)?;
+            let o = scope.eval(w, view, explain)?;
             let why = o
                 .why
                 .map(|w| Why {
-                    text: format!("selected: {}", w.text),
+                    text: if explain == Explain::Sentence {
+                        format!("selected: {}", w.text)
+                    } else {
+                        w.text
+                    },
                     ..w
                 })
                 .unwrap_or_default();
@@ -359,7 +363,13 @@ fn finding(
         record,
         joined: &joined,
     };
-    let (holds, why) = explain(check, scope, view)?;
+    // A message template says what the finding is; the explanation's sentence is the message only without one.
+    let depth = if message.is_some() {
+        Explain::Culprit
+    } else {
+        Explain::Sentence
+    };
+    let (holds, why) = explain(check, scope, view, depth)?;
     let line = why
         .field
         .as_deref()
@@ -395,7 +405,7 @@ fn finding(
                 record: r,
                 joined: &clean_refs,
             };
-            let (clean_holds, clean_why) = explain(check, scope, v)?;
+            let (clean_holds, clean_why) = explain(check, scope, v, depth)?;
             let field = why.field.clone();
             let why = if clean_holds == holds {
                 clean_why
