@@ -545,16 +545,16 @@ fn repeated_texts_get_the_same_answer_from_every_leaf() {
     for i in 0..rows {
         let (x, y) = (i % 10, (i * 7) % 10);
         // A long text is tested each time rather than remembered: it must get the same answer.
-        let note = format!("{}{}", "n".repeat(80), if i % 2 == 1 { "odd" } else { "even" });
+        let note = format!("{}{}", "n".repeat(80), if i % 3 == 0 { "drop" } else { "keep" });
         data.push_str(&format!(
             "  - {{ deviceName: D{i:05}, x: '{x}', y: '{y}', tag: 'T-{i}', note: {note} }}\n"
         ));
-        if !(x >= 5 && y < 5 && i % 2 == 1) {
+        if !(x >= 5 && y < 5 && i % 3 != 0 && i % 2 == 1) {
             expected.push(format!("D{i:05}"));
         }
     }
     let check = leaf(
-        r#"{ all: [{ field: x, as: number, ge: 5 }, { field: y, as: number, lt: 5 }, { field: tag, matches: '^T-\d*[13579]$' }, { field: note, ends_with: odd }] }"#,
+        r#"{ all: [{ field: x, as: number, ge: 5 }, { field: y, as: number, lt: 5 }, { field: note, ends_with: keep }, { field: tag, matches: '^T-\d*[13579]$' }] }"#,
     );
     let r = run(&check, &data);
     assert!(r.error.is_none(), "error: {:?}", r.error);

@@ -326,18 +326,18 @@ fn aggregate<'r>(
 }
 
 /// Why a record is a finding: its `assert` outcome, or for a count-only check the `where` that selected it.
-fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, explain: Explain) -> Result<(bool, Why), String> {
+fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> Result<(bool, Why), String> {
     Ok(match (&check.assert, &check.where_) {
         (Some(a), _) => {
-            let o = scope.eval(a, view, explain)?;
+            let o = scope.eval(a, view, depth)?;
             (o.holds, o.why.unwrap_or_default())
         }
         (None, Some(w)) => {
-            let o = scope.eval(w, view, explain)?;
+            let o = scope.eval(w, view, depth)?;
             let why = o
                 .why
                 .map(|w| Why {
-                    text: if explain == Explain::Sentence {
+                    text: if depth == Explain::Sentence {
                         format!("selected: {}", w.text)
                     } else {
                         w.text
