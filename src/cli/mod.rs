@@ -33,7 +33,7 @@ mod test;
 mod verify;
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::standards::{Pack, embedded_files, load_dir, load_files};
+use crate::standards::{Pack, embedded_files, load_dir, load_files_for_run};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -114,7 +114,7 @@ impl PackArgs {
 
     /// [`PackArgs::load`] from files already read.
     pub fn load_from(files: Vec<(String, Vec<u8>)>) -> Result<Pack, u8> {
-        let (pack, diags) = load_files(files);
+        let (pack, diags) = load_files_for_run(files);
         if diags.iter().any(|d| d.level == Level::Error) {
             eprint_diagnostics(&diags);
             eprintln!(

@@ -211,6 +211,9 @@ pub struct Table {
     unescaped: String,
     /// Cell ends of wide rows, by row.
     wide: Vec<(u32, Box<[u32]>)>,
+    /// Per column, whether some row of the piece leaves it empty: a column that is never empty holds text in
+    /// every row, which a schema accepting any text need not read cell by cell.
+    has_empty: Vec<bool>,
 }
 
 impl Table {
@@ -218,12 +221,13 @@ impl Table {
         Table {
             source,
             file: AtomicU32::new(0),
-            columns,
             base,
             row_starts: Vec::new(),
             ends: Vec::new(),
             unescaped: String::new(),
             wide: Vec::new(),
+            has_empty: vec![false; columns.len()],
+            columns,
         }
     }
 
@@ -267,7 +271,7 @@ impl Table {
         if length > usize::from(u16::MAX) {
             start |= WIDE;
         }
-        self.push_ends(start, row.len(), ends)?;
+        self.push_ends(start, row.len(), gap, ends)?;
         if !in_place {
             for cell in row {
                 // Valid UTF-8: a cell is the file's text between ASCII delimiters and quotes.
@@ -288,13 +292,31 @@ impl Table {
             start |= WIDE;
         }
         let ends = delimiters.iter().copied().chain([row.len()]);
-        self.push_ends(start, delimiters.len() + 1, ends)?;
+        self.push_ends(start, delimiters.len() + 1, 1, ends)?;
         self.row_starts.push(start);
         Ok(())
     }
 
-    /// Stores a row's `cells` cell ends, 2 bytes each, or 4 on the side when `start` has [`WIDE`].
-    fn push_ends(&mut self, start: u32, cells: usize, ends: impl Iterator<Item = usize>) -> Result<(), String> {
+    /// Stores a row's `cells` cell ends, 2 bytes each, or 4 on the side when `start` has [`WIDE`]; each cell
+    /// starts `gap` bytes after the one before ends. Notes the columns left empty.
+    fn push_ends(
+        &mut self,
+        start: u32,
+        cells: usize,
+        gap: usize,
+        ends: impl Iterator<Item = usize>,
+    ) -> Result<(), String> {
+        let mut cell_start = 0;
+        let has_empty = &mut self.has_empty;
+        let ends = ends.enumerate().map(|(column, end)| {
+            if end == cell_start
+                && let Some(empty) = has_empty.get_mut(column)
+            {
+                *empty = true;
+            }
+            cell_start = end + gap;
+            end
+        });
         if start & WIDE != 0 {
             let wide = ends.map(fit).collect::<Result<_, _>>()?;
             self.wide.push((self.row_starts.len() as u32, wide));
@@ -303,6 +325,11 @@ impl Table {
             self.ends.extend(ends.map(|e| e as u16));
         }
         Ok(())
+    }
+
+    /// Whether every row of the piece has text in `column`.
+    fn never_empty(&self, column: usize) -> bool {
+        self.has_empty.get(column).is_some_and(|empty| !empty)
     }
 
     pub fn rows(&self) -> usize {
@@ -462,6 +489,19 @@ impl Record {
         match &self.fields {
             Fields::Row(table, row, _) => table.columns.index_hinted(name, hint).map(|c| table.cell(*row, c)),
             Fields::Value(_) => self.get(name),
+        }
+    }
+
+    /// Whether `name` is a column of this row's file that holds text in every row of its piece, so
+    /// [`Record::get_hinted`] would give non-empty text: a caller that only needs that can skip the cell. False
+    /// for a record that is not a row.
+    pub fn always_text_hinted(&self, name: &str, hint: &ColumnHint) -> bool {
+        match &self.fields {
+            Fields::Row(table, ..) => table
+                .columns
+                .index_hinted(name, hint)
+                .is_some_and(|c| table.never_empty(c)),
+            Fields::Value(_) => false,
         }
     }
 

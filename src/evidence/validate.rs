@@ -96,7 +96,8 @@ impl RecordValidator {
         // Row cells are non-empty text or null; one reused string saves an allocation per cell.
         let mut text = Value::String(String::new());
         for (i, property) in properties.iter().enumerate() {
-            if property.any_text && property.null_valid {
+            // Every text passes: only an empty cell could fail, and a column with none in this piece has none.
+            if property.any_text && (property.null_valid || record.always_text_hinted(&property.name, &property.hint)) {
                 continue;
             }
             let memo = accepted.get_mut(i).filter(|_| property.memoised);
@@ -398,6 +399,31 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field.as_deref(), Some("CveId"));
         assert_eq!(p, problems(&validator.whole, &missing[0].to_value()));
+    }
+
+    #[test]
+    fn an_empty_cell_is_found_wherever_it_sits_in_the_row() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"DeviceName": {"type": "string", "minLength": 1}, "CveId": {"type": "string"}}
+        });
+        let validator = RecordValidator::new(&schema).unwrap();
+        let (device, cve) = (ColumnHint::default(), ColumnHint::default());
+        // Empty as the first cell, as the last, and quoted (a row the csv crate unescapes).
+        for text in [
+            "DeviceName,CveId\nPC1,CVE-1\n,CVE-2\n",
+            "CveId,DeviceName\nCVE-1,PC1\nCVE-2,\n",
+            "CveId,DeviceName\nCVE-1,PC1\n\"CVE-2\",\"\"\n",
+        ] {
+            let records = rows(text);
+            let mut memo = validator.memo();
+            let found: Vec<_> = records.iter().map(|r| validator.problems(r, &mut memo)).collect();
+            assert!(found[0].is_empty(), "{text}");
+            assert_eq!(found[1].len(), 1, "{text}: {:?}", found[1]);
+            assert_eq!(found[1][0].field.as_deref(), Some("DeviceName"));
+            assert!(!records[0].always_text_hinted("DeviceName", &device), "{text}");
+            assert!(records[0].always_text_hinted("CveId", &cve), "{text}");
+        }
     }
 
     #[test]

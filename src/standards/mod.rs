@@ -13,4 +13,4 @@ pub mod schema;
 pub mod spec;
 pub mod versions;
 
-pub use load::{Pack, embedded_files, load_dir, load_files};
+pub use load::{Pack, embedded_files, load_dir, load_files, load_files_for_run};
