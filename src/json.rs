@@ -14,12 +14,13 @@ use crate::yaml::{MAX_DEPTH, Spanned, YamlError};
 use jiter::{Jiter, JiterError, NumberAny, NumberInt, Peek};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
-/// The name a quoted JSON key spells (escapes decoded), from its text in the file.
-pub fn key_name(quoted: &str) -> Option<String> {
+/// The name a quoted JSON key spells (escapes decoded), from its text in the file: borrowed unless it has escapes.
+pub fn key_name(quoted: &str) -> Option<Cow<'_, str>> {
     match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-        Some(plain) if !plain.contains('\\') => Some(plain.to_string()),
-        _ => serde_json::from_str(quoted).ok(),
+        Some(plain) if !plain.contains('\\') => Some(Cow::Borrowed(plain)),
+        _ => serde_json::from_str(quoted).ok().map(Cow::Owned),
     }
 }
 
@@ -102,10 +103,10 @@ impl State<'_> {
                 // Members at the deepest recorded level keep only their key spans, listed under this object.
                 let as_members = depth + 1 == self.span_depth;
                 let mut members = Vec::new();
+                let mut before_key = j.current_index();
                 let mut key = j.known_object()?.map(str::to_string);
                 while let Some(k) = key {
-                    let key_end = j.current_index();
-                    let key_span = self.key_span(key_end);
+                    let key_span = self.key_span(before_key, &k, j.current_index());
                     let slot = match map.entry(k) {
                         Entry::Vacant(slot) => slot,
                         Entry::Occupied(taken) => {
@@ -133,6 +134,7 @@ impl State<'_> {
                         _ => None,
                     };
                     slot.insert(self.value(j, p, child, depth + 1)?);
+                    before_key = j.current_index();
                     key = j.next_key()?.map(str::to_string);
                 }
                 if let Some(ptr) = pointer.as_ref().filter(|_| as_members) {
@@ -158,8 +160,28 @@ impl State<'_> {
         Ok(value)
     }
 
-    /// The span of the quoted key that ends before `after` (jiter stands past the colon).
-    fn key_span(&self, after: usize) -> Span {
+    /// The span of the quoted key `key` read between `before` and `after` (jiter then stands past the colon).
+    /// A key without escapes is the first quote on and its own bytes; one with escapes is found from its end.
+    fn key_span(&self, before: usize, key: &str, after: usize) -> Span {
+        let bytes = self.text.as_bytes();
+        if let Some(open) = bytes
+            .get(before..after)
+            .and_then(|between| memchr::memchr(b'"', between))
+            .map(|i| before + i)
+        {
+            let close = open + 1 + key.len();
+            if bytes.get(open + 1..close) == Some(key.as_bytes())
+                && bytes.get(close) == Some(&b'"')
+                && !key.contains('\\')
+            {
+                return Span::new(open, close + 1);
+            }
+        }
+        self.escaped_key_span(after)
+    }
+
+    /// The span of the quoted key that ends before `after`, searched backwards.
+    fn escaped_key_span(&self, after: usize) -> Span {
         let head = &self.text[..after.min(self.text.len())];
         match head.rfind('"') {
             Some(close) => Span::new(head[..close].rfind('"').unwrap_or(close), close + 1),

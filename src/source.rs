@@ -163,6 +163,20 @@ impl SourceFile {
         self.line_starts().count_to(offset)
     }
 
+    /// [`SourceFile::line_of`] for an offset known to be on `line` or a little after it: stepped to rather
+    /// than searched for, as a record's fields are. Searched for if it is before `line`.
+    pub fn line_on_from(&self, offset: usize, line: usize) -> usize {
+        let starts = self.line_starts();
+        if line == 0 || starts.get(line - 1).is_none_or(|start| start > offset) {
+            return self.line_of(offset);
+        }
+        let mut line = line;
+        while starts.get(line).is_some_and(|next| next <= offset) {
+            line += 1;
+        }
+        line
+    }
+
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
@@ -236,7 +250,21 @@ fn utf8_error(offset: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_text;
+    use super::{SourceFile, decode_text};
+
+    #[test]
+    fn a_line_stepped_to_is_the_line_searched_for() {
+        let file = SourceFile::new("f", "a\n\nbc\n d\n\n");
+        for offset in 0..=file.text.len() + 1 {
+            for from in 0..8 {
+                assert_eq!(
+                    file.line_on_from(offset, from),
+                    file.line_of(offset),
+                    "{offset} from {from}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_bad_byte_is_placed_where_it_is_in_the_file_as_saved() {

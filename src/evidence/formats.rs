@@ -11,6 +11,7 @@ use crate::engine::path::{FieldPath, Segment};
 use crate::source::{SourceFile, pointer_push};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -98,36 +99,67 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
     let mut doc = doc;
     let mut out = Vec::with_capacity(pointers.len());
     let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
-    let name_of = match opts.format {
+    let name_of: fn(&str) -> Option<Cow<'_, str>> = match opts.format {
         Format::Json => crate::json::key_name,
-        _ => crate::yaml::key_name,
+        _ => |text| crate::yaml::key_name(text).map(Cow::Owned),
     };
     for ptr in pointers {
-        let line = doc.spans.value(&ptr).map_or(1, line_of);
-        let value = doc.value.pointer_mut(&ptr).map(Value::take).unwrap_or(Value::Null);
+        let start = doc.spans.value(&ptr);
+        let line = start.map_or(1, line_of);
+        let value = value_at(&mut doc.value, &ptr).map(Value::take).unwrap_or(Value::Null);
         let Value::Object(map) = &value else {
             return Err(FormatError {
                 message: format!("record {ptr} is {}, not an object with fields", kind(&value)),
                 line: Some(line as usize),
             });
         };
-        let field_lines = match doc.spans.members(&ptr) {
-            Some(members) => members
-                .iter()
-                .filter(|span| line_of(**span) != line)
-                .filter_map(|span| Some((name_of(file.text.get(span.start..span.end)?)?, line_of(*span))))
-                .collect(),
+        let field_lines: Vec<(Cow<'_, str>, u32)> = match doc.spans.members(&ptr) {
+            Some(members) => {
+                // Members follow each other in the file: each one's line is stepped to from the one before.
+                let mut at = line as usize;
+                members
+                    .iter()
+                    .filter_map(|span| {
+                        at = file.line_on_from(span.start, at);
+                        let l = at as u32;
+                        if l == line {
+                            return None;
+                        }
+                        Some((name_of(file.text.get(span.start..span.end)?)?, l))
+                    })
+                    .collect()
+            }
             None => map
                 .keys()
                 .filter_map(|k| {
                     let l = doc.spans.key(&pointer_push(&ptr, k)).map(line_of)?;
-                    (l != line).then(|| (k.clone(), l))
+                    (l != line).then(|| (Cow::Owned(k.clone()), l))
                 })
                 .collect(),
         };
-        out.push(Record::from_value(value, 0, line, field_lines));
+        out.push(Record::from_value_named(value, 0, line, field_lines));
     }
     Ok(out)
+}
+
+/// [`Value::pointer_mut`] for the pointers made here, without copying tokens that have nothing to unescape
+/// (serde_json copies each token twice, four copies a record).
+fn value_at<'v>(mut value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = match token.contains('~') {
+            true => Cow::Owned(token.replace("~1", "/").replace("~0", "~")),
+            false => Cow::Borrowed(token),
+        };
+        value = match value {
+            Value::Object(map) => map.get_mut(token.as_ref())?,
+            Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
 }
 
 /// Whether a JSON or YAML document is a list at top level: its first content (after blank lines, comments,
@@ -741,6 +773,32 @@ mod tests {
             7,
             "field lines without a record path too"
         );
+    }
+
+    #[test]
+    fn field_lines_are_counted_through_the_file() {
+        let text = "- &shared\n  name: A\n\n  owner: IT\n- name: B\n  # a comment\n  owner: HR\n- *shared\n";
+        let recs = read("r.yaml", text, Format::Yaml, None, None).unwrap();
+        let lines: Vec<_> = recs
+            .iter()
+            .map(|r| (r.line(), r.field_line("name"), r.field_line("owner")))
+            .collect();
+        assert_eq!(lines[0], (1, 2, 4));
+        assert_eq!(lines[1], (5, 5, 7));
+        // An alias's fields are reported on the alias's line.
+        assert_eq!(lines[2], (8, 8, 8));
+
+        let json = "{\"value\": [\n {\"a\": 1,\n\n  \"b\\u0041\": 2, \"c\": 3},\n {\"a\": 4}]}";
+        let recs = read("d.json", json, Format::Json, None, None).unwrap();
+        assert_eq!(
+            (
+                recs[0].field_line("a"),
+                recs[0].field_line("bA"),
+                recs[0].field_line("c")
+            ),
+            (2, 4, 4)
+        );
+        assert_eq!((recs[1].line(), recs[1].field_line("a")), (5, 5));
     }
 
     #[test]

@@ -408,19 +408,19 @@ struct ValueRecord {
 }
 
 /// The lines of an object's keys, in key order, from `(key, line)` pairs; the first pair of a name wins.
-fn aligned_lines(value: &Value, mut pairs: Vec<(String, u32)>) -> Box<[u32]> {
+fn aligned_lines<K: AsRef<str>>(value: &Value, mut pairs: Vec<(K, u32)>) -> Box<[u32]> {
     let Value::Object(map) = value else {
         return Box::default();
     };
     if pairs.is_empty() {
         return Box::default();
     }
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    pairs.dedup_by(|later, first| later.0 == first.0);
+    pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    pairs.dedup_by(|later, first| later.0.as_ref() == first.0.as_ref());
     map.keys()
         .map(|k| {
             pairs
-                .binary_search_by(|(name, _)| name.as_str().cmp(k))
+                .binary_search_by(|(name, _)| name.as_ref().cmp(k.as_str()))
                 .map_or(0, |i| pairs[i].1)
         })
         .collect()
@@ -429,6 +429,11 @@ fn aligned_lines(value: &Value, mut pairs: Vec<(String, u32)>) -> Box<[u32]> {
 impl Record {
     /// A record holding a parsed value.
     pub fn from_value(value: Value, file: u32, line: u32, field_lines: Vec<(String, u32)>) -> Record {
+        Record::from_value_named(value, file, line, field_lines)
+    }
+
+    /// [`Record::from_value`] with field names borrowed where they can be (from the file's text).
+    pub fn from_value_named<K: AsRef<str>>(value: Value, file: u32, line: u32, field_lines: Vec<(K, u32)>) -> Record {
         let field_lines = aligned_lines(&value, field_lines);
         Record {
             fields: Fields::Value(Arc::new(ValueRecord {
