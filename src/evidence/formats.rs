@@ -104,8 +104,7 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
         _ => |text| crate::yaml::key_name(text).map(Cow::Owned),
     };
     for ptr in pointers {
-        let start = doc.spans.value(&ptr);
-        let line = start.map_or(1, line_of);
+        let line = doc.spans.value(&ptr).map_or(1, line_of);
         let value = value_at(&mut doc.value, &ptr).map(Value::take).unwrap_or(Value::Null);
         let Value::Object(map) = &value else {
             return Err(FormatError {
