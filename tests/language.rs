@@ -561,3 +561,12 @@ fn repeated_texts_get_the_same_answer_from_every_leaf() {
     assert!(r.passing > 0 && r.failing > 0);
     assert_eq!(failing(&r), expected);
 }
+
+#[test]
+fn a_message_is_trimmed_at_both_ends_but_not_inside() {
+    // A block scalar keeps its final newline and a tag's lines leave blanks: neither belongs in a finding.
+    let check = leaf("{ field: isEncrypted, eq: true }")
+        + "message: |\n  {% if deviceName %}  {{ deviceName }}\n    is not encrypted{% endif %}\n\n";
+    let r = run(&check, "devices:\n  - { deviceName: PC1, isEncrypted: false }\n");
+    assert_eq!(r.findings[0].message, "PC1\n  is not encrypted");
+}

