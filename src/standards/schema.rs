@@ -91,7 +91,7 @@ impl Kind {
     }
 
     /// Each kind's schema is compiled when first needed: a run validates its manifest before it reads any
-    /// evidence, and compiling all ten (the standards file's is the largest) held that start up by about 2 ms.
+    /// evidence, and compiling all ten (the standards file's is the largest) held that start up by 1-2 ms.
     fn validator(self) -> Option<&'static Validator> {
         static VALIDATORS: [OnceLock<Option<Validator>>; Kind::ALL.len()] =
             [const { OnceLock::new() }; Kind::ALL.len()];
