@@ -56,7 +56,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
     );
     assert!(
         stdout.contains(
-            "52 checks: 18 pass, 33 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 231 findings"
+            "53 checks: 19 pass, 33 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 231 findings"
         ),
         "{stdout}"
     );
@@ -433,7 +433,7 @@ fn list_filters_by_framework_requirement() {
     );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("52 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("53 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -476,7 +476,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("52 checks: 18 pass, 33 fail"), "{stdout}");
+    assert!(stdout.contains("53 checks: 19 pass, 33 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"
