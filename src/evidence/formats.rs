@@ -556,11 +556,13 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<Record
     Ok(out)
 }
 
-/// `Key value` or `Key=value` lines into one record; `#` and `;` start comments; the first value of a key
-/// wins, as in sshd_config.
+/// `Key value` or `Key=value` lines, read as sshd reads sshd_config: `#` and `;` start comments; keywords are
+/// case-insensitive and the first value of a keyword wins. The global section is one record (line 1). Each
+/// `Match` block is one more record at the `Match` line holding what applies to a connection it matches: the
+/// global values overridden by the block's own (first value wins inside it too), with `Match` holding the
+/// block's criteria. So a block that re-enables root or password login fails a check at its own line.
 fn key_value(file: &SourceFile) -> Vec<Record> {
-    let mut map = Map::new();
-    let mut field_lines = Vec::new();
+    let mut sections = vec![Section::default()];
     for (i, raw) in file.text.split('\n').enumerate() {
         let text = raw.trim();
         if text.is_empty() || text.starts_with('#') || text.starts_with(';') {
@@ -575,13 +577,67 @@ fn key_value(file: &SourceFile) -> Vec<Record> {
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(value);
-        if key.is_empty() || map.contains_key(key) {
+        let line = i as u32 + 1;
+        if key.is_empty() {
             continue;
         }
-        map.insert(key.to_string(), Value::String(value.to_string()));
-        field_lines.push((key.to_string(), i as u32 + 1));
+        if key.eq_ignore_ascii_case("match") {
+            sections.push(Section {
+                criteria: Some(value.to_string()),
+                line,
+                ..Section::default()
+            });
+            continue;
+        }
+        if let Some(section) = sections.last_mut() {
+            section.set(key, value, line);
+        }
     }
-    vec![Record::from_value(Value::Object(map), 0, 1, field_lines)]
+    let mut sections = sections.into_iter();
+    let global = sections.next().unwrap_or_default();
+    let mut records = Vec::new();
+    for block in sections {
+        let mut effective = global.clone();
+        for (key, (value, line)) in block.values {
+            effective.values.retain(|k, _| !k.eq_ignore_ascii_case(&key));
+            effective.values.insert(key, (value, line));
+        }
+        effective
+            .values
+            .insert("Match".to_string(), (block.criteria.unwrap_or_default(), block.line));
+        records.push(effective.record(block.line));
+    }
+    records.insert(0, global.record(1));
+    records
+}
+
+/// One section of an sshd_config: the global one or a `Match` block.
+#[derive(Clone, Default)]
+struct Section {
+    criteria: Option<String>,
+    line: u32,
+    /// Keyword (as first written) -> (value, line).
+    values: BTreeMap<String, (String, u32)>,
+}
+
+impl Section {
+    /// Keeps the first value of a keyword, whatever its case.
+    fn set(&mut self, key: &str, value: &str, line: u32) {
+        if !self.values.keys().any(|k| k.eq_ignore_ascii_case(key)) {
+            self.values.insert(key.to_string(), (value.to_string(), line));
+        }
+    }
+
+    fn record(self, line: u32) -> Record {
+        let mut map = Map::new();
+        let mut field_lines = Vec::new();
+        for (key, (value, at)) in self.values {
+            field_lines.push((key.clone(), at));
+            map.insert(key, Value::String(value));
+        }
+        field_lines.sort_by_key(|(_, at)| *at);
+        Record::from_value(Value::Object(map), 0, line, field_lines)
+    }
 }
 
 #[cfg(test)]
@@ -906,5 +962,46 @@ mod tests {
         assert_eq!(recs[0].to_value()["PermitRootLogin"], "no");
         assert_eq!(recs[0].to_value()["PasswordAuthentication"], "yes");
         assert_eq!(recs[0].field_line("PasswordAuthentication"), 3);
+    }
+
+    #[test]
+    fn key_value_keywords_ignore_case_and_the_first_one_wins() {
+        let text = "permitrootlogin yes\nPermitRootLogin no\n";
+        let recs = read("sshd_config", text, Format::Keyvalue, None, None).unwrap();
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0].to_value()["permitrootlogin"], "yes");
+        assert!(recs[0].to_value().get("PermitRootLogin").is_none());
+    }
+
+    #[test]
+    fn match_blocks_are_records_of_their_own_at_their_line() {
+        let text = "PermitRootLogin no\nPasswordAuthentication no\n\nMatch User backup\n  PermitRootLogin yes\n  PermitRootLogin no\n\
+            Match Address 10.0.0.0/8\n  X11Forwarding yes\n";
+        let recs = read("sshd_config", text, Format::Keyvalue, None, None).unwrap();
+        assert_eq!(recs.len(), 3);
+        let global = recs[0].to_value();
+        assert_eq!(global["PermitRootLogin"], "no");
+        assert!(global.get("Match").is_none() && global.get("X11Forwarding").is_none());
+        assert_eq!(recs[0].line(), 1);
+
+        let backup = recs[1].to_value();
+        assert_eq!(backup["Match"], "User backup");
+        assert_eq!(
+            backup["PermitRootLogin"], "yes",
+            "the block's first value overrides the global one"
+        );
+        assert_eq!(
+            backup["PasswordAuthentication"], "no",
+            "inherited from the global section"
+        );
+        assert_eq!(recs[1].line(), 4);
+        assert_eq!(recs[1].field_line("PermitRootLogin"), 5);
+        assert_eq!(recs[1].field_line("PasswordAuthentication"), 2);
+
+        let lan = recs[2].to_value();
+        assert_eq!(lan["Match"], "Address 10.0.0.0/8");
+        assert_eq!(lan["PermitRootLogin"], "no");
+        assert_eq!(lan["X11Forwarding"], "yes");
+        assert_eq!(recs[2].line(), 7);
     }
 }
