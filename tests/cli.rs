@@ -443,7 +443,7 @@ fn explain_shows_the_check_as_written() {
     assert_eq!(code, 0);
     assert!(
         stdout
-            .starts_with("NDG8-OS (version 1) · critical · No device runs an operating system past its end of support")
+            .starts_with("NDG8-OS (version 2) · critical · No device runs an operating system past its end of support")
     );
     assert!(
         stdout.contains("Defined at ndg-08-unsupported-systems.yaml:11"),

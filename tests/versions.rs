@@ -93,7 +93,7 @@ fn diff_lists_changes_and_the_impact_on_an_organisation() {
     );
     assert!(md.contains("NDG9-FW-EXPOSED: **no migration given**"), "{md}");
     assert!(
-        md.contains("| NDG3-ANNUAL | 1 (**not bumped**) | `/params/threshold/default` | 95 | 99 | yes |"),
+        md.contains("| NDG3-ANNUAL | 2 (**not bumped**) | `/params/threshold/default` | 95 | 99 | yes |"),
         "{md}"
     );
     assert!(md.contains("Northshire Hospitals NHS Foundation Trust (RNS)"), "{md}");
