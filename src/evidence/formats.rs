@@ -598,13 +598,8 @@ fn key_value(file: &SourceFile) -> Vec<Record> {
     let mut records = Vec::new();
     for block in sections {
         let mut effective = global.clone();
-        for (key, (value, line)) in block.values {
-            effective.values.retain(|k, _| !k.eq_ignore_ascii_case(&key));
-            effective.values.insert(key, (value, line));
-        }
-        effective
-            .values
-            .insert("Match".to_string(), (block.criteria.unwrap_or_default(), block.line));
+        effective.values.extend(block.values);
+        effective.set("Match", &block.criteria.unwrap_or_default(), block.line);
         records.push(effective.record(block.line));
     }
     records.insert(0, global.record(1));
@@ -616,22 +611,23 @@ fn key_value(file: &SourceFile) -> Vec<Record> {
 struct Section {
     criteria: Option<String>,
     line: u32,
-    /// Keyword (as first written) -> (value, line).
-    values: BTreeMap<String, (String, u32)>,
+    /// Lowercased keyword -> (keyword as first written, value, line): one lookup per line, however many
+    /// keywords a file holds.
+    values: BTreeMap<String, (String, String, u32)>,
 }
 
 impl Section {
     /// Keeps the first value of a keyword, whatever its case.
     fn set(&mut self, key: &str, value: &str, line: u32) {
-        if !self.values.keys().any(|k| k.eq_ignore_ascii_case(key)) {
-            self.values.insert(key.to_string(), (value.to_string(), line));
-        }
+        self.values
+            .entry(key.to_ascii_lowercase())
+            .or_insert_with(|| (key.to_string(), value.to_string(), line));
     }
 
     fn record(self, line: u32) -> Record {
         let mut map = Map::new();
         let mut field_lines = Vec::new();
-        for (key, (value, at)) in self.values {
+        for (key, value, at) in self.values.into_values() {
             field_lines.push((key.clone(), at));
             map.insert(key, Value::String(value));
         }
