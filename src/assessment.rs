@@ -59,6 +59,18 @@ pub struct Finding {
     pub baseline: Option<crate::baseline::Change>,
 }
 
+/// A record whose deadline has not passed (a clock still running): not a failure yet.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Pending {
+    /// The record's identity (its key fields, or file:line).
+    pub key: String,
+    pub file: String,
+    pub line: u32,
+    /// When it fails if still not done: an RFC 3339 time, or a date for a deadline counted in dates.
+    pub due: String,
+    pub message: String,
+}
+
 /// One set-level expectation and whether it held.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Expectation {
@@ -83,6 +95,9 @@ pub struct CheckResult {
     pub failing: usize,
     pub expectations: Vec<Expectation>,
     pub findings: Vec<Finding>,
+    /// Records whose deadline has not passed yet, soonest due first (checks with a `deadline:`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Pending>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +213,9 @@ pub struct Summary {
     #[serde(default)]
     pub manual: usize,
     pub findings: usize,
+    /// Records whose deadline has not passed yet, over every check.
+    #[serde(default)]
+    pub pending: usize,
     /// Failing checks by severity.
     pub failing_by_severity: BTreeMap<String, usize>,
 }
@@ -264,6 +282,7 @@ impl Assessment {
                 State::Manual => s.manual += 1,
             }
             s.findings += r.findings.len();
+            s.pending += r.pending.len();
         }
         s
     }

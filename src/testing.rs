@@ -1,7 +1,7 @@
 //! Inline tests: each check's `tests:` run against their own data, as `assure test` does.
 //!
-//! A test passes when the check's state is the expected one and, when `failing` is given, the keys of the
-//! failing records are exactly those listed. Datasets a test does not give are empty.
+//! A test passes when the check's state is the expected one and, when `failing` (or `pending`) is given, the
+//! keys of the failing (or pending) records are exactly those listed. Datasets a test does not give are empty.
 
 use crate::assessment::State;
 use crate::engine::run_check;
@@ -103,13 +103,18 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
         }
         problems.push(p);
     }
-    if let Some(expected) = &test.failing {
+    let pending_keys: BTreeSet<String> = result.pending.iter().map(|p| p.key.clone()).collect();
+    for (what, expected, got) in [
+        ("failing", &test.failing, &got_keys),
+        ("pending", &test.pending, &pending_keys),
+    ] {
+        let Some(expected) = expected else { continue };
         let want_keys: BTreeSet<String> = expected.iter().cloned().collect();
-        if want_keys != got_keys {
-            let missing: Vec<_> = want_keys.difference(&got_keys).cloned().collect();
-            let extra: Vec<_> = got_keys.difference(&want_keys).cloned().collect();
+        if want_keys != *got {
+            let missing: Vec<_> = want_keys.difference(got).cloned().collect();
+            let extra: Vec<_> = got.difference(&want_keys).cloned().collect();
             problems.push(format!(
-                "failing records differ: expected but not failing {missing:?}; failing but not expected {extra:?}"
+                "{what} records differ: expected but not {what} {missing:?}; {what} but not expected {extra:?}"
             ));
         }
     }

@@ -154,6 +154,153 @@ fn duration_between_two_fields() {
     assert_eq!(i2.message, "senior_notified_at - detected_at is 1d; expected le 12h");
 }
 
+const ICO_CLOCK: &str = "id: T-ICO\ntitle: ICO in 72h\nseverity: critical\ndataset: incidents\nkey: id\ndeadline: { from: detected_at, within: 72h, done: reported_at }\n";
+
+fn pending(r: &assure::assessment::CheckResult) -> Vec<(String, String)> {
+    r.pending.iter().map(|p| (p.key.clone(), p.due.clone())).collect()
+}
+
+#[test]
+fn deadline_passes_in_time_fails_late_or_overdue_and_leaves_a_running_clock_pending() {
+    // as_of 2026-11-01 is 2026-11-01T00:00:00Z.
+    let r = run(
+        ICO_CLOCK,
+        "incidents:
+  - { id: AT-LIMIT, detected_at: '2026-06-01T09:00:00Z', reported_at: '2026-06-04T09:00:00Z' }
+  - { id: LATE, detected_at: '2026-06-01T09:00:00Z', reported_at: '2026-06-04T09:01:00Z' }
+  - { id: RUNNING, detected_at: '2026-10-31T09:00:00Z' }
+  - { id: DUE-NOW, detected_at: '2026-10-29T00:00:00Z', reported_at: '' }
+  - { id: OVERDUE, detected_at: '2026-10-28T23:59:00Z' }
+  - { id: NO-START, reported_at: '2026-06-04T09:00:00Z' }
+",
+    );
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["LATE", "NO-START", "OVERDUE"]);
+    // Soonest due first.
+    assert_eq!(
+        pending(&r),
+        [
+            ("DUE-NOW".to_string(), "2026-11-01T00:00:00Z".to_string()),
+            ("RUNNING".to_string(), "2026-11-03T09:00:00Z".to_string())
+        ]
+    );
+    assert_eq!((r.selected, r.passing, r.failing), (6, 1, 3));
+    assert_eq!(
+        r.summary,
+        "3 of 6 records fail; 2 pending, the first due 2026-11-01T00:00:00Z"
+    );
+    let message = |key: &str| r.findings.iter().find(|f| f.key == key).unwrap().message.clone();
+    assert_eq!(
+        message("LATE"),
+        "reported_at 2026-06-04T09:01:00Z is after the due time 2026-06-04T09:00:00Z (72h from detected_at)"
+    );
+    assert_eq!(
+        message("OVERDUE"),
+        "reported_at is empty and the due time 2026-10-31T23:59:00Z (72h from detected_at) has passed"
+    );
+    assert!(
+        message("NO-START").contains("detected_at is not recorded"),
+        "{}",
+        message("NO-START")
+    );
+    assert_eq!(r.pending[1].line, 3);
+}
+
+#[test]
+fn deadline_with_only_clocks_running_passes_and_says_when_the_first_is_due() {
+    let r = run(
+        ICO_CLOCK,
+        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
+    );
+    assert_state(&r, State::Pass);
+    assert_eq!(
+        r.summary,
+        "all 2 records are pending, the first due 2026-11-02T09:00:00Z"
+    );
+    assert_eq!(pending(&r).len(), 2);
+    // The same records a day after B's clock ran out: B fails, A is still pending.
+    let later = run_with(
+        ICO_CLOCK,
+        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
+        "2026-11-03",
+        "",
+    );
+    assert_state(&later, State::Fail);
+    assert_eq!(failing(&later), ["B"]);
+    assert_eq!(pending(&later), [("A".to_string(), "2026-11-03T09:00:00Z".to_string())]);
+}
+
+#[test]
+fn deadline_in_dates_includes_the_last_day_at_any_time_and_needs_no_done_field() {
+    let check = "id: T-14D\ntitle: fixed in 14 days\nseverity: high\ndataset: incidents\nkey: cve\nparams: { window: { type: duration, default: 14d } }\ndeadline: { from: released, within: \"{{ params.window }}\", as: date }\n";
+    let r = run(
+        check,
+        "incidents:
+  - { cve: DAY-14-LATE-IN-THE-DAY, released: '2026-10-18T23:30:00Z' }
+  - { cve: DAY-15-EARLY, released: '2026-10-17T00:30:00Z' }
+  - { cve: DAY-0, released: '2026-11-01' }
+",
+    );
+    assert_eq!(failing(&r), ["DAY-15-EARLY"]);
+    assert_eq!(
+        pending(&r),
+        [
+            ("DAY-14-LATE-IN-THE-DAY".to_string(), "2026-11-01".to_string()),
+            ("DAY-0".to_string(), "2026-11-15".to_string())
+        ]
+    );
+    let f = &r.findings[0];
+    assert_eq!(f.message, "open past its due time 2026-10-31 (14d from released)");
+    // A trust's shorter window moves the boundary with it.
+    let r = run_with(
+        check,
+        "incidents:\n  - { cve: DAY-7, released: '2026-10-25' }\n  - { cve: DAY-8, released: '2026-10-24' }\n",
+        "2026-11-01",
+        "{ window: 7d }",
+    );
+    assert_eq!(failing(&r), ["DAY-8"]);
+    assert_eq!(pending(&r), [("DAY-7".to_string(), "2026-11-01".to_string())]);
+}
+
+#[test]
+fn deadline_and_assert_together_fail_a_record_that_breaks_either() {
+    let check = "id: T-BOTH\ntitle: triaged and reported\nseverity: high\ndataset: incidents\nkey: id\nassert: { field: owner, empty: false }\ndeadline: { from: detected_at, within: 72h, done: reported_at }\n";
+    let r = run(
+        check,
+        "incidents:
+  - { id: NO-OWNER-RUNNING, detected_at: '2026-10-31T09:00:00Z' }
+  - { id: OWNED-RUNNING, owner: ig, detected_at: '2026-10-31T09:00:00Z' }
+",
+    );
+    assert_eq!(failing(&r), ["NO-OWNER-RUNNING"]);
+    assert_eq!(pending(&r).len(), 1);
+    assert_eq!(r.findings[0].field.as_deref(), Some("owner"));
+}
+
+#[test]
+fn deadline_that_cannot_be_compiled_names_the_field() {
+    for (deadline, expected) in [
+        (
+            "{ from: a, within: 0h, done: b }",
+            "`within` must be a positive duration",
+        ),
+        ("{ from: a, within: soon, done: b }", "duration"),
+        (
+            "{ from: a, within: 1d, as: number }",
+            "a deadline counts in `date` or `datetime`",
+        ),
+        ("{ from: a, within: \"{{ params.nope }}\" }", "unknown parameter `nope`"),
+    ] {
+        let check = format!(
+            "  - id: T-BAD\n    title: bad\n    severity: low\n    dataset: incidents\n    deadline: {deadline}\n"
+        );
+        let (pack, diags) = load(&check);
+        let (_, compiled) = pack.compile_all(&Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
+        assert!(all.iter().any(|d| d.contains(expected)), "{deadline}: {all:?}");
+    }
+}
+
 #[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";

@@ -3,7 +3,8 @@
 //! and non-ASCII text.
 
 use assure::assessment::{
-    Assessment, CheckResult, DiagnosticInfo, Expectation, Finding, PackInfo, SCHEMA_VERSION, StandardInfo, State, Tool,
+    Assessment, CheckResult, DiagnosticInfo, Expectation, Finding, PackInfo, Pending, SCHEMA_VERSION, StandardInfo,
+    State, Tool,
 };
 use assure::diagnostic::Level;
 use assure::evidence::{EvidenceFile, Organisation};
@@ -51,6 +52,7 @@ fn check(id: &str, standard: &str, severity: Severity, state: State) -> CheckRes
         failing: 0,
         expectations: Vec::new(),
         findings: Vec::new(),
+        pending: Vec::new(),
         error: None,
         remediation: None,
         rationale: None,
@@ -103,6 +105,29 @@ fn logs() -> CheckResult {
     c.remediation = Some("-1 day of retention is too short; keep 90 days.".to_string());
     c.failing = 1;
     c.findings = vec![finding("fw01", "logs/firewall.log", 3, "fw01 keeps 1 day")];
+    c
+}
+
+/// A passing deadline check with two clocks still running (one message carries markup).
+fn ico_pending() -> CheckResult {
+    let mut c = check("NDG6-ICO", "NDG6", Severity::Critical, State::Pass);
+    c.summary = "all 2 records are pending, the first due 2026-11-02T09:00:00Z".to_string();
+    c.pending = vec![
+        Pending {
+            key: "INC-7".into(),
+            file: "exports/incidents.csv".into(),
+            line: 4,
+            due: "2026-11-02T09:00:00Z".into(),
+            message: "INC-7: detected 2026-10-30T09:00:00Z, reported to the ICO never".into(),
+        },
+        Pending {
+            key: "INC-<b>9</b>".into(),
+            file: "exports/incidents.csv".into(),
+            line: 6,
+            due: "2026-11-03T10:00:00Z".into(),
+            message: "<script>alert(1)</script>".into(),
+        },
+    ];
     c
 }
 
@@ -249,6 +274,77 @@ fn sarif_validates_against_the_official_schema() {
     broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = json!(0);
     broken.as_object_mut().unwrap().remove("version");
     assert_eq!(schema_errors(&validator, &broken).len(), 2, "{broken:#}");
+}
+
+#[test]
+fn pending_records_appear_with_their_due_time_in_every_ci_output() {
+    let a = assessment(vec![encrypt(), ico_pending()]);
+    // SARIF: `open` results of level `none`, located, with the due time, and still schema-valid.
+    let log = sarif_json(&a, "");
+    let open: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "open")
+        .collect();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0]["ruleId"], "NDG6-ICO");
+    assert_eq!(open[0]["level"], "none");
+    assert_eq!(open[0]["properties"]["due"], "2026-11-02T09:00:00Z");
+    assert_eq!(open[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+    assert!(
+        open[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("pending, due 2026-11-02T09:00:00Z: INC-7")
+    );
+    if let Some(schema) = sarif_schema() {
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .build(&schema)
+            .expect("the SARIF schema compiles");
+        let errors = schema_errors(&validator, &log);
+        assert!(
+            errors.is_empty(),
+            "SARIF with pending results is invalid:\n{}",
+            errors.join("\n")
+        );
+    }
+    // JUnit: the passing case lists its pending records in <system-out>.
+    let xml = junit::render(&a);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && attr(*n, "name").starts_with("NDG6-ICO"))
+        .unwrap();
+    assert!(child(case, "failure").is_none());
+    let out = child(case, "system-out").unwrap().text().unwrap();
+    assert!(
+        out.contains("pending, due 2026-11-02T09:00:00Z exports/incidents.csv:4 INC-7"),
+        "{out}"
+    );
+    // GitHub: one notice per pending record at its line, with the due time.
+    let gh = github::render(&a, "");
+    let notices: Vec<&str> = gh.lines().filter(|l| l.starts_with("::notice file=")).collect();
+    assert_eq!(notices.len(), 2, "{gh}");
+    assert!(
+        notices[0].contains("line=4") && notices[0].contains("::due 2026-11-02T09:00:00Z: INC-7"),
+        "{}",
+        notices[0]
+    );
+    // Markdown: a table of pending records, soonest first, evidence escaped.
+    let md = assure::render::markdown::render(&a);
+    assert!(
+        md.contains("**Pending: 2 record(s) with a deadline still to come**"),
+        "{md}"
+    );
+    let first = md
+        .find("| 2026-11-02T09:00:00Z | NDG6-ICO | INC-7 |")
+        .expect("first pending row");
+    let second = md
+        .find("| 2026-11-03T10:00:00Z | NDG6-ICO | INC-&lt;b&gt;9&lt;/b&gt; |")
+        .expect("second row, escaped");
+    assert!(first < second);
 }
 
 #[test]
@@ -817,6 +913,21 @@ mod html {
 
     fn html(a: &Assessment) -> String {
         render(a, &Templates::default(), 25).unwrap()
+    }
+
+    #[test]
+    fn pending_records_are_listed_in_html_with_their_due_times_and_escaped() {
+        // Shown under a standard the test assessment lists.
+        let mut ico = ico_pending();
+        ico.standard = "NDG1".into();
+        let page = html(&assessment(vec![ico]));
+        assert!(
+            page.contains("Pending for NDG6-ICO: deadline still to come"),
+            "no pending table"
+        );
+        assert!(page.contains("<td>2026-11-02T09:00:00Z</td><td>INC-7</td>"));
+        assert!(page.contains("INC-&lt;b&gt;9&lt;&#x2f;b&gt;") || page.contains("INC-&lt;b&gt;9&lt;/b&gt;"));
+        assert!(!page.contains("<script>alert(1)</script>"));
     }
 
     #[test]

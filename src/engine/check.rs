@@ -30,6 +30,7 @@ pub struct Check {
     pub lookups: Vec<Lookup>,
     pub where_: Option<Condition>,
     pub assert: Option<Condition>,
+    pub deadline: Option<Deadline>,
     pub expect: Expect,
     pub when_empty: WhenEmpty,
     /// `exists_in` sets, referenced by index from conditions.
@@ -67,6 +68,17 @@ pub struct Lookup {
     /// Pick the match with the latest value of this field (as a datetime).
     pub latest: Option<FieldPath>,
     pub where_: Option<Condition>,
+}
+
+/// A clock per record (`deadline:`): due at `from + within`; done in time, done late, overdue or pending.
+pub struct Deadline {
+    pub from: FieldPath,
+    pub within: jiff::SignedDuration,
+    pub done: Option<FieldPath>,
+    /// Counted in calendar dates: the times of `from` and `done` are dropped.
+    pub dates: bool,
+    /// How the limit reads in findings, e.g. `72h`.
+    pub within_text: String,
 }
 
 /// The other side of `exists_in`.
@@ -214,6 +226,7 @@ impl Check {
             lookups: Vec::new(),
             where_: None,
             assert: None,
+            deadline: None,
             expect: Expect::default(),
             when_empty: WhenEmpty::default(),
             sets: Vec::new(),

@@ -836,7 +836,7 @@ fn tests_items(op: &Op) -> bool {
     )
 }
 
-fn is_empty(v: Option<Field<'_>>) -> bool {
+pub(crate) fn is_empty(v: Option<Field<'_>>) -> bool {
     match v.map(Field::normalised) {
         None | Some(Field::Null) => true,
         Some(Field::Text(s)) => s.trim().is_empty(),

@@ -4,11 +4,13 @@
 //! - [`path`]: field paths into records;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`context`]: what templates see of one record;
+//! - [`deadline`]: a clock per record (met, missed or pending);
 //! - [`run`]: a check over its dataset, and all checks in parallel.
 
 pub mod check;
 pub mod condition;
 pub mod context;
+pub mod deadline;
 pub mod path;
 pub mod run;
 pub mod types;

@@ -6,8 +6,9 @@
 
 use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
 use super::condition::{Explain, Memo, Scope, View, Why};
+use super::deadline::{self, Clock};
 use super::types::{Typed, convert, scalar_text};
-use crate::assessment::{CheckResult, Expectation, Finding, State};
+use crate::assessment::{CheckResult, Expectation, Finding, Pending, State};
 use crate::evidence::{Evidence, Record};
 use crate::standards::spec::WhenEmpty;
 use rayon::prelude::*;
@@ -57,6 +58,8 @@ enum Mark {
     Skipped,
     Pass,
     Fail,
+    /// Meets the assertion, and its deadline has not passed yet: neither passing nor failing.
+    Pending,
     /// Could not be evaluated (the check then errors with the first such record's cause).
     Error,
 }
@@ -75,6 +78,7 @@ pub fn run_check(check: &Check, evidence: &Evidence) -> CheckResult {
         failing: 0,
         expectations: Vec::new(),
         findings: Vec::new(),
+        pending: Vec::new(),
         error: None,
         remediation: None,
         rationale: None,
@@ -142,19 +146,21 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         {
             return Ok(Mark::Skipped);
         }
-        match &check.assert {
-            None => Ok(Mark::Pass),
-            Some(a) => Ok(
-                if scope
-                    .holds_remembering(a, view, Some(memo))
-                    .map_err(|e| at(evidence, record, e))?
-                {
-                    Mark::Pass
-                } else {
-                    Mark::Fail
-                },
-            ),
+        if let Some(a) = &check.assert
+            && !scope
+                .holds_remembering(a, view, Some(memo))
+                .map_err(|e| at(evidence, record, e))?
+        {
+            return Ok(Mark::Fail);
         }
+        Ok(match &check.deadline {
+            None => Mark::Pass,
+            Some(d) => match deadline::clock(d, &scope, view, check.as_of) {
+                Clock::Met => Mark::Pass,
+                Clock::Pending { .. } => Mark::Pending,
+                _ => Mark::Fail,
+            },
+        })
     };
     let marks: Vec<Mark> = records
         .par_iter()
@@ -183,9 +189,20 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         .filter(|(_, m)| **m == Mark::Fail)
         .map(|(r, _)| r)
         .collect();
+    let pending: Vec<&Record> = records
+        .iter()
+        .zip(&marks)
+        .filter(|(_, m)| **m == Mark::Pending)
+        .map(|(r, _)| r)
+        .collect();
     result.selected = marks.iter().filter(|m| **m != Mark::Skipped).count();
     result.failing = failing.len();
-    result.passing = result.selected - result.failing;
+    result.passing = result.selected - result.failing - pending.len();
+    if let Some(d) = &check.deadline
+        && !pending.is_empty()
+    {
+        result.pending = pending_items(check, d, &scope, evidence, &pending)?;
+    }
 
     let expect = &check.expect;
     if result.selected == 0 && expect.count.is_none() {
@@ -224,7 +241,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
             && expect.ratio.is_none()
             && expect.min.is_none()
             && expect.max.is_none();
-        (check.assert.is_some() && bare).then_some(&default_failing)
+        ((check.assert.is_some() || check.deadline.is_some()) && bare).then_some(&default_failing)
     });
     if let Some(c) = failing_expectation {
         count("failing", c, result.failing, &mut exps);
@@ -259,7 +276,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
 
     if !holds {
         // Findings: records failing `assert`; with only `count`, the selected records; else those breaking min/max.
-        let culprits: Vec<&Record> = if check.assert.is_some() && !failing.is_empty() {
+        let culprits: Vec<&Record> = if (check.assert.is_some() || check.deadline.is_some()) && !failing.is_empty() {
             failing
         } else if !breaking.is_empty() {
             breaking
@@ -283,6 +300,48 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     result.summary = render_summary(check, &scope, result);
     result.remediation = render_remediation(check, &scope, result);
     Ok(())
+}
+
+/// The records whose clock is still running, soonest due first, each with its due time and message.
+fn pending_items(
+    check: &Check,
+    d: &super::check::Deadline,
+    scope: &Scope<'_>,
+    evidence: &Evidence,
+    records: &[&Record],
+) -> Result<Vec<Pending>, String> {
+    let message = check.templates.get_template(MESSAGE).ok();
+    let mut items: Vec<(jiff::Timestamp, Pending)> = records
+        .par_iter()
+        .map(|r| {
+            let joined = scope.join(r);
+            let view = View {
+                record: r,
+                joined: &joined,
+            };
+            let Clock::Pending { due } = deadline::clock(d, scope, view, check.as_of) else {
+                return Err(format!("the clock of {} changed while it was read", r.line()));
+            };
+            let f = finding(check, scope, evidence, message.as_ref(), r)?;
+            let due_text = deadline::due_text(d, due);
+            Ok((
+                due,
+                Pending {
+                    key: f.key,
+                    file: f.file,
+                    line: r.line(),
+                    message: if message.is_some() {
+                        f.message
+                    } else {
+                        format!("due {due_text} ({} from {})", d.within_text, d.from)
+                    },
+                    due: due_text,
+                },
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    items.sort_by(|(a, x), (b, y)| (a, &x.file, x.line, &x.key).cmp(&(b, &y.file, y.line, &y.key)));
+    Ok(items.into_iter().map(|(_, p)| p).collect())
 }
 
 fn at(evidence: &Evidence, record: &Record, e: String) -> String {
@@ -325,14 +384,22 @@ fn aggregate<'r>(
     (exp, breakers)
 }
 
-/// Why a record is a finding: its `assert` outcome, or for a count-only check the `where` that selected it.
+/// Why a record is a finding: its `assert` outcome, then its deadline, or for a count-only check the `where`
+/// that selected it.
 fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> Result<(bool, Why), String> {
-    Ok(match (&check.assert, &check.where_) {
-        (Some(a), _) => {
-            let o = scope.eval(a, view, depth)?;
-            (o.holds, o.why.unwrap_or_default())
+    if let Some(a) = &check.assert {
+        let o = scope.eval(a, view, depth)?;
+        if !o.holds || check.deadline.is_none() {
+            return Ok((o.holds, o.why.unwrap_or_default()));
         }
-        (None, Some(w)) => {
+    }
+    if let Some(d) = &check.deadline {
+        let clock = deadline::clock(d, scope, view, check.as_of);
+        return Ok((!clock.fails(), deadline::why(d, &clock)));
+    }
+    // Here the check has neither `assert` nor `deadline`: it is count-only.
+    Ok(match &check.where_ {
+        Some(w) => {
             let o = scope.eval(w, view, depth)?;
             let why = o
                 .why
@@ -347,7 +414,7 @@ fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> 
                 .unwrap_or_default();
             (o.holds, why)
         }
-        (None, None) => (false, Why::default()),
+        None => (false, Why::default()),
     })
 }
 
@@ -484,7 +551,7 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
             r.passing as f64 / r.selected as f64
         };
         let ctx = minijinja::context! {
-            selected => r.selected, passing => r.passing, failing => r.failing, ratio => ratio,
+            selected => r.selected, passing => r.passing, failing => r.failing, pending => r.pending.len(), ratio => ratio,
             params => scope.template.params.clone(), as_of => scope.template.as_of.clone(), check => scope.template.check.clone(),
         };
         return render(check, SUMMARY, ctx);
@@ -502,9 +569,18 @@ fn render_summary(check: &Check, scope: &Scope<'_>, r: &CheckResult) -> String {
     } else {
         format!(": {}", failed.join("; "))
     };
-    match (check.assert.is_some(), r.state) {
-        (true, State::Pass) => format!("{} of {} records pass", r.passing, r.selected),
-        (true, _) => format!("{} of {} records fail{detail}", r.failing, r.selected),
+    // Clocks still running are named with the soonest due time: they are the next to fail.
+    let pending = match r.pending.first() {
+        Some(p) => format!("; {} pending, the first due {}", r.pending.len(), p.due),
+        None => String::new(),
+    };
+    match (check.assert.is_some() || check.deadline.is_some(), r.state) {
+        (true, State::Pass) if r.passing == 0 && !r.pending.is_empty() => format!(
+            "all {} records are pending, the first due {}",
+            r.selected, r.pending[0].due
+        ),
+        (true, State::Pass) => format!("{} of {} records pass{pending}", r.passing, r.selected),
+        (true, _) => format!("{} of {} records fail{detail}{pending}", r.failing, r.selected),
         (false, State::Pass) => format!("{} records selected", r.selected),
         (false, _) => failed.join("; "),
     }

@@ -3,7 +3,9 @@
 //!
 //! `::error file=PATH,line=N,title=CHECK-ID (severity)::message`, with critical/high → `error`, medium →
 //! `warning`, low/info → `notice`. A failing check without findings gives one annotation without a file, with
-//! its summary; a check that could not be assessed gives an `::error` with the cause. Every annotation is
+//! its summary; a check that could not be assessed gives an `::error` with the cause. A record whose
+//! deadline has not passed is a `::notice` with its due time (the first [`MAX_PENDING`] per check, then one
+//! notice counting the rest). Every annotation is
 //! emitted (GitHub shows only some per step in its UI), and a closing `::notice` gives the counts.
 //!
 //! Values are escaped as the runner expects (message: `%` `\r` `\n`; properties also `:` `,`), and other
@@ -13,6 +15,9 @@
 use crate::assessment::{Assessment, CheckResult, Finding, State};
 use crate::render::sarif::repo_path;
 use crate::standards::spec::Severity;
+
+/// Pending records annotated per check before the rest are counted in one notice.
+pub const MAX_PENDING: usize = 10;
 
 /// Renders `assessment` as workflow commands, one per line.
 ///
@@ -31,6 +36,9 @@ pub fn render(assessment: &Assessment, base: &str) -> String {
             ),
             State::Error => lines.push(error_annotation(r)),
             State::Pass | State::NotApplicable | State::Waived | State::Manual => {}
+        }
+        if r.state != State::Error {
+            lines.extend(pending_annotations(r, base));
         }
     }
     let count = lines.len();
@@ -63,6 +71,39 @@ fn finding_annotation(r: &CheckResult, f: &Finding, base: &str) -> String {
     }
     props.push(("title", title(r)));
     annotation(command(r.severity), &props, &f.message)
+}
+
+/// Records whose deadline has not passed, as notices with their due times: the first [`MAX_PENDING`] at their
+/// lines, then one notice counting the rest.
+fn pending_annotations(r: &CheckResult, base: &str) -> Vec<String> {
+    let title = format!("{} (pending)", r.id);
+    let mut out: Vec<String> = r
+        .pending
+        .iter()
+        .take(MAX_PENDING)
+        .map(|p| {
+            let mut props = Vec::new();
+            if !p.file.is_empty() {
+                props.push(("file", repo_path(base, &p.file)));
+                if p.line > 0 {
+                    props.push(("line", p.line.to_string()));
+                }
+            }
+            props.push(("title", title.clone()));
+            annotation("notice", &props, &format!("due {}: {}", p.due, p.message))
+        })
+        .collect();
+    if r.pending.len() > MAX_PENDING {
+        out.push(annotation(
+            "notice",
+            &[("title", title.clone())],
+            &format!(
+                "{} more records are pending (use --format json for all)",
+                r.pending.len() - MAX_PENDING
+            ),
+        ));
+    }
+    out
 }
 
 fn set_annotation(r: &CheckResult) -> String {

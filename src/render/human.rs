@@ -9,6 +9,8 @@ use std::fmt::Write;
 
 /// Findings shown per check before the rest are counted.
 pub const MAX_FINDINGS: usize = 25;
+/// Pending records listed per check; the rest are counted.
+pub const MAX_PENDING: usize = 5;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -50,7 +52,7 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
     let s = &a.summary;
     let _ = writeln!(
         out,
-        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived{} · {} findings",
+        "\n{BOLD}{} checks{BOLD:#}: {GREEN}{} pass{GREEN:#}, {RED}{} fail{RED:#}, {YELLOW}{} error{YELLOW:#}, {} not applicable, {} waived{} · {} findings{}",
         s.checks,
         s.pass,
         s.fail,
@@ -62,7 +64,12 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
         } else {
             String::new()
         },
-        s.findings
+        s.findings,
+        if s.pending > 0 {
+            format!(" · {} pending", s.pending)
+        } else {
+            String::new()
+        }
     );
     if let Some(b) = &a.baseline {
         let _ = writeln!(
@@ -129,6 +136,25 @@ fn check(out: &mut String, r: &CheckResult) {
             out,
             "          … and {} more (use --format json for all)",
             r.findings.len() - MAX_FINDINGS
+        );
+    }
+    // Clocks still running: not failures, but the next to fail if nothing is done by their due time.
+    for p in r.pending.iter().take(MAX_PENDING) {
+        let _ = writeln!(
+            out,
+            "          {YELLOW}pending{YELLOW:#} due {}  {BLUE}{}:{}{BLUE:#}  {}  {}",
+            p.due,
+            p.file,
+            p.line,
+            p.key,
+            one_line(&p.message)
+        );
+    }
+    if r.pending.len() > MAX_PENDING {
+        let _ = writeln!(
+            out,
+            "          … and {} more pending (use --format json for all)",
+            r.pending.len() - MAX_PENDING
         );
     }
     for rv in &r.reviews {

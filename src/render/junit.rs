@@ -4,7 +4,8 @@
 //! (`classname` = standard id, `name` = `CHECK-ID: title`). A failing check is a `<failure>` whose message is
 //! its summary, whose type is its severity and whose body lists its findings (`file:line key — message`, at
 //! most [`MAX_FINDINGS`]) then the remediation; a check that could not be assessed is an `<error>`; a check
-//! with nothing in scope is `<skipped>`. No timings are written, so the output is deterministic.
+//! with nothing in scope is `<skipped>`. Records whose deadline has not passed are listed, with their due
+//! times, in the test case's `<system-out>`. No timings are written, so the output is deterministic.
 //!
 //! Serialisation is quick-junit's: attribute and text values are XML-escaped, and characters that XML 1.0
 //! forbids (control characters, and here also U+FFFE/U+FFFF) are removed from evidence text.
@@ -67,7 +68,36 @@ fn suite(a: &Assessment, name: &str, cases: Vec<TestCase>) -> TestSuite {
 fn test_case(r: &CheckResult) -> TestCase {
     let mut case = TestCase::new(text(&format!("{}: {}", r.id, r.title)), status(r));
     case.set_classname(text(&r.standard));
+    if !r.pending.is_empty() {
+        case.set_system_out(text(&pending_body(r)));
+    }
     case
+}
+
+/// Records whose deadline has not passed (capped), soonest due first: `pending, due DUE file:line key — message`.
+fn pending_body(r: &CheckResult) -> String {
+    let mut lines: Vec<String> = r
+        .pending
+        .iter()
+        .take(MAX_FINDINGS)
+        .map(|p| {
+            format!(
+                "pending, due {} {}:{} {} — {}",
+                one_line(&p.due),
+                one_line(&p.file),
+                p.line,
+                one_line(&p.key),
+                one_line(&p.message)
+            )
+        })
+        .collect();
+    if r.pending.len() > MAX_FINDINGS {
+        lines.push(format!(
+            "… and {} more pending (use --format json or csv for all)",
+            r.pending.len() - MAX_FINDINGS
+        ));
+    }
+    lines.join("\n")
 }
 
 fn status(r: &CheckResult) -> TestCaseStatus {

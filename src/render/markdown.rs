@@ -10,6 +10,8 @@ use std::fmt::Write;
 pub const MAX_CHARS: usize = 60_000;
 /// Findings listed per failing check.
 pub const FINDINGS_PER_CHECK: usize = 10;
+/// Pending records listed (soonest due first) before the rest are counted.
+pub const PENDING_LISTED: usize = 20;
 
 pub fn render(a: &Assessment) -> String {
     render_bounded(a, MAX_CHARS)
@@ -170,6 +172,35 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         if !fits(&mut out, &block) {
             break;
         }
+    }
+    // Clocks still running, across checks and soonest due first: not failures yet, the next ones if nothing is done.
+    let mut pending: Vec<(&CheckResult, &crate::assessment::Pending)> = a
+        .results
+        .iter()
+        .flat_map(|r| r.pending.iter().map(move |p| (r, p)))
+        .collect();
+    if !pending.is_empty() {
+        pending.sort_by(|(r1, p1), (r2, p2)| (&p1.due, &r1.id).cmp(&(&p2.due, &r2.id)));
+        let mut block = format!(
+            "**Pending: {} record(s) with a deadline still to come**\n\n| due | check | record | where |\n|---|---|---|---|\n",
+            pending.len()
+        );
+        for (r, p) in pending.iter().take(PENDING_LISTED) {
+            let _ = writeln!(
+                block,
+                "| {} | {} | {} | `{}:{}` |",
+                text(&p.due),
+                r.id,
+                text(&p.key),
+                code(&p.file),
+                p.line
+            );
+        }
+        if pending.len() > PENDING_LISTED {
+            let _ = writeln!(block, "\n… and {} more", pending.len() - PENDING_LISTED);
+        }
+        block.push('\n');
+        fits(&mut out, &block);
     }
     let stale: Vec<String> = a
         .waivers

@@ -62,6 +62,18 @@ pub fn assessment_results(a: &Assessment) -> String {
                 r.findings.len() - RECORDS_PER_OBSERVATION
             ));
         }
+        for p in r.pending.iter().take(RECORDS_PER_OBSERVATION) {
+            description.push_str(&format!(
+                "\n- pending, due {}: {} ({}:{}): {}",
+                p.due, p.key, p.file, p.line, p.message
+            ));
+        }
+        if r.pending.len() > RECORDS_PER_OBSERVATION {
+            description.push_str(&format!(
+                "\n- and {} more pending record(s)",
+                r.pending.len() - RECORDS_PER_OBSERVATION
+            ));
+        }
         let mut observation = json!({
             "uuid": observation_uuid,
             "title": format!("{}: {}", r.id, r.title),

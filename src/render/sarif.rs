@@ -5,7 +5,8 @@
 //! its framework mappings as tags (`caf:B4.d`). `results` holds one result per finding of a failing check,
 //! located at the evidence file and line, with a `partialFingerprints` hash of check id and record key so that
 //! code scanning tracks an alert across runs even when lines move. A failing check without findings (a
-//! set-level expectation) gives one result without a location. Checks that could not be assessed, and
+//! set-level expectation) gives one result without a location. A record whose deadline has not passed is an
+//! `open` result of level `none` with its due time (pending, not yet failing). Checks that could not be assessed, and
 //! evidence problems, are `invocations[0].toolExecutionNotifications`.
 //!
 //! Evidence text reaches only JSON strings (escaped by serde). In message text, `[` and `]` are escaped with a
@@ -13,7 +14,7 @@
 //! characters other than newline and tab become spaces. The output is
 //! pretty-printed JSON with sorted object keys: the same assessment always gives the same bytes.
 
-use crate::assessment::{Assessment, CheckResult, Finding, State};
+use crate::assessment::{Assessment, CheckResult, Finding, Pending, State};
 use crate::standards::spec::Severity;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -175,6 +176,12 @@ fn capitalise(word: &str) -> String {
 fn results(a: &Assessment, base: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for (index, r) in a.results.iter().enumerate() {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &r.pending {
+            let occurrence = seen.entry(p.key.as_str()).or_default();
+            out.push(pending_result(r, index, p, *occurrence, base));
+            *occurrence += 1;
+        }
         if !matches!(r.state, State::Fail | State::Waived) {
             continue;
         }
@@ -220,7 +227,27 @@ fn finding_result(r: &CheckResult, index: usize, f: &Finding, occurrence: usize,
     if !f.file.is_empty()
         && let Some(obj) = result.as_object_mut()
     {
-        obj.insert("locations".into(), json!([location(f, base)]));
+        obj.insert("locations".into(), json!([location(&f.file, f.line, base)]));
+    }
+    result
+}
+
+/// A record whose deadline has not passed: an `open` result (not yet a pass or a fail) with its due time. It
+/// shares the fingerprint its finding will have, so a viewer tracks it as one alert if it becomes overdue.
+fn pending_result(r: &CheckResult, index: usize, p: &Pending, occurrence: usize, base: &str) -> Value {
+    let mut result = json!({
+        "ruleId": r.id,
+        "ruleIndex": index,
+        "kind": "open",
+        "level": "none",
+        "message": { "text": message_text(&format!("pending, due {}: {}", p.due, p.message)) },
+        "partialFingerprints": { FINGERPRINT: fingerprint(&r.id, Some(&p.key), occurrence) },
+        "properties": { "key": p.key, "due": p.due },
+    });
+    if !p.file.is_empty()
+        && let Some(obj) = result.as_object_mut()
+    {
+        obj.insert("locations".into(), json!([location(&p.file, p.line, base)]));
     }
     result
 }
@@ -250,14 +277,14 @@ fn set_result(r: &CheckResult, index: usize) -> Value {
     })
 }
 
-fn location(f: &Finding, base: &str) -> Value {
+fn location(file: &str, line: u32, base: &str) -> Value {
     let mut physical = json!({
-        "artifactLocation": { "uri": file_uri(&repo_path(base, &f.file)), "uriBaseId": SRCROOT },
+        "artifactLocation": { "uri": file_uri(&repo_path(base, file)), "uriBaseId": SRCROOT },
     });
-    if f.line > 0
+    if line > 0
         && let Some(obj) = physical.as_object_mut()
     {
-        obj.insert("region".into(), json!({ "startLine": f.line }));
+        obj.insert("region".into(), json!({ "startLine": line }));
     }
     json!({ "physicalLocation": physical })
 }

@@ -2,7 +2,7 @@
 //! counts and chart geometry, findings cut to a limit, the improvement plan, a run id). Documented field by field
 //! in `docs/reports.md` for people who write their own templates.
 
-use crate::assessment::{Assessment, CheckResult, Finding, StandardInfo, State};
+use crate::assessment::{Assessment, CheckResult, Finding, Pending, StandardInfo, State};
 use crate::waivers::WaiverReport;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -77,6 +77,10 @@ pub struct CheckView<'a> {
     pub findings: &'a [Finding],
     /// Findings not shown.
     pub hidden: usize,
+    /// The first `findings_limit` records whose deadline has not passed, soonest due first.
+    pub pending: &'a [Pending],
+    /// Pending records not shown.
+    pub pending_hidden: usize,
     pub waivers: Vec<&'a WaiverReport>,
 }
 
@@ -170,11 +174,14 @@ impl<'a> ReportView<'a> {
                     .into_iter()
                     .map(|r| {
                         let shown = r.findings.len().min(findings_limit);
+                        let pending_shown = r.pending.len().min(findings_limit);
                         CheckView {
                             result: r,
                             anchor: anchor("check", &r.id),
                             findings: &r.findings[..shown],
                             hidden: r.findings.len() - shown,
+                            pending: &r.pending[..pending_shown],
+                            pending_hidden: r.pending.len() - pending_shown,
                             waivers: a.waivers.iter().filter(|w| w.check == r.id).collect(),
                         }
                     })

@@ -166,12 +166,16 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         .assert
         .as_ref()
         .and_then(|a| c.condition(a, &format!("{base}/assert")));
-    if spec.assert.is_none() && spec.expect.is_none() {
+    let deadline = spec
+        .deadline
+        .as_ref()
+        .and_then(|d| c.deadline(d, &format!("{base}/deadline")));
+    if spec.assert.is_none() && spec.expect.is_none() && spec.deadline.is_none() {
         c.problem(
             "assure::no-assertion",
             format!("{base}/id"),
             "this check asserts nothing".into(),
-            Some("add `assert:` (a condition every selected record must meet) or `expect:` (an expectation over the whole selection)".into()),
+            Some("add `assert:` (a condition every selected record must meet), `deadline:` (a clock per record) or `expect:` (an expectation over the whole selection)".into()),
         );
     }
     let expect = spec
@@ -203,6 +207,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         lookups,
         where_,
         assert,
+        deadline,
         expect,
         when_empty: spec.when_empty.unwrap_or_default(),
         sets: c.sets,
@@ -395,6 +400,56 @@ impl Compiler<'_> {
             return None;
         }
         Some(Value::String(replaced.into_owned()))
+    }
+
+    fn deadline(&mut self, spec: &DeadlineSpec, ptr: &str) -> Option<Deadline> {
+        let from = self.path(&spec.from, &format!("{ptr}/from"));
+        let done = match &spec.done {
+            Some(d) => Some(self.path(d, &format!("{ptr}/done"))?),
+            None => None,
+        };
+        let dates = match spec.as_type {
+            None | Some(ValueType::Datetime) => false,
+            Some(ValueType::Date) => true,
+            Some(_) => {
+                self.problem(
+                    "assure::deadline",
+                    format!("{ptr}/as"),
+                    "a deadline counts in `date` or `datetime`".into(),
+                    None,
+                );
+                return None;
+            }
+        };
+        let within_ptr = format!("{ptr}/within");
+        let within_value = self.subst(&Value::String(spec.within.clone()), &within_ptr)?;
+        let within = match parse_literal(&within_value, ValueType::Duration, false, self.input.as_of) {
+            Ok(crate::engine::types::Typed::Duration(d)) if d.is_positive() => d,
+            Ok(_) => {
+                self.problem(
+                    "assure::deadline",
+                    within_ptr,
+                    "`within` must be a positive duration".into(),
+                    Some("e.g. `72h` or `14d`".into()),
+                );
+                return None;
+            }
+            Err(e) => {
+                self.problem("assure::value", within_ptr, e, Some("e.g. `72h` or `14d`".into()));
+                return None;
+            }
+        };
+        let within_text = match &within_value {
+            Value::String(s) => s.trim().to_string(),
+            other => other.to_string(),
+        };
+        Some(Deadline {
+            from: from?,
+            within,
+            done,
+            dates,
+            within_text,
+        })
     }
 
     fn param(&mut self, name: &str, pointer: &str) -> Option<&Value> {

@@ -278,6 +278,9 @@ pub struct CheckSpec {
     /// Every selected record must meet this.
     #[serde(default)]
     pub assert: Option<ConditionSpec>,
+    /// A clock per record: done in time passes, done late or overdue fails, not yet due is pending.
+    #[serde(default)]
+    pub deadline: Option<DeadlineSpec>,
     /// Expectations over the whole selection.
     #[serde(default)]
     pub expect: Option<ExpectSpec>,
@@ -323,6 +326,30 @@ pub struct ParamSpec {
     /// Where the default comes from.
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// A deadline per selected record: the clock starts at `from` and runs for `within`; `done` is when the
+/// work was done. Done by the due time passes; done after it fails; not done fails once the due time has
+/// passed and is *pending* (not a failure, listed with its due time) until then.
+///
+/// ```yaml
+/// deadline: { from: detected_at, within: 72h, done: ico_reported_at }
+/// ```
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineSpec {
+    /// Field holding when the clock starts (a datetime, or a date with `as: date`).
+    pub from: String,
+    /// How long the clock runs, e.g. `72h`, `14d` or `"{{ params.limit }}"`.
+    pub within: String,
+    /// Field holding when the work was done; empty means not yet. Without it nothing is ever done: every
+    /// record is pending until it is due, then fails (e.g. an open vulnerability).
+    #[serde(default)]
+    pub done: Option<String>,
+    /// `date`: count in calendar dates (the times of `from` and `done` are dropped), so a 14-day window
+    /// includes day 14 at any time of day. Default `datetime`.
+    #[serde(default, rename = "as")]
+    pub as_type: Option<ValueType>,
 }
 
 /// Attach the first matching record of another dataset.
@@ -564,6 +591,9 @@ pub struct TestSpec {
     /// Keys of the records expected to fail, in any order.
     #[serde(default)]
     pub failing: Option<Vec<String>>,
+    /// Keys of the records expected to be pending (a deadline not yet passed), in any order.
+    #[serde(default)]
+    pub pending: Option<Vec<String>>,
 }
 
 /// `presets/*.yaml`: how to read a real export as exported, and how `assure init` recognises it.
