@@ -114,7 +114,7 @@ fn deep_nesting_in_yaml_and_json() {
 fn a_200_mb_single_line_json_export() {
     // Personal Android phones on a supported release: every device check passes or is out of scope, so the
     // test measures loading 200 MB rather than rendering millions of findings.
-    let record = r#"{"deviceName":"NSH-LT-00001","managedDeviceOwnerType":"personal","operatingSystem":"Android","osVersion":"16","isEncrypted":true}"#;
+    let record = r#"{"deviceName":"NSH-LT-00001","managedDeviceOwnerType":"personal","operatingSystem":"Android","osVersion":"16","isEncrypted":true,"complianceState":"compliant","lastSyncDateTime":"2026-10-30T08:00:00Z"}"#;
     let count = 200 * 1024 * 1024 / (record.len() + 1);
     let mut text = String::with_capacity(count * (record.len() + 1) + 16);
     text.push_str("{\"value\":[");

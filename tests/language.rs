@@ -38,7 +38,7 @@ fn where_selects_and_assert_fails_the_right_records() {
 fn empty_selection_is_not_applicable() {
     let r = run(
         ENCRYPT,
-        "devices:\n  - { deviceName: C, managedDeviceOwnerType: personal }\n",
+        "devices:\n  - { deviceName: C, managedDeviceOwnerType: personal, isEncrypted: false }\n",
     );
     assert_state(&r, State::NotApplicable);
 }
@@ -113,8 +113,9 @@ fn exists_absent_and_empty() {
 fn missing_fields_fail_with_the_field_named() {
     let r = run(
         &leaf("{ field: isEncrypted, eq: true }"),
-        "devices:\n  - { deviceName: a }\n",
+        "devices:\n  - { deviceName: a }\n  - { deviceName: b, isEncrypted: true }\n",
     );
+    assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].message, "isEncrypted is missing; expected eq true");
     assert_eq!(r.findings[0].field.as_deref(), Some("isEncrypted"));
 }
@@ -210,7 +211,7 @@ fn deadline_passes_in_time_fails_late_or_overdue_and_leaves_a_running_clock_pend
 fn deadline_with_only_clocks_running_passes_and_says_when_the_first_is_due() {
     let r = run(
         ICO_CLOCK,
-        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
+        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z', reported_at: '' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
     );
     assert_state(&r, State::Pass);
     assert_eq!(
@@ -221,7 +222,7 @@ fn deadline_with_only_clocks_running_passes_and_says_when_the_first_is_due() {
     // The same records a day after B's clock ran out: B fails, A is still pending.
     let later = run_with(
         ICO_CLOCK,
-        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
+        "incidents:\n  - { id: A, detected_at: '2026-10-31T09:00:00Z', reported_at: '' }\n  - { id: B, detected_at: '2026-10-30T09:00:00Z' }\n",
         "2026-11-03",
         "",
     );
@@ -268,7 +269,7 @@ fn deadline_and_assert_together_fail_a_record_that_breaks_either() {
     let r = run(
         check,
         "incidents:
-  - { id: NO-OWNER-RUNNING, detected_at: '2026-10-31T09:00:00Z' }
+  - { id: NO-OWNER-RUNNING, detected_at: '2026-10-31T09:00:00Z', reported_at: null }
   - { id: OWNED-RUNNING, owner: ig, detected_at: '2026-10-31T09:00:00Z' }
 ",
     );
@@ -299,6 +300,74 @@ fn deadline_that_cannot_be_compiled_names_the_field() {
         let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
         assert!(all.iter().any(|d| d.contains(expected)), "{deadline}: {all:?}");
     }
+}
+
+#[test]
+fn a_field_no_record_has_is_an_error_naming_it_and_the_columns_the_export_has() {
+    // Without the error, `where` would select nothing and the check would say "not applicable".
+    let check = "id: T-ADMIN\ntitle: admins\nseverity: critical\ndataset: accounts\nwhere: { field: adminCount, eq: 1 }\nassert: { field: Enabled, eq: false }\n";
+    let r = run(
+        check,
+        "accounts:\n  - { SamAccountName: a, Enabled: 'True' }\n  - { SamAccountName: b, Enabled: 'False' }\n",
+    );
+    assert_state(&r, State::Error);
+    let e = r.error.unwrap();
+    assert!(
+        e.contains("field `adminCount` is in no record of dataset `accounts` (2 records")
+            && e.contains("its records have: Enabled, SamAccountName."),
+        "{e}"
+    );
+    // One record having it is enough: the others simply lack a value.
+    let r = run(
+        check,
+        "accounts:\n  - { SamAccountName: a, Enabled: 'True', adminCount: 1 }\n  - { SamAccountName: b, Enabled: 'False' }\n",
+    );
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["a"]);
+    // A lookup's field is looked for in the lookup's dataset.
+    let joined = "id: T-JOIN\ntitle: leavers\nseverity: high\ndataset: leavers\nlookup:\n  - { as: ad, dataset: accounts, on: { employee_id: EmployeeID } }\nassert: { field: ad.Enabled, eq: false }\n";
+    let r = run(
+        joined,
+        "leavers:\n  - { employee_id: E1 }\naccounts:\n  - { SamAccountName: a, EmployeeID: E1 }\n",
+    );
+    assert_state(&r, State::Error);
+    assert!(
+        r.error
+            .unwrap()
+            .contains("field `Enabled` is in no record of dataset `accounts`")
+    );
+}
+
+#[test]
+fn a_field_declared_optional_or_an_empty_dataset_is_not_an_error() {
+    let check = "id: T-OPEN\ntitle: closed\nseverity: low\ndataset: incidents\nwhere: { field: closed_at, empty: true }\nassert: { field: owner, empty: false }\n";
+    let r = run(check, "incidents:\n  - { id: I1, owner: ig }\n");
+    assert_state(&r, State::Pass);
+    let r = run(check, "incidents: []\n");
+    assert_state(&r, State::NotApplicable);
+}
+
+#[test]
+fn dates_no_record_can_be_read_are_an_error_and_us_dates_are_named() {
+    let check = "id: T-RECENT\ntitle: recent logons\nseverity: medium\ndataset: accounts\nassert: { field: LastLogonDate, as: datetime, ge: as_of - 90d }\n";
+    let us = "accounts:\n  - { SamAccountName: a, LastLogonDate: '4/13/2026 9:00:00 AM' }\n  - { SamAccountName: b, LastLogonDate: '10/1/2026 5:30:00 PM' }\n  - { SamAccountName: c, LastLogonDate: '' }\n";
+    let r = run(check, us);
+    assert_state(&r, State::Error);
+    let e = r.error.unwrap();
+    assert!(
+        e.contains("no value of field `LastLogonDate` in dataset `accounts` can be read as a datetime (e.g. `4/13/2026 9:00:00 AM` at <test data: accounts>:1)")
+            && e.contains("These look like US dates"),
+        "{e}"
+    );
+    // When some values are readable, the unreadable ones fail on their own records, as before.
+    let mixed = "accounts:\n  - { SamAccountName: a, LastLogonDate: '2026-10-01' }\n  - { SamAccountName: b, LastLogonDate: 'yesterday' }\n";
+    let r = run(check, mixed);
+    assert_state(&r, State::Fail);
+    assert_eq!(failing(&r), ["b"]);
+    // PowerShell 5.1 ConvertTo-Json dates are read.
+    let ps = "accounts:\n  - { SamAccountName: a, LastLogonDate: '/Date(1790000000000)/' }\n  - { SamAccountName: b, LastLogonDate: '/Date(1700000000000)/' }\n";
+    let r = run(check, ps);
+    assert_eq!(failing(&r), ["b"], "{:?}", r.error);
 }
 
 #[test]

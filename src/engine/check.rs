@@ -45,6 +45,8 @@ pub struct Check {
     pub datasets: BTreeSet<String>,
     /// The assessment date as a timestamp (midnight UTC).
     pub as_of: jiff::Timestamp,
+    /// (dataset, field) pairs that datasets.yaml declares optional: no error when no record has them.
+    pub optional: BTreeSet<(String, String)>,
     /// (secret, personal) fields of the dataset, then of each lookup's dataset, in lookup order.
     pub confidential: Vec<(Vec<String>, Vec<String>)>,
     /// With `--redact`: the key that pseudonymises personal fields in findings.
@@ -235,6 +237,7 @@ impl Check {
             expr_env: Arc::new(minijinja::Environment::new()),
             datasets: BTreeSet::new(),
             as_of,
+            optional: BTreeSet::new(),
             confidential: Vec::new(),
             redaction: None,
             manual: spec.manual.clone(),

@@ -5,6 +5,7 @@
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`context`]: what templates see of one record;
 //! - [`deadline`]: a clock per record (met, missed or pending);
+//! - [`reads`]: the fields a check reads, checked against the evidence before it runs;
 //! - [`run`]: a check over its dataset, and all checks in parallel.
 
 pub mod check;
@@ -12,6 +13,7 @@ pub mod condition;
 pub mod context;
 pub mod deadline;
 pub mod path;
+pub mod reads;
 pub mod run;
 pub mod types;
 

@@ -109,6 +109,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     for name in &check.datasets {
         super::condition::dataset_records(evidence, name)?;
     }
+    super::reads::check_reads(check, evidence)?;
     let mut scope = Scope::without_lookups(check, evidence)?;
     let records = scope.records(&check.dataset)?;
     // Indexing another dataset is the dearest part of a check with a lookup (300,000 training rows at scale

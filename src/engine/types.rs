@@ -319,6 +319,9 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
     if b.get(1..3).is_some_and(|head| head.contains(&b'/')) {
         return parse_uk(text).and_then(utc);
     }
+    if let Some(inner) = text.strip_prefix("/Date(").and_then(|t| t.strip_suffix(")/")) {
+        return parse_ms_date(inner);
+    }
     if let Ok(t) = text.parse::<Timestamp>() {
         return Some(t);
     }
@@ -329,6 +332,23 @@ pub fn parse_time(text: &str) -> Option<Timestamp> {
         return utc(d.to_datetime(jiff::civil::Time::midnight()));
     }
     parse_uk(text).and_then(utc)
+}
+
+/// The inside of Windows PowerShell 5.1's `ConvertTo-Json` date, `/Date(1700000000000)/`: milliseconds since
+/// 1970 UTC, with an optional `+hhmm` / `-hhmm` that only names the writer's zone (the instant is the same).
+fn parse_ms_date(inner: &str) -> Option<Timestamp> {
+    let (negative, digits_text) = match inner.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let end = digits_text.find(['+', '-']).unwrap_or(digits_text.len());
+    let (number, zone) = digits_text.split_at(end);
+    let zone_ok = zone.is_empty() || (zone.len() == 5 && zone[1..].bytes().all(|c| c.is_ascii_digit()));
+    if number.is_empty() || number.len() > 15 || !zone_ok || !number.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let ms: i64 = number.parse().ok()?;
+    Timestamp::from_millisecond(if negative { -ms } else { ms }).ok()
 }
 
 /// The value of a run of ASCII digits (at most 9).
@@ -490,6 +510,25 @@ mod tests {
         assert_eq!(uk, "2026-11-03T09:05:00Z".parse::<Timestamp>().unwrap());
         assert_eq!(parse_time("31/02/2026"), None);
         assert!(parse_time("2026-10-01T08:00:00+01:00[Europe/London]").is_some());
+    }
+
+    #[test]
+    fn powershell_json_dates_are_milliseconds_since_1970_utc() {
+        let t = |s: &str| parse_time(s).map(|t| t.to_string());
+        // 1700000000000 ms is 2023-11-14T22:13:20Z; the zone suffix names the writer's zone, not a shift.
+        assert_eq!(t("/Date(1700000000000)/").as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(t("/Date(1700000000000+0100)/").as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(t("/Date(-86400000)/").as_deref(), Some("1969-12-31T00:00:00Z"));
+        assert_eq!(t("/Date(0)/").as_deref(), Some("1970-01-01T00:00:00Z"));
+        for bad in [
+            "/Date()/",
+            "/Date(12a)/",
+            "/Date(1+01)/",
+            "/Date(1700000000000",
+            "Date(1)",
+        ] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -214,6 +214,16 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         exprs: c.exprs,
         templates: Arc::new(templates),
         expr_env: Arc::new(expression_env()),
+        optional: datasets
+            .iter()
+            .flat_map(|d| {
+                input
+                    .datasets
+                    .and_then(|ds| ds.get(d))
+                    .map(|spec| spec.optional.iter().map(|f| (d.clone(), f.clone())).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+            .collect(),
         confidential: std::iter::once(spec.dataset.as_str())
             .chain(spec.lookup.iter().map(|l| l.dataset.as_str()))
             .map(|d| {

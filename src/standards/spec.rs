@@ -110,6 +110,10 @@ pub struct DatasetSpec {
     /// Fields never printed in any output (shown as `[secret]`).
     #[serde(default)]
     pub secret: Vec<String>,
+    /// Fields an export may leave out altogether (optional columns of a register). A check reading any other
+    /// field that no record has is an error naming it, not a silent "not applicable".
+    #[serde(default)]
+    pub optional: Vec<String>,
     /// JSON Schema (draft 2020-12) every record must satisfy; evidence is validated before checks run.
     /// CSV values are strings: constrain them with `pattern` or `enum` rather than `type`.
     #[serde(default)]

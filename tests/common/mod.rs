@@ -14,7 +14,7 @@ pub const DATASETS: &str = "datasets:
   leavers: { description: HR leavers, key: employee_id }
   staff: { description: Staff, key: staff_id }
   training: { description: Training completions, key: staff_id }
-  incidents: { description: Incidents, key: id }
+  incidents: { description: Incidents, key: id, optional: [closed_at] }
   mfa: { description: Entra registration, key: userPrincipalName }
   os_lifecycle: { description: OS lifecycle, key: build }
   firewall_rules: { description: Firewall rules, key: name }
