@@ -371,6 +371,16 @@ fn dates_no_record_can_be_read_are_an_error_and_us_dates_are_named() {
 }
 
 #[test]
+fn host_name_joins_match_qualified_names_to_short_ones() {
+    let check = "id: T-EDR\ntitle: in the EDR inventory\nseverity: high\ndataset: devices\nassert: { field: deviceName, exists_in: { dataset: accounts, field: SamAccountName, host_names: true } }\n";
+    let r = run(
+        check,
+        "devices:\n  - { deviceName: RXX-LT-0002 }\n  - { deviceName: RXX-LT-0003 }\n  - { deviceName: 10.1.2.3 }\n  - { deviceName: 10.1.2 }\naccounts:\n  - { SamAccountName: rxx-lt-0002.rxx.nhs.uk. }\n  - { SamAccountName: rxx-lt-00030.rxx.nhs.uk }\n  - { SamAccountName: 10.1.2.3 }\n",
+    );
+    assert_eq!(failing(&r), ["10.1.2", "RXX-LT-0003"]);
+}
+
+#[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
     assert_eq!(

@@ -66,6 +66,8 @@ pub struct Lookup {
     /// (this record's field, other dataset's field)
     pub on: Vec<(FieldPath, FieldPath)>,
     pub ignore_case: bool,
+    /// Keys compared as host names (case-insensitive, first label of a qualified name).
+    pub host_names: bool,
     pub version_prefix: Option<(FieldPath, FieldPath)>,
     /// Pick the match with the latest value of this field (as a datetime).
     pub latest: Option<FieldPath>,
@@ -88,6 +90,8 @@ pub struct SetRef {
     pub dataset: String,
     pub field: FieldPath,
     pub ignore_case: bool,
+    /// Values compared as host names (case-insensitive, first label of a qualified name).
+    pub host_names: bool,
     pub where_: Option<Condition>,
 }
 

@@ -199,7 +199,7 @@ impl<'a> Scope<'a> {
                     };
                     for item in items {
                         if let Some(t) = scalar_text(item) {
-                            values.insert(if set.ignore_case { lowercase(t) } else { t });
+                            values.insert(fold_key(t, set.ignore_case, set.host_names));
                         }
                     }
                 }
@@ -218,7 +218,7 @@ impl<'a> Scope<'a> {
             let others = self.records(&lookup.dataset)?;
             let wanted: Option<HashSet<Cow<'a, str>>> = needing.filter(|n| n.len() < others.len()).map(|n| {
                 n.par_iter()
-                    .filter_map(|r| join_key(r, lookup.on.iter().map(|(this, _)| this), lookup.ignore_case))
+                    .filter_map(|r| join_key(r, lookup.on.iter().map(|(this, _)| this), lookup))
                     .collect()
             });
             // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
@@ -286,7 +286,7 @@ impl<'a> Scope<'a> {
         if !self.selected_bare(lookup.where_.as_ref(), r)? {
             return Ok(None);
         }
-        let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup.ignore_case) else {
+        let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup) else {
             return Ok(None);
         };
         if wanted.is_some_and(|w| !w.contains(key.as_ref())) {
@@ -670,7 +670,10 @@ impl<'a> Scope<'a> {
             Op::ExistsIn(i) | Op::NotExistsIn(i) => {
                 let t = text()?;
                 let set = &self.sets[*i];
-                let found = if self.check.sets[*i].ignore_case && !ic {
+                let spec = &self.check.sets[*i];
+                let found = if spec.host_names {
+                    set.contains(fold_key(t, true, true).as_ref())
+                } else if spec.ignore_case && !ic {
                     set.contains(t.to_lowercase().as_str())
                 } else {
                     set.contains(t.as_ref())
@@ -703,11 +706,7 @@ impl<'a> Scope<'a> {
 
 impl<'a> LookupIndex<'a> {
     fn find(&self, record: &Record) -> Option<&'a Record> {
-        let key = join_key(
-            record,
-            self.lookup.on.iter().map(|(this, _)| this),
-            self.lookup.ignore_case,
-        )?;
+        let key = join_key(record, self.lookup.on.iter().map(|(this, _)| this), self.lookup)?;
         let candidates = self.map.get(key.as_ref())?;
         if let Some((field, _)) = &self.lookup.version_prefix {
             let version = record
@@ -757,11 +756,11 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
 fn join_key<'r, 'p>(
     record: &'r Record,
     mut paths: impl ExactSizeIterator<Item = &'p FieldPath>,
-    ignore_case: bool,
+    lookup: &Lookup,
 ) -> Option<Cow<'r, str>> {
     let text = |p: &FieldPath| {
         let t = scalar_text(record.get_path(p, 0)?)?;
-        Some(if ignore_case { lowercase(t) } else { t })
+        Some(fold_key(t, lookup.ignore_case, lookup.host_names))
     };
     if paths.len() == 1 {
         return text(paths.next()?);
@@ -774,6 +773,21 @@ fn join_key<'r, 'p>(
         key.push_str(&t);
     }
     Some(Cow::Owned(key))
+}
+
+/// A join key or set value as compared: as written, lowercased, or as a host name (lowercased, and a fully
+/// qualified name cut to its first label, so `rxx-lt-0002.rxx.nhs.uk.` is `rxx-lt-0002`; an IP address whole).
+pub(crate) fn fold_key(t: Cow<'_, str>, ignore_case: bool, host_names: bool) -> Cow<'_, str> {
+    if !host_names {
+        return if ignore_case { lowercase(t) } else { t };
+    }
+    let name = t.trim().trim_end_matches('.');
+    let short = if name.parse::<std::net::IpAddr>().is_ok() {
+        name
+    } else {
+        name.split('.').next().unwrap_or(name)
+    };
+    Cow::Owned(short.to_lowercase())
 }
 
 /// Record text made ready, once per value, to compare with text literals (lowercased when compiled if

@@ -152,6 +152,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
             dataset: l.dataset.clone(),
             on,
             ignore_case: l.ignore_case,
+            host_names: l.host_names,
             version_prefix,
             latest,
             where_,
@@ -849,6 +850,7 @@ impl Compiler<'_> {
                     dataset: e.dataset.clone(),
                     field,
                     ignore_case: e.ignore_case || ic,
+                    host_names: e.host_names,
                     where_,
                 });
                 let i = self.sets.len() - 1;

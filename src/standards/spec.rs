@@ -368,6 +368,10 @@ pub struct LookupSpec {
     pub on: BTreeMap<String, String>,
     #[serde(default)]
     pub ignore_case: bool,
+    /// Compare keys as host names: case-insensitive, and a fully qualified name matches its first label
+    /// (`rxx-lt-0002.rxx.nhs.uk` is `RXX-LT-0002`); IP addresses are compared whole.
+    #[serde(default)]
+    pub host_names: bool,
     #[serde(default)]
     pub version_prefix: Option<VersionPrefixSpec>,
     /// Among key matches, take the record whose value of this field (a date or datetime) is the latest,
@@ -491,6 +495,9 @@ pub struct ExistsInSpec {
     pub field: String,
     #[serde(default)]
     pub ignore_case: bool,
+    /// Compare as host names, as a lookup's `host_names` does.
+    #[serde(default)]
+    pub host_names: bool,
     #[serde(default, rename = "where")]
     pub where_: Option<Box<ConditionSpec>>,
 }
