@@ -48,7 +48,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
         stdout.starts_with("Northshire Hospitals NHS Foundation Trust (RNS) · as of 2026-11-01"),
         "{stdout}"
     );
-    assert!(stdout.contains("exports/intune/managedDevices.json:132  NSH-LT-00009  NSH-LT-00009 (Windows, a.patel@northshire.nhs.uk) is not encrypted"), "{stdout}");
+    assert!(stdout.contains("exports/intune/managedDevices.json:141  NSH-LT-00009  NSH-LT-00009 (Windows, a.patel@northshire.nhs.uk) is not encrypted"), "{stdout}");
     assert!(stdout.contains("logs/cyber-alerts.log:5  CC-4602"), "{stdout}");
     assert!(
         stdout.contains("configs/sftp01/sshd_config:3"),
@@ -443,7 +443,7 @@ fn explain_shows_the_check_as_written() {
     assert_eq!(code, 0);
     assert!(
         stdout
-            .starts_with("NDG8-OS (version 2) · critical · No device runs an operating system past its end of support")
+            .starts_with("NDG8-OS (version 3) · critical · No device runs an operating system past its end of support")
     );
     assert!(
         stdout.contains("Defined at ndg-08-unsupported-systems.yaml:11"),

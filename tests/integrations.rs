@@ -44,7 +44,7 @@ fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
     let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sarif_path).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert!(
-        stdout.contains("::error file=examples/northshire/exports/intune/managedDevices.json,line=132"),
+        stdout.contains("::error file=examples/northshire/exports/intune/managedDevices.json,line=141"),
         "{stdout}"
     );
     let md = std::fs::read_to_string(&summary).unwrap();

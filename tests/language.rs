@@ -381,6 +381,50 @@ fn host_name_joins_match_qualified_names_to_short_ones() {
 }
 
 #[test]
+fn lookup_prefers_the_record_naming_the_edition_else_the_earliest_date() {
+    let check = "id: T-EDITION\ntitle: supported\nseverity: high\ndataset: devices\nlookup:\n  - { as: l, dataset: os_lifecycle, on: { operatingSystem: product }, version_prefix: { field: osVersion, other: build }, prefer: { field: sku, other: editions }, earliest: end_of_support }\nassert: { field: l.end_of_support, as: date, ge: as_of }\nmessage: \"{{ deviceName }}: {{ l.end_of_support }}\"\n";
+    let data = "devices:
+  - { deviceName: ENT, operatingSystem: Windows, osVersion: 10.0.22631.1, sku: enterprise }
+  - { deviceName: PRO, operatingSystem: Windows, osVersion: 10.0.22631.1, sku: Professional }
+  - { deviceName: NONE, operatingSystem: Windows, osVersion: 10.0.22631.1 }
+  - { deviceName: ODD, operatingSystem: Windows, osVersion: 10.0.22631.1, sku: Mystery }
+os_lifecycle:
+  - { product: Windows, build: 10.0.22631, end_of_support: 2026-11-10, editions: [Enterprise, Education] }
+  - { product: Windows, build: 10.0.22631, end_of_support: 2025-11-11, editions: 'Professional, Core' }
+  - { product: Windows, build: '10.0', end_of_support: 2020-01-01, editions: [Mystery] }
+";
+    let r = run(check, data);
+    // The longest build prefix first: the Mystery record of build 10.0 is not a candidate.
+    assert_eq!(failing(&r), ["NONE", "ODD", "PRO"]);
+    let msg = |k: &str| r.findings.iter().find(|f| f.key == k).unwrap().message.clone();
+    assert_eq!(msg("NONE"), "NONE: 2025-11-11");
+    assert_eq!(msg("ODD"), "ODD: 2025-11-11");
+}
+
+#[test]
+fn a_list_parameter_stands_for_its_items_in_an_in_list() {
+    let check = "id: T-LIST\ntitle: enrolled\nseverity: low\ndataset: devices\nparams: { enrolled: { type: list, default: [] } }\nassert: { field: deviceName, in: [\"{{ params.enrolled }}\", ALWAYS], ignore_case: true }\n";
+    let data = "devices:\n  - { deviceName: a }\n  - { deviceName: B }\n  - { deviceName: always }\n";
+    assert_eq!(failing(&run(check, data)), ["B", "a"]);
+    assert_eq!(
+        failing(&run_with(check, data, "2026-11-01", "{ enrolled: [A, b] }")),
+        Vec::<String>::new()
+    );
+    let pack = pack_with(check);
+    let overrides = std::collections::BTreeMap::from([(
+        "T-LIST".to_string(),
+        std::collections::BTreeMap::from([("enrolled".to_string(), serde_json::json!("A"))]),
+    )]);
+    let (_, diags) = pack.compile_all(&overrides, jiff::Timestamp::UNIX_EPOCH);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("is not a list of strings or numbers")),
+        "{diags:?}"
+    );
+}
+
+#[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
     assert_eq!(

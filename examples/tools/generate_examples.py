@@ -137,7 +137,7 @@ def windows_device(t, name, build, upn, compliant="compliant", encrypted=True, o
     rng = t.rng
     return {"id": f"{rng.getrandbits(32):08x}-0000-4000-8000-{rng.getrandbits(48):012x}", "deviceName": name,
             "userPrincipalName": upn, "managedDeviceOwnerType": owner, "operatingSystem": "Windows", "osVersion": build,
-            "complianceState": compliant, "isEncrypted": encrypted, "jailBroken": "Unknown", "managementAgent": "mdm",
+            "skuFamily": "Enterprise", "complianceState": compliant, "isEncrypted": encrypted, "jailBroken": "Unknown", "managementAgent": "mdm",
             "lastSyncDateTime": f"{days_before(rng.randint(0, 6))}T{rng.randint(6, 20):02d}:{rng.randint(0, 59):02d}:12Z",
             "enrolledDateTime": f"{days_before(rng.randint(100, 900))}T10:00:00Z", "serialNumber": f"SN{rng.randint(100000, 999999)}"}
 

@@ -71,6 +71,10 @@ pub struct Lookup {
     pub version_prefix: Option<(FieldPath, FieldPath)>,
     /// Pick the match with the latest value of this field (as a datetime).
     pub latest: Option<FieldPath>,
+    /// (this record's field, other dataset's list field): prefer matches whose list names this value.
+    pub prefer: Option<(FieldPath, FieldPath)>,
+    /// Among the matches left, pick the one with the earliest value of this field (as a datetime).
+    pub earliest: Option<FieldPath>,
     pub where_: Option<Condition>,
 }
 

@@ -136,6 +136,10 @@ struct Candidate<'a> {
     record: &'a Record,
     version: Option<Version>,
     when: Option<Typed>,
+    /// With `prefer`: the values the candidate names (lowercased).
+    names: Vec<String>,
+    /// With `earliest`: the candidate's date.
+    earliest: Option<Typed>,
 }
 
 /// A candidate under its join key.
@@ -303,12 +307,33 @@ impl<'a> Scope<'a> {
             .as_ref()
             .and_then(|f| r.get_path(f, 0))
             .and_then(|v| convert(v, ValueType::Datetime, false).ok());
+        let names = lookup
+            .prefer
+            .as_ref()
+            .and_then(|(_, other)| r.get_path(other, 0))
+            .map(|v| match v.as_list() {
+                Some(items) => items
+                    .iter()
+                    .filter_map(|i| scalar_text(Field::of(i)).map(|t| t.trim().to_lowercase()))
+                    .collect(),
+                None => scalar_text(v)
+                    .map(|t| t.split([',', ';']).map(|n| n.trim().to_lowercase()).collect())
+                    .unwrap_or_default(),
+            })
+            .unwrap_or_default();
+        let earliest = lookup
+            .earliest
+            .as_ref()
+            .and_then(|f| r.get_path(f, 0))
+            .and_then(|v| convert(v, ValueType::Datetime, false).ok());
         Ok(Some((
             key,
             Candidate {
                 record: r,
                 version,
                 when,
+                names,
+                earliest,
             },
         )))
     }
@@ -705,6 +730,43 @@ impl<'a> Scope<'a> {
 }
 
 impl<'a> LookupIndex<'a> {
+    /// `prefer` then `earliest` among `pool`: the candidates naming this record's value if any do, else all of
+    /// them; then the earliest dated (undated only when none is dated), else the first in file order.
+    fn choose(&self, record: &Record, pool: Vec<&Candidate<'a>>) -> Option<&'a Record> {
+        let wanted = self
+            .lookup
+            .prefer
+            .as_ref()
+            .and_then(|(field, _)| record.get_path(field, 0))
+            .and_then(scalar_text)
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty());
+        let named: Vec<&Candidate<'a>> = match &wanted {
+            Some(w) => pool
+                .iter()
+                .copied()
+                .filter(|c| c.names.iter().any(|n| n == w))
+                .collect(),
+            None => Vec::new(),
+        };
+        let pool = if named.is_empty() { pool } else { named };
+        if self.lookup.earliest.is_none() {
+            return pool.first().map(|c| c.record);
+        }
+        let mut best: Option<&Candidate<'a>> = None;
+        for c in pool {
+            let earlier = match (best.and_then(|b| b.earliest.as_ref()), c.earliest.as_ref()) {
+                (_, None) => best.is_none(),
+                (None, Some(_)) => true,
+                (Some(b), Some(e)) => e.compare(b).is_some_and(std::cmp::Ordering::is_lt),
+            };
+            if earlier {
+                best = Some(c);
+            }
+        }
+        best.map(|c| c.record)
+    }
+
     fn find(&self, record: &Record) -> Option<&'a Record> {
         let key = join_key(record, self.lookup.on.iter().map(|(this, _)| this), self.lookup)?;
         let candidates = self.map.get(key.as_ref())?;
@@ -713,11 +775,26 @@ impl<'a> LookupIndex<'a> {
                 .get_path(field, 0)
                 .and_then(scalar_text)
                 .and_then(|t| Version::parse(&t))?;
-            return candidates
+            let prefixes: Vec<&Candidate<'a>> = candidates
                 .iter()
                 .filter(|c| c.version.as_ref().is_some_and(|v| v.is_prefix_of(&version)))
-                .max_by_key(|c| c.version.as_ref().map_or(0, Version::len))
-                .map(|c| c.record);
+                .collect();
+            let longest = prefixes
+                .iter()
+                .map(|c| c.version.as_ref().map_or(0, Version::len))
+                .max()?;
+            let best: Vec<&Candidate<'a>> = prefixes
+                .into_iter()
+                .filter(|c| c.version.as_ref().map_or(0, Version::len) == longest)
+                .collect();
+            if self.lookup.prefer.is_none() && self.lookup.earliest.is_none() {
+                // The longest prefix; among equals the last in file order (a trust's own records follow the pack's).
+                return best.last().map(|c| c.record);
+            }
+            return self.choose(record, best);
+        }
+        if self.lookup.prefer.is_some() || self.lookup.earliest.is_some() {
+            return self.choose(record, candidates.iter().collect());
         }
         if self.lookup.latest.is_some() {
             // The latest dated match; undated matches only when none is dated; ties keep file order.

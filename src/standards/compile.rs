@@ -147,6 +147,21 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
                 None,
             );
         }
+        let prefer = l.prefer.as_ref().and_then(|v| {
+            Some((
+                c.path(&v.field, &format!("{p}/prefer/field"))?,
+                c.path(&v.other, &format!("{p}/prefer/other"))?,
+            ))
+        });
+        let earliest = l.earliest.as_ref().and_then(|f| c.path(f, &format!("{p}/earliest")));
+        if latest.is_some() && (earliest.is_some() || prefer.is_some()) {
+            c.problem(
+                "assure::lookup",
+                format!("{p}/latest"),
+                "`latest` picks one match on its own: remove `prefer` and `earliest`, or `latest`".into(),
+                None,
+            );
+        }
         lookups.push(Lookup {
             alias: l.alias.clone(),
             dataset: l.dataset.clone(),
@@ -155,6 +170,8 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
             host_names: l.host_names,
             version_prefix,
             latest,
+            prefer,
+            earliest,
             where_,
         });
     }
@@ -685,7 +702,11 @@ impl Compiler<'_> {
             } else {
                 op_ptr.clone()
             };
-            values.push((self.subst(v, &p)?, p));
+            match self.subst(v, &p)? {
+                // A list parameter inside `in: [...]` stands for its items.
+                Value::Array(items) if is_list => values.extend(items.into_iter().map(|item| (item, p.clone()))),
+                other => values.push((other, p)),
+            }
         }
         let ty = spec.as_type.unwrap_or_else(|| {
             if minus.is_some() {
@@ -705,7 +726,7 @@ impl Compiler<'_> {
             );
             return None;
         }
-        if is_list && values.is_empty() {
+        if is_list && raw.is_empty() {
             self.problem(
                 "assure::condition",
                 op_ptr,
@@ -1140,6 +1161,11 @@ pub fn check_param(kind: ParamType, v: &Value, min: Option<&Value>, max: Option<
             .and_then(|s| s.parse::<jiff::civil::Date>().ok())
             .map(|_| v.clone())
             .ok_or_else(|| format!("{v} is not a date (write 2026-03-31)"))?,
+        ParamType::List => v
+            .as_array()
+            .filter(|items| items.iter().all(|i| i.is_string() || i.is_number()))
+            .map(|_| v.clone())
+            .ok_or_else(|| format!("{v} is not a list of strings or numbers (write [a, b])"))?,
     };
     let measure = |v: &Value| -> Option<f64> {
         match kind {

@@ -312,6 +312,8 @@ pub enum ParamType {
     Bool,
     Duration,
     Date,
+    /// A list of strings or numbers; an `in` / `not_in` item that is only `{{ params.NAME }}` expands to it.
+    List,
 }
 
 /// A named parameter with a default and optional bounds.
@@ -374,12 +376,28 @@ pub struct LookupSpec {
     pub host_names: bool,
     #[serde(default)]
     pub version_prefix: Option<VersionPrefixSpec>,
+    /// Among the best matches, prefer those whose `other` (a list, or text separated by commas) names this
+    /// record's `field`, case-insensitively, e.g. the device's edition among a lifecycle record's editions.
+    #[serde(default)]
+    pub prefer: Option<PreferSpec>,
+    /// Among the (preferred) matches left, take the one whose value of this field (a date) is the earliest:
+    /// with `prefer`, an unknown edition takes the earliest end of support.
+    #[serde(default)]
+    pub earliest: Option<String>,
     /// Among key matches, take the record whose value of this field (a date or datetime) is the latest,
     /// e.g. `completed_on` for the most recent training completion. Default: the first match in file order.
     #[serde(default)]
     pub latest: Option<String>,
     #[serde(default, rename = "where")]
     pub where_: Option<Box<ConditionSpec>>,
+}
+
+/// Prefer the matches whose `other` names this record's `field`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferSpec {
+    pub field: String,
+    pub other: String,
 }
 
 /// Among key matches, pick the record whose `other` version is the longest prefix of this record's `field`.
