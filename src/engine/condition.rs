@@ -753,18 +753,7 @@ impl<'a> LookupIndex<'a> {
         if self.lookup.earliest.is_none() {
             return pool.first().map(|c| c.record);
         }
-        let mut best: Option<&Candidate<'a>> = None;
-        for c in pool {
-            let earlier = match (best.and_then(|b| b.earliest.as_ref()), c.earliest.as_ref()) {
-                (_, None) => best.is_none(),
-                (None, Some(_)) => true,
-                (Some(b), Some(e)) => e.compare(b).is_some_and(std::cmp::Ordering::is_lt),
-            };
-            if earlier {
-                best = Some(c);
-            }
-        }
-        best.map(|c| c.record)
+        by_date(pool, |c| c.earliest.as_ref(), std::cmp::Ordering::Less)
     }
 
     fn find(&self, record: &Record) -> Option<&'a Record> {
@@ -797,22 +786,31 @@ impl<'a> LookupIndex<'a> {
             return self.choose(record, candidates.iter().collect());
         }
         if self.lookup.latest.is_some() {
-            // The latest dated match; undated matches only when none is dated; ties keep file order.
-            let mut best: Option<&Candidate<'a>> = None;
-            for c in candidates {
-                let later = match (best.and_then(|b| b.when.as_ref()), c.when.as_ref()) {
-                    (_, None) => best.is_none(),
-                    (None, Some(_)) => true,
-                    (Some(b), Some(w)) => w.compare(b).is_some_and(std::cmp::Ordering::is_gt),
-                };
-                if later {
-                    best = Some(c);
-                }
-            }
-            return best.map(|c| c.record);
+            return by_date(candidates, |c| c.when.as_ref(), std::cmp::Ordering::Greater);
         }
         candidates.first().map(|c| c.record)
     }
+}
+
+/// The candidate whose date compares as `wanted` (Greater: latest, Less: earliest) with every other; undated
+/// candidates only when none is dated; ties keep file order.
+fn by_date<'c, 'a: 'c>(
+    pool: impl IntoIterator<Item = &'c Candidate<'a>>,
+    date: impl Fn(&'c Candidate<'a>) -> Option<&'c Typed>,
+    wanted: std::cmp::Ordering,
+) -> Option<&'a Record> {
+    let mut best: Option<&Candidate<'a>> = None;
+    for c in pool {
+        let better = match (best.and_then(&date), date(c)) {
+            (_, None) => best.is_none(),
+            (None, Some(_)) => true,
+            (Some(b), Some(d)) => d.compare(b) == Some(wanted),
+        };
+        if better {
+            best = Some(c);
+        }
+    }
+    best.map(|c| c.record)
 }
 
 /// The records of a dataset, or why a check cannot use them.
