@@ -71,3 +71,46 @@ fn reference_data_is_checked_against_its_dataset() {
         "a reference must name its sources: {diags:#?}"
     );
 }
+
+#[test]
+fn a_last_day_compared_as_if_over_on_that_day_is_a_warning_at_the_comparison() {
+    let datasets = "datasets:\n  devices: { description: d, key: deviceName }\n  os_lifecycle: { description: l, key: build, last_day: [end_of_support] }\n";
+    let check = |assert: &str| {
+        format!(
+            "  - id: T1-OS\n    title: t\n    severity: high\n    dataset: devices\n    lookup:\n      - {{ as: l, dataset: os_lifecycle, on: {{ build: build }} }}\n    assert: {assert}\n"
+        )
+    };
+    let lint = |assert: &str| -> Vec<String> {
+        let mut files = common::pack_files(&check(assert));
+        for f in files.iter_mut().filter(|f| f.0 == "datasets.yaml") {
+            f.1 = datasets.as_bytes().to_vec();
+        }
+        let (_, diags) = assure::standards::load_files(files);
+        diags
+            .iter()
+            .map(|d| d.one_line())
+            .filter(|d| d.contains("assure::last-day"))
+            .collect()
+    };
+    let warned = lint("{ field: l.end_of_support, as: date, gt: as_of }");
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    // At the `gt:` value of the leaf.
+    assert!(
+        warned[0].starts_with("test.yaml:13:54: warning[assure::last-day]"),
+        "{warned:#?}"
+    );
+    assert!(
+        warned[0].contains("`l.end_of_support` (os_lifecycle.end_of_support) names a last day"),
+        "{}",
+        warned[0]
+    );
+    assert_eq!(
+        lint("{ not: { field: l.end_of_support, as: date, le: as_of } }").len(),
+        1
+    );
+    // The convention, and a horizon (a different question), are not warned about.
+    assert!(lint("{ field: l.end_of_support, as: date, ge: as_of }").is_empty());
+    assert!(lint("{ field: l.end_of_support, as: date, gt: \"as_of + 180d\" }").is_empty());
+    // A field not declared a last day is left alone.
+    assert!(lint("{ field: l.build_date, as: date, gt: as_of }").is_empty());
+}

@@ -536,6 +536,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             for (framework, ids) in &def.spec.maps {
                 mapped.extend(ids.iter().map(|id| (framework.clone(), id.clone())));
             }
+            diags.extend(super::last_day::warnings(&def, datasets.as_ref()));
             let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
             if let Err(p) = compile(CompileInput {
                 spec: &def.spec,

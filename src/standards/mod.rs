@@ -3,11 +3,13 @@
 //! - [`spec`]: the types as written (and the JSON Schemas generated from them, [`schema`]);
 //! - [`load`]: reading a directory (or the pack embedded in the binary) into a [`Pack`], collecting every
 //!   problem as a [`crate::diagnostic::Diagnostic`] with file, line and a labelled snippet;
+//! - [`last_day`]: the lint rule for last-day dates compared as if over on their last day;
 //! - [`versions`]: comparing two versions of a pack (what changed, and whether versions were bumped);
 //! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`].
 
 pub mod compile;
 pub mod docs;
+pub mod last_day;
 pub mod load;
 pub mod schema;
 pub mod spec;

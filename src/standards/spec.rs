@@ -114,6 +114,10 @@ pub struct DatasetSpec {
     /// field that no record has is an error naming it, not a silent "not applicable".
     #[serde(default)]
     pub optional: Vec<String>,
+    /// Date fields that name the last day of something (still good on that day); `assure lint` warns when a
+    /// check compares one with the assessment date by `gt` or `le`.
+    #[serde(default)]
+    pub last_day: Vec<String>,
     /// JSON Schema (draft 2020-12) every record must satisfy; evidence is validated before checks run.
     /// CSV values are strings: constrain them with `pattern` or `enum` rather than `type`.
     #[serde(default)]
