@@ -296,7 +296,7 @@ fn deadline_that_cannot_be_compiled_names_the_field() {
             "  - id: T-BAD\n    title: bad\n    severity: low\n    dataset: incidents\n    deadline: {deadline}\n"
         );
         let (pack, diags) = load(&check);
-        let (_, compiled) = pack.compile_all(&Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
         let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
         assert!(all.iter().any(|d| d.contains(expected)), "{deadline}: {all:?}");
     }
@@ -415,12 +415,51 @@ fn a_list_parameter_stands_for_its_items_in_an_in_list() {
         "T-LIST".to_string(),
         std::collections::BTreeMap::from([("enrolled".to_string(), serde_json::json!("A"))]),
     )]);
-    let (_, diags) = pack.compile_all(&overrides, jiff::Timestamp::UNIX_EPOCH);
+    let (_, diags) = pack.compile_all(&overrides, &Default::default(), jiff::Timestamp::UNIX_EPOCH);
     assert!(
         diags
             .iter()
             .any(|d| d.message.contains("is not a list of strings or numbers")),
         "{diags:?}"
+    );
+}
+
+#[test]
+fn shared_lists_are_read_by_checks_and_extended_by_the_manifest() {
+    let check = "  - id: T-FW\n    title: no exposed RDP\n    severity: high\n    dataset: firewall_rules\n    where:\n      all:\n        - { field: action, in: [\"{{ lists.allow }}\"], ignore_case: true }\n        - not: { field: source, as: cidr, subnet_of: \"{{ lists.internal }}\" }\n    assert: { field: port, ne: \"3389\" }\n";
+    let mut files = pack_files(check);
+    files[0].1 = b"name: test\ntitle: Test pack\nversion: 0.0.1\nlists:\n  allow: { description: allow actions, items: [allow, accept] }\n  internal: { description: internal, items: [10.0.0.0/8, \"fc00::/7\"] }\n".to_vec();
+    let (pack, diags) = assure::standards::load_files(files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let data: std::collections::BTreeMap<String, Vec<serde_json::Value>> = serde_json::from_value(serde_json::json!({
+        "firewall_rules": [
+            { "name": "lan", "action": "ALLOW", "source": "10.2.0.0/16", "port": "3389" },
+            { "name": "v6-lan", "action": "accept", "source": "fd00::1", "port": "3389" },
+            { "name": "internet", "action": "accept", "source": "0.0.0.0/0", "port": "3389" },
+            { "name": "vendor", "action": "forward", "source": "203.0.113.0/24", "port": "3389" },
+            { "name": "hscn", "action": "allow", "source": "155.231.0.0/16", "port": "3389" }
+        ]
+    }))
+    .unwrap();
+    let evidence = assure::evidence::Evidence::from_inline(&data);
+    let run = |additions: serde_json::Value| {
+        let additions = serde_json::from_value(additions).unwrap();
+        let (checks, diags) = pack.compile_all(&Default::default(), &additions, jiff::Timestamp::UNIX_EPOCH);
+        let keys = checks
+            .first()
+            .map(|c| failing(&assure::engine::run_check(c, &evidence)))
+            .unwrap_or_default();
+        (keys, diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(run(serde_json::json!({})).0, ["hscn", "internet"]);
+    // A trust's own allow action and its own internal range (HSCN) extend the pack's lists.
+    let (keys, diags) = run(serde_json::json!({ "allow": ["Forward"], "internal": ["155.231.0.0/16"] }));
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(keys, ["internet", "vendor"]);
+    let (_, diags) = run(serde_json::json!({ "allowed": ["x"] }));
+    assert_eq!(
+        diags,
+        ["assure.yaml adds to list `allowed`, which the pack does not have"]
     );
 }
 
@@ -548,7 +587,7 @@ fn manifest_parameters_out_of_bounds_are_rejected() {
         "T-TRAINED".to_string(),
         std::collections::BTreeMap::from([("threshold".to_string(), serde_json::json!(20))]),
     )]);
-    let (_, diags) = pack.compile_all(&overrides, jiff::Timestamp::UNIX_EPOCH);
+    let (_, diags) = pack.compile_all(&overrides, &Default::default(), jiff::Timestamp::UNIX_EPOCH);
     assert_eq!(diags.len(), 1);
     assert!(
         diags[0]

@@ -320,7 +320,7 @@ fn assess_loaded(
             .help("run `assure list` to see the check ids")
         })
         .collect();
-    let (mut checks, compile_diags) = pack.compile_all(&evidence.params, as_of_ts);
+    let (mut checks, compile_diags) = pack.compile_all(&evidence.params, &evidence.lists, as_of_ts);
     if args.redact {
         let redaction = crate::redact::Redaction::from_env().map_err(|e| {
             eprintln!("error: {e}");

@@ -132,7 +132,8 @@ pub enum Op {
     EndsWith(String),
     Matches(Regex),
     NotMatches(Regex),
-    SubnetOf(IpNet),
+    /// Within any of these networks.
+    SubnetOf(Vec<IpNet>),
     Exists,
     Absent,
     Empty(bool),

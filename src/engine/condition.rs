@@ -688,8 +688,8 @@ impl<'a> Scope<'a> {
             Op::EndsWith(s) => text()?.ends_with(s.as_str()),
             Op::Matches(re) => re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
             Op::NotMatches(re) => !re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::SubnetOf(net) => match convert(v, crate::standards::spec::ValueType::Cidr, false)? {
-                Typed::Cidr(n) => net.contains(&n),
+            Op::SubnetOf(nets) => match convert(v, crate::standards::spec::ValueType::Cidr, false)? {
+                Typed::Cidr(n) => nets.iter().any(|net| net.contains(&n)),
                 _ => false,
             },
             Op::ExistsIn(i) | Op::NotExistsIn(i) => {

@@ -45,6 +45,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         },
         as_of,
         params: manifest.params.clone(),
+        lists: manifest.lists.clone(),
         ..Evidence::default()
     };
     let (waivers, mut diags) = crate::waivers::load(root);

@@ -34,6 +34,9 @@ pub struct Manifest {
     /// Check id -> parameter -> value.
     #[serde(default)]
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Pack list name -> items added to it (e.g. a firewall vendor's own allow action).
+    #[serde(default)]
+    pub lists: BTreeMap<String, Vec<Value>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

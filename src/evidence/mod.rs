@@ -53,6 +53,8 @@ pub struct Evidence {
     pub files: Vec<EvidenceFile>,
     /// Parameter overrides: check id -> param -> value.
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Items the manifest adds to the pack's shared lists: list name -> items.
+    pub lists: BTreeMap<String, Vec<Value>>,
     /// Waivers from `waivers.yaml` (applied to results by the assessment).
     pub waivers: Vec<crate::waivers::Waiver>,
     /// Assessor reviews from `reviews.yaml` (attached to results by the assessment).

@@ -45,6 +45,8 @@ pub struct CompileInput<'a> {
     pub datasets: Option<&'a BTreeMap<String, DatasetSpec>>,
     /// The manifest's overrides for this check.
     pub overrides: Option<&'a BTreeMap<String, Value>>,
+    /// The pack's shared lists with the manifest's additions (`None`: lists are not checked).
+    pub lists: Option<&'a BTreeMap<String, Vec<Value>>>,
     pub as_of: Timestamp,
 }
 
@@ -280,6 +282,10 @@ static TEMPLATE_CODE: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
 
 #[allow(clippy::expect_used)]
+static LIST_REF: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^\{\{\s*lists\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$").expect("static regex"));
+
+#[allow(clippy::expect_used)]
 static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
 
@@ -394,6 +400,28 @@ impl Compiler<'_> {
         };
         if !s.contains("{{") && !s.contains("{%") {
             return Some(value.clone());
+        }
+        if let Some(caps) = LIST_REF.captures(s.trim()) {
+            let name = &caps[1];
+            return match self.input.lists {
+                None => Some(Value::Array(Vec::new())),
+                Some(lists) => match lists.get(name) {
+                    Some(items) => Some(Value::Array(items.clone())),
+                    None => {
+                        let help = did_you_mean(name, lists.keys().map(String::as_str)).map_or_else(
+                            || "declare it under `lists:` in pack.yaml".to_string(),
+                            |s| format!("did you mean `{s}`?"),
+                        );
+                        self.problem(
+                            "assure::unknown-list",
+                            pointer.to_string(),
+                            format!("unknown list `{name}`"),
+                            Some(help),
+                        );
+                        None
+                    }
+                },
+            };
         }
         if let Some(caps) = PARAM_REF.captures(s.trim())
             && caps.get(0).is_some_and(|m| m.as_str().len() == s.trim().len())
@@ -826,10 +854,21 @@ impl Compiler<'_> {
                 let t = text(self)?;
                 Op::NotMatches(regex(self, t)?)
             }
-            "subnet_of" => match literal(self, &values[0], ValueType::Cidr)? {
-                crate::engine::types::Typed::Cidr(n) => Op::SubnetOf(n),
-                _ => return None,
-            },
+            // One network, or a list (`"{{ lists.internal_networks }}"`): the value is within any of them.
+            "subnet_of" => {
+                let items: Vec<(Value, String)> = match &values[0] {
+                    (Value::Array(items), p) => items.iter().map(|i| (i.clone(), p.clone())).collect(),
+                    one => vec![one.clone()],
+                };
+                let mut nets = Vec::new();
+                for item in &items {
+                    match literal(self, item, ValueType::Cidr)? {
+                        crate::engine::types::Typed::Cidr(n) => nets.push(n),
+                        _ => return None,
+                    }
+                }
+                Op::SubnetOf(nets)
+            }
             "exists" => {
                 if spec.exists == Some(false) {
                     self.problem(

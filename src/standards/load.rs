@@ -133,13 +133,46 @@ impl Pack {
 
     /// Compiles every check with the manifest's parameter overrides and the assessment date.
     /// A check that fails to compile (e.g. an out-of-bounds override) comes back as diagnostics.
+    /// The pack's shared lists, each with `additions` (a manifest's `lists:`) appended; a name the pack does
+    /// not have is an error.
+    pub fn lists_with(
+        &self,
+        additions: &BTreeMap<String, Vec<Value>>,
+    ) -> (BTreeMap<String, Vec<Value>>, Vec<Diagnostic>) {
+        let mut lists: BTreeMap<String, Vec<Value>> = self
+            .meta
+            .lists
+            .iter()
+            .map(|(name, l)| (name.clone(), l.items.clone()))
+            .collect();
+        let mut diagnostics = Vec::new();
+        for (name, items) in additions {
+            match lists.get_mut(name) {
+                Some(list) => list.extend(items.iter().filter(|i| !list_has(list, i)).cloned().collect::<Vec<_>>()),
+                None => {
+                    let known = lists.keys().cloned().collect::<Vec<_>>().join(", ");
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "assure::unknown-list",
+                            format!("assure.yaml adds to list `{name}`, which the pack does not have"),
+                        )
+                        .help(format!("the pack's lists are: {known}")),
+                    );
+                }
+            }
+        }
+        (lists, diagnostics)
+    }
+
+    /// Compiles every check with the manifest's parameter `overrides` and list `additions`.
     pub fn compile_all(
         &self,
         overrides: &BTreeMap<String, BTreeMap<String, Value>>,
+        additions: &BTreeMap<String, Vec<Value>>,
         as_of: jiff::Timestamp,
     ) -> (Vec<Check>, Vec<Diagnostic>) {
         let mut checks = Vec::new();
-        let mut diagnostics = Vec::new();
+        let (lists, mut diagnostics) = self.lists_with(additions);
         for def in &self.checks {
             match compile(CompileInput {
                 spec: &def.spec,
@@ -147,6 +180,7 @@ impl Pack {
                 pointer: &def.pointer,
                 datasets: Some(&self.datasets),
                 overrides: overrides.get(&def.spec.id),
+                lists: Some(&lists),
                 as_of,
             }) {
                 Ok(c) => checks.push(c),
@@ -155,6 +189,14 @@ impl Pack {
         }
         (checks, diagnostics)
     }
+}
+
+/// Whether a list already holds an item, text compared case-insensitively.
+fn list_has(list: &[Value], item: &Value) -> bool {
+    list.iter().any(|l| match (l, item) {
+        (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
+        (a, b) => a == b,
+    })
 }
 
 /// Reads every file under `dir` (skipping `schema/` and hidden entries). Symlinks are not followed.
@@ -466,6 +508,10 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
     let references = load_references(reference_docs, &files, datasets.as_ref(), !schemas_hold, &mut diags);
 
     let lint_as_of: jiff::Timestamp = LINT_AS_OF.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let pack_lists: BTreeMap<String, Vec<Value>> = meta
+        .as_ref()
+        .map(|m| m.lists.iter().map(|(k, l)| (k.clone(), l.items.clone())).collect())
+        .unwrap_or_default();
     let mut standards: Vec<Standard> = Vec::new();
     let mut checks: Vec<CheckDef> = Vec::new();
     let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
@@ -544,6 +590,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                 pointer: &def.pointer,
                 datasets: datasets.as_ref(),
                 overrides: None,
+                lists: Some(&pack_lists),
                 as_of: lint_as_of,
             }) {
                 problems.extend(p);
@@ -632,6 +679,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         status: Vec::new(),
         changelog: Vec::new(),
         migrations: Vec::new(),
+        lists: BTreeMap::new(),
     });
     let pack = Pack {
         meta,

@@ -52,6 +52,21 @@ pub struct PackSpec {
     /// Check ids that were renamed, merged or retired, so results and waivers can follow them.
     #[serde(default)]
     pub migrations: Vec<MigrationSpec>,
+    /// Shared lists (firewall allow actions, internal networks ...) that checks read as `{{ lists.NAME }}`
+    /// and a trust extends in its manifest (`lists: { NAME: [more] }`).
+    #[serde(default)]
+    pub lists: BTreeMap<String, ListSpec>,
+}
+
+/// A shared list of values.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    pub description: String,
+    pub items: Vec<Value>,
+    /// Where the items come from.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]

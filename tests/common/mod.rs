@@ -93,7 +93,7 @@ pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> Chec
         .to_zoned(jiff::tz::TimeZone::UTC)
         .unwrap()
         .timestamp();
-    let (checks, diags) = pack.compile_all(&overrides, ts);
+    let (checks, diags) = pack.compile_all(&overrides, &Default::default(), ts);
     assert!(
         diags.is_empty(),
         "{}",
