@@ -1255,4 +1255,109 @@ mod tests {
         assert_eq!(lan["X11Forwarding"], "yes");
         assert_eq!(recs[2].line(), 7);
     }
+
+    #[test]
+    fn a_type_line_is_skipped_and_every_other_line_keeps_its_number() {
+        let text = "#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\n\"Name\",\"Enabled\"\r\n\"ann\",\"True\"\r\n\"bob\",\"False\"\r\n";
+        let recs = read("u.csv", text, Format::Csv, None, None).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!((recs[0].line(), recs[1].line()), (3, 4));
+        assert_eq!(recs[1].to_value()["Name"], "bob");
+        let err = read("u.csv", "#TYPE X\na,a\n1,2\n", Format::Csv, None, None).unwrap_err();
+        assert_eq!(err.line, Some(2), "the header is on line 2");
+        // Only a first line is a type line.
+        let recs = read("u.csv", "Name\n#TYPE X\n", Format::Csv, None, None).unwrap();
+        assert_eq!(recs[0].to_value()["Name"], "#TYPE X");
+    }
+
+    #[test]
+    fn a_semicolon_header_without_commas_is_split_at_semicolons() {
+        assert_eq!(sniff_delimiter("a;b;c\r\n1;2;3\r\n"), b';');
+        assert_eq!(sniff_delimiter("#TYPE X\na;b\n"), b';');
+        assert_eq!(sniff_delimiter("a,b;c\n"), b',');
+        assert_eq!(sniff_delimiter("name\n1;2\n"), b',');
+        assert_eq!(csv_headers("#TYPE X\n\"a\";\"b\"\n", b';'), ["a", "b"]);
+    }
+
+    #[test]
+    fn powershell_truncation_is_told_from_ordinary_text() {
+        for t in [
+            "System.Collections.Hashtable",
+            "System.Object[]",
+            "@{LastSignInDateTime=14/11/2026 22:13:20; LastNonInteractiveSignInDateTime=}",
+            "Microsoft.Graph.PowerShell.Models.MicrosoftGraphDeviceActionResult",
+            "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection",
+        ] {
+            assert!(truncated_by_powershell(t), "{t}");
+        }
+        for t in [
+            "System",
+            "Microsoft.Office",
+            "System.Collections are great",
+            "@{",
+            "a@{b=c}",
+            "@home",
+            "",
+        ] {
+            assert!(!truncated_by_powershell(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn graph_pages_error_responses_and_lines_that_match_no_pattern() {
+        let file = SourceFile::new(
+            "p.json",
+            "{\n \"@odata.context\": \"x\",\n \"@odata.nextLink\": \"y\",\n \"value\": []\n}\n",
+        );
+        let renames = BTreeMap::new();
+        let opts = |format| ReadOptions {
+            format,
+            records: None,
+            pattern: None,
+            delimiter: b',',
+            renames: &renames,
+        };
+        let parsed = parse_file(&file, &opts(Format::Json)).unwrap();
+        assert_eq!(parsed.page, Some(Page { next_link: Some(3) }));
+        let last = SourceFile::new("p.json", "{\"value\": [{\"a\": 1}]}");
+        assert_eq!(
+            parse_file(&last, &opts(Format::Json)).unwrap().page,
+            Some(Page { next_link: None })
+        );
+        let list = SourceFile::new("p.json", "[{\"a\": 1}]");
+        assert_eq!(parse_file(&list, &opts(Format::Json)).unwrap().page, None);
+
+        let error = SourceFile::new(
+            "e.json",
+            "{\"error\": {\"code\": \"Authorization_RequestDenied\", \"message\": \"Insufficient privileges\"}}",
+        );
+        let err = parse_file(&error, &opts(Format::Json)).unwrap_err();
+        assert!(
+            err.message
+                .contains("Authorization_RequestDenied: Insufficient privileges"),
+            "{}",
+            err.message
+        );
+
+        let log = SourceFile::new("a.log", "# header\nok 1\nbad\n\nok 2\nbad\nbad\nbad\nbad\nbad\n");
+        let re = regex::Regex::new(r"^ok (?P<n>\d)").unwrap();
+        let parsed = parse_file(
+            &log,
+            &ReadOptions {
+                pattern: Some(&re),
+                ..opts(Format::Lines)
+            },
+        )
+        .unwrap();
+        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.notes.len(), 1);
+        assert_eq!(parsed.notes[0].line, Some(3));
+        assert!(
+            parsed.notes[0]
+                .message
+                .starts_with("6 line(s) match no `pattern` and are not records (line 3, 6, 7, 8, 9, ...)"),
+            "{}",
+            parsed.notes[0].message
+        );
+    }
 }

@@ -478,3 +478,44 @@ fn parse_manifest(
     };
     Ok((manifest, as_of, doc.spans))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_in_another_encoding_is_named_by_line() {
+        let (message, help) = decode(b"Name\r\nAnn\r\nZo\xEB\r\n".to_vec()).unwrap_err();
+        assert!(message.starts_with("line 3 holds the byte 0xEB"), "{message}");
+        assert!(help.contains("CSV UTF-8"), "{help}");
+        let (message, _) = decode(b"\xEF\xBB\xBFa\n\xFFb".to_vec()).unwrap_err();
+        assert!(message.starts_with("line 2 holds the byte 0xFF"), "{message}");
+        let (message, _) = decode(b"N\0a\0m\0e\0\r\0\n\0".to_vec()).unwrap_err();
+        assert!(message.contains("UTF-16 text without a byte order mark"), "{message}");
+        assert_eq!(decode(b"\xFF\xFEa\0\xE9\0".to_vec()).unwrap(), "a\u{e9}");
+        assert_eq!(decode(b"\xEF\xBB\xBFok".to_vec()).unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_collection_is_complete_when_each_page_with_a_next_link_is_followed_by_a_page() {
+        let page = |next: Option<usize>| Some(Page { next_link: next });
+        let complete = [
+            ("d-1.json", page(Some(4))),
+            ("d-2.json", page(Some(4))),
+            ("d-3.json", page(None)),
+        ];
+        assert!(incomplete_collection("devices", &complete).is_none());
+        let last_missing = [("d-1.json", page(Some(4))), ("d-2.json", page(Some(5)))];
+        let d = incomplete_collection("devices", &last_missing).unwrap();
+        assert_eq!(d.location().as_deref(), Some("d-2.json:5"));
+        // A page followed by a file that is no Graph page (or could not be read) is not followed by its next page.
+        let broken = [("d-1.json", page(Some(4))), ("d-2.csv", None), ("d-3.json", page(None))];
+        assert!(
+            incomplete_collection("devices", &broken)
+                .unwrap()
+                .message
+                .starts_with("d-1.json:4")
+        );
+        assert!(incomplete_collection("devices", &[("x.csv", None)]).is_none());
+    }
+}
