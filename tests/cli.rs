@@ -3,7 +3,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{EXAMPLE, assure, copy_example};
+use common::{EXAMPLE, assure, copy_example, result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,15 +14,6 @@ fn json(repo: &str, extra: &[&str]) -> (i32, Value) {
     let (code, stdout, stderr) = assure(&args);
     let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
     (code, v)
-}
-
-fn result<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no result {id}"))
 }
 
 fn failing_keys(v: &Value, id: &str) -> Vec<String> {

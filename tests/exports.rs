@@ -7,7 +7,7 @@
 mod common;
 
 use assure::evidence::load;
-use common::assure;
+use common::{assure, result};
 use serde_json::Value;
 use std::path::Path;
 
@@ -34,15 +34,6 @@ fn repo(files: &[(&str, &str)], datasets: &str) -> tempfile::TempDir {
 fn check(dir: &tempfile::TempDir) -> Value {
     let (_, out, err) = assure(&["check", &dir.path().to_string_lossy(), "--format", "json"]);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"))
-}
-
-fn result<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no result {id}"))
 }
 
 /// The failing records of a check: (key, file, line).

@@ -384,12 +384,11 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
     })
 }
 
+/// A file's records, its Graph paging and its warnings.
+type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
+
 /// Parses one decoded file, with a diagnostic at the line of any error and a warning for each note.
-fn parse_source(
-    source: &Arc<SourceFile>,
-    dataset: &str,
-    opts: &ReadOptions<'_>,
-) -> Result<(Vec<Record>, Option<Page>, Vec<Diagnostic>), Diagnostic> {
+fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<ReadFile, Diagnostic> {
     let file = source.name.as_str();
     let Parsed { records, notes, page } =
         formats::parse_file(source, opts).map_err(|FormatError { message, line }| {
