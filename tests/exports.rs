@@ -424,7 +424,7 @@ fn text_lines_no_pattern_matches_are_counted_not_dropped() {
     );
     assert!(warnings[0].contains("1 line(s) match no `pattern` and are not records (line 4)"));
     assert_eq!(failing(&v, "NDG6-ALERT-ACK"), Vec::<(String, String, u64)>::new());
-    // With the acknowledgement optional, the alert is a record and fails: issued five days before as_of.
+    // With the acknowledgement optional, the alert is a record and fails: issued over 48 hours before as_of.
     let optional =
         r"'^(?P<alert>CC-\d+) (?P<severity>\w+) issued=(?P<issued>\S+)(?: acknowledged=(?P<acknowledged>\S+))?'";
     let dir = repo(
