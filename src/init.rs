@@ -1,11 +1,16 @@
 //! `assure init`: draft a manifest by recognising known exports in a config repo.
 //!
 //! Each file's name and columns (CSV/TSV headers, or the fields of the first record of a JSON/YAML export)
-//! are matched against the pack's presets: every `recognise.fields` name must be present, and a matching file
-//! name pattern breaks ties. Recognised files become datasets using their preset; datasets the pack reads but
-//! no file provides, and files nobody recognised, are left as clear TODOs in the draft.
+//! are matched against the pack's presets: every `recognise.fields` name must be present, under its own name
+//! or under a name the preset renames to it (so the PowerShell SDK's `DeviceName` counts as `deviceName`), and
+//! a matching file name pattern breaks ties. Files are read as `assure check` reads them: a PowerShell `#TYPE`
+//! line is skipped, a `;`-separated header is split at `;`, and text in another encoding still shows its
+//! columns (the check then says how to re-save it). Recognised files become datasets using their preset, with
+//! the reason it matched; datasets the pack reads but no file provides, and files nobody recognised, are left
+//! as clear TODOs in the draft.
 
 use crate::evidence::discover::walk;
+use crate::evidence::formats;
 use crate::evidence::manifest::{Format, MANIFEST};
 use crate::standards::Pack;
 use crate::standards::spec::PresetSpec;
@@ -19,6 +24,8 @@ use std::path::Path;
 pub struct Recognised {
     pub file: String,
     pub preset: Option<String>,
+    /// Why the preset matched: its file name pattern, if that matched too, and the fields found.
+    pub reason: Option<String>,
     /// Columns or fields seen (for the TODO note of unrecognised files).
     pub fields: Vec<String>,
 }
@@ -33,53 +40,70 @@ pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
     {
         let fields = std::fs::read(&f.path)
             .ok()
-            .and_then(|b| crate::source::decode_text(b).ok())
+            .map(|b| crate::source::decode_text(b.clone()).unwrap_or_else(|_| String::from_utf8_lossy(&b).into_owned()))
             .map_or_else(Vec::new, |t| fields_of(&f.rel, &t));
         let file_name = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_lowercase();
         let best = pack
             .presets
             .values()
-            .filter(|p| !p.recognise.fields.is_empty() && p.recognise.fields.iter().all(|n| fields.contains(n)))
-            .max_by_key(|p| {
+            .filter_map(|p| Some((p, found_fields(p, &fields)?)))
+            .max_by_key(|(p, _)| {
                 (
                     p.recognise.fields.len(),
-                    name_matches(p, &file_name),
+                    name_matches(p, &file_name).is_some(),
                     std::cmp::Reverse(p.id.clone()),
                 )
             });
+        let reason = best.as_ref().map(|(p, found)| {
+            let names = found.join(", ");
+            match name_matches(p, &file_name) {
+                Some(glob) => format!("file name {glob} and fields {names}"),
+                None => format!("fields {names}"),
+            }
+        });
         out.push(Recognised {
             file: f.rel.clone(),
-            preset: best.map(|p| p.id.clone()),
+            preset: best.map(|(p, _)| p.id.clone()),
+            reason,
             fields,
         });
     }
     Ok(out)
 }
 
-fn name_matches(p: &PresetSpec, file_name: &str) -> bool {
+/// The preset's file name pattern that matches `file_name` (lowercased), if any.
+fn name_matches<'p>(p: &'p PresetSpec, file_name: &str) -> Option<&'p str> {
     p.recognise
         .file_names
         .iter()
-        .any(|g| globset::Glob::new(&g.to_lowercase()).is_ok_and(|g| g.compile_matcher().is_match(file_name)))
+        .find(|g| globset::Glob::new(&g.to_lowercase()).is_ok_and(|g| g.compile_matcher().is_match(file_name)))
+        .map(String::as_str)
+}
+
+/// The file's names for each of the preset's `recognise.fields`, when it has them all: the name itself or
+/// the exported name the preset renames to it.
+fn found_fields(p: &PresetSpec, fields: &[String]) -> Option<Vec<String>> {
+    if p.recognise.fields.is_empty() {
+        return None;
+    }
+    p.recognise
+        .fields
+        .iter()
+        .map(|wanted| {
+            if fields.contains(wanted) {
+                return Some(wanted.clone());
+            }
+            let exported = p.fields.get(wanted)?;
+            fields.contains(exported).then(|| exported.clone())
+        })
+        .collect()
 }
 
 /// Column names of a CSV/TSV, or field names of the first record of a JSON/YAML export.
 fn fields_of(name: &str, text: &str) -> Vec<String> {
     match Format::from_name(name) {
-        Some(Format::Csv | Format::Tsv) => {
-            let delimiter = if matches!(Format::from_name(name), Some(Format::Tsv)) {
-                b'\t'
-            } else {
-                b','
-            };
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .from_reader(text.as_bytes());
-            reader
-                .headers()
-                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
-                .unwrap_or_default()
-        }
+        Some(Format::Csv) => formats::csv_headers(text, formats::sniff_delimiter(text)),
+        Some(Format::Tsv) => formats::csv_headers(text, b'\t'),
         Some(format @ (Format::Json | Format::Yaml)) => {
             let doc = match format {
                 Format::Json => crate::json::parse(text, 0),
@@ -124,12 +148,13 @@ pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
     for (dataset, files) in &by_dataset {
         let (_, preset) = files[0];
         let _ = writeln!(out, "  {dataset}:  # {}", preset.title);
+        let why = |r: &Recognised| r.reason.as_deref().map(|w| format!("  # {w}")).unwrap_or_default();
         if files.len() == 1 {
-            let _ = writeln!(out, "    files: {}", yaml_string(&files[0].0.file));
+            let _ = writeln!(out, "    files: {}{}", yaml_string(&files[0].0.file), why(files[0].0));
         } else {
             let _ = writeln!(out, "    files:");
             for (r, _) in files {
-                let _ = writeln!(out, "      - {}", yaml_string(&r.file));
+                let _ = writeln!(out, "      - {}{}", yaml_string(&r.file), why(r));
             }
         }
         let _ = writeln!(out, "    preset: {}", preset.id);

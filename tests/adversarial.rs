@@ -154,7 +154,7 @@ fn invalid_utf8_is_named() {
         ]
     );
     assert!(
-        error.contains("not valid UTF-8") && error.contains("save it as UTF-8"),
+        error.contains("line 2 holds the byte 0xFF, which is not UTF-8"),
         "{error}"
     );
 }

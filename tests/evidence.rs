@@ -44,7 +44,7 @@ fn repo() -> tempfile::TempDir {
     write(
         r,
         "logs/alerts.log",
-        "2026-10-01 CC-4501 acknowledged\nheader noise\n2026-10-02 CC-4502 ignored\n",
+        "2026-10-01 CC-4501 acknowledged\n# a comment, not a record\n2026-10-02 CC-4502 ignored\n",
     );
     write(
         r,

@@ -213,9 +213,9 @@ datasets:
     preset: entra-registration-details
   incidents:
     files: registers/incidents.yaml
-  cyber_alerts:                  # one line per alert; named groups become fields
+  cyber_alerts:                  # one line per alert; named groups become fields (an alert not yet acknowledged has none)
     files: logs/cyber-alerts.log
-    pattern: '^(?P<alert>CC-\\d+) (?P<severity>\\w+) issued=(?P<issued>\\S+) acknowledged=(?P<acknowledged>\\S+)(?: mitigated=(?P<mitigated>\\S+))?(?: risk=(?P<risk_ref>\\S+))?(?: applicable=(?P<applicable>\\S+))?'
+    pattern: '^(?P<alert>CC-\\d+) (?P<severity>\\w+) issued=(?P<issued>\\S+)(?: acknowledged=(?P<acknowledged>\\S+))?(?: mitigated=(?P<mitigated>\\S+))?(?: risk=(?P<risk_ref>\\S+))?(?: applicable=(?P<applicable>\\S+))?'
   vulnerabilities:               # Defender for Endpoint: DeviceTvmSoftwareVulnerabilities
     files: exports/defender/vulnerabilities.csv
     preset: defender-vulnerabilities
@@ -446,6 +446,7 @@ CC-4590 MEDIUM issued=2026-09-18T11:00:00Z acknowledged=2026-09-25T09:00:00Z app
 CC-4598 HIGH issued=2026-09-24T10:00:00Z acknowledged=2026-09-24T16:20:00Z risk=RR-2026-044
 CC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-13T10:05:00Z mitigated=2026-10-28T16:00:00Z
 CC-4611 HIGH issued=2026-10-22T08:45:00Z acknowledged=2026-10-22T12:10:00Z
+CC-4614 HIGH issued=2026-10-27T10:00:00Z
 """)
     write(root, "network/firewall-rules.csv", """name,direction,action,source,destination,port,justification,approver
 web-https,inbound,allow,0.0.0.0/0,203.0.113.10,443,Public website and patient portal,CAB-2024-113

@@ -46,7 +46,11 @@ pub fn run(args: Args) -> u8 {
     );
     for f in &found {
         match &f.preset {
-            Some(p) => say!("  {}  ->  {p}", f.file),
+            Some(p) => say!(
+                "  {}  ->  {p}: matched by {}",
+                f.file,
+                f.reason.as_deref().unwrap_or_default()
+            ),
             None => say!("  {}  (not recognised)", f.file),
         }
     }

@@ -4,9 +4,14 @@
 //! positions (or, in a piece without quotes, by counting line ends), text formats by counting. A record that
 //! is not an object, a ragged CSV row or a syntax error is a [`FormatError`] with the line, so the dataset
 //! errors with a cause a trust can fix.
+//!
+//! Exports are read as the tools write them: PowerShell's `#TYPE` line above a CSV header is skipped, a Graph
+//! response's paging (`@odata.nextLink`) is reported for the loader to check ([`Page`]), and what would
+//! otherwise be lost quietly becomes a [`Note`]: text lines no pattern matched, and values PowerShell wrote in
+//! place of objects nested deeper than `ConvertTo-Json -Depth`.
 
 use super::manifest::Format;
-use super::record::{Columns, Record, Table};
+use super::record::{Columns, Field, Record, Table};
 use crate::engine::path::{FieldPath, Segment};
 use crate::source::{SourceFile, pointer_push};
 use rayon::prelude::*;
@@ -32,22 +37,55 @@ pub struct ReadOptions<'a> {
     pub renames: &'a BTreeMap<String, String>,
 }
 
+/// Something about a file that does not stop it being read but that the trust should know: the records may
+/// not be all the export held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub message: String,
+    pub line: Option<usize>,
+    /// What to do about it.
+    pub help: String,
+}
+
+/// A saved Microsoft Graph response (a top-level object with a `value` list): one page of a collection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Page {
+    /// The line of its `@odata.nextLink`, when the collection continues on another page.
+    pub next_link: Option<usize>,
+}
+
+/// A file's records, what is worth a warning about them, and its Graph paging.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub records: Vec<Record>,
+    pub notes: Vec<Note>,
+    pub page: Option<Page>,
+}
+
 /// Parses a file into records (their `file` is set by the caller).
 pub fn parse(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
-    let mut records = match opts.format {
+    parse_file(file, opts).map(|p| p.records)
+}
+
+/// [`parse`], with the file's notes and paging.
+pub fn parse_file(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Parsed, FormatError> {
+    let mut parsed = match opts.format {
         Format::Csv => return delimited(file, opts.delimiter, opts.renames),
         Format::Tsv => return delimited(file, b'\t', opts.renames),
         Format::Json | Format::Yaml => structured(file, opts)?,
         Format::Lines => lines(file, opts.pattern)?,
-        Format::Keyvalue => key_value(file),
+        Format::Keyvalue => Parsed {
+            records: key_value(file),
+            ..Parsed::default()
+        },
     };
     if !opts.renames.is_empty() {
-        records.iter_mut().for_each(|r| r.rename(opts.renames));
+        parsed.records.iter_mut().for_each(|r| r.rename(opts.renames));
     }
-    Ok(records)
+    Ok(parsed)
 }
 
-fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, FormatError> {
+fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Parsed, FormatError> {
     // Spans down to the records' fields. Without a record path the records are the items of a top-level list,
     // or of a Graph export's `value`; the document's first character tells which.
     let depth = match opts.records {
@@ -64,6 +102,15 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
         line: Some(file.line_of(e.span.start)),
     })?;
 
+    if let Some(message) = graph_error(&doc.value) {
+        return Err(FormatError { message, line: Some(1) });
+    }
+    let page = graph_page(&doc.value).then(|| Page {
+        next_link: doc
+            .value
+            .get("@odata.nextLink")
+            .map(|_| doc.spans.key("/@odata.nextLink").map_or(1, |s| file.line_of(s.start))),
+    });
     let mut selected: Vec<(&Value, String)> = Vec::new();
     match opts.records {
         Some(path) => select(&doc.value, &path.segments, String::new(), &mut selected),
@@ -98,6 +145,7 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
     let pointers: Vec<String> = selected.into_iter().map(|(_, p)| p).collect();
     let mut doc = doc;
     let mut out = Vec::with_capacity(pointers.len());
+    let mut truncated = Truncated::default();
     let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
     let name_of: fn(&str) -> Option<Cow<'_, str>> = match opts.format {
         Format::Json => crate::json::key_name,
@@ -136,9 +184,115 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Vec<Record>, 
                 })
                 .collect(),
         };
-        out.push(Record::from_value_named(value, 0, line, field_lines));
+        let record = Record::from_value_named(value, 0, line, field_lines);
+        truncated.scan(&record);
+        out.push(record);
     }
-    Ok(out)
+    Ok(Parsed {
+        records: out,
+        notes: truncated.note().into_iter().collect(),
+        page,
+    })
+}
+
+/// Whether a document is a saved Graph collection response: an object with a `value` list (and usually
+/// `@odata.context`).
+fn graph_page(doc: &Value) -> bool {
+    matches!(doc.get("value"), Some(Value::Array(_)))
+}
+
+/// The error a file holds when it is a saved Graph error response (`{"error": {"code": ..., "message": ...}}`)
+/// rather than data: saving a failed request must not read as an empty export.
+fn graph_error(doc: &Value) -> Option<String> {
+    let Value::Object(map) = doc else { return None };
+    let error = map.get("error")?.as_object()?;
+    if map.len() != 1 {
+        return None;
+    }
+    let code = error.get("code")?.as_str()?;
+    let message = error.get("message").and_then(Value::as_str).unwrap_or("");
+    Some(format!(
+        "the file holds a Microsoft Graph error response ({code}: {message}), not records; fix the request (its permissions or URL) and save the export again"
+    ))
+}
+
+/// What PowerShell writes for a value nested deeper than `ConvertTo-Json -Depth` (2 unless given): the
+/// object's type name or `@{key=value; ...}` text in place of the object. Such an export has lost data that a
+/// check may need, so it is reported rather than read as if whole.
+pub fn truncated_by_powershell(text: &str) -> bool {
+    // The first byte rules out almost every value at once.
+    match text.as_bytes().first() {
+        Some(b'@') => text.starts_with("@{") && text.ends_with('}') && text.contains('='),
+        Some(b'S' | b'M') => {
+            const TYPE_NAMES: [&str; 4] = [
+                "System.Collections.",
+                "System.Object[]",
+                "Microsoft.Graph.PowerShell.Models.",
+                "Microsoft.ActiveDirectory.Management.",
+            ];
+            TYPE_NAMES.iter().any(|t| text.starts_with(t)) && !text.contains(' ')
+        }
+        _ => false,
+    }
+}
+
+/// Values [`truncated_by_powershell`] finds in a file's records: how many, and the first one's field and line.
+#[derive(Default)]
+struct Truncated {
+    values: usize,
+    records: usize,
+    first: Option<(String, String, usize)>,
+}
+
+impl Truncated {
+    fn scan(&mut self, record: &Record) {
+        let value = record.value();
+        let Value::Object(map) = value.as_ref() else { return };
+        let mut found = 0;
+        for (key, value) in map {
+            let mut first_text = None;
+            let n = count_truncated(value, &mut first_text);
+            if n > 0 && self.first.is_none() {
+                let text = first_text.unwrap_or_default();
+                self.first = Some((key.clone(), text, record.field_line(key) as usize));
+            }
+            found += n;
+        }
+        if found > 0 {
+            self.values += found;
+            self.records += 1;
+        }
+    }
+
+    fn note(self) -> Option<Note> {
+        let (field, text, line) = self.first?;
+        let shown: String = text.chars().take(60).collect();
+        let more = if self.values > 1 {
+            format!(" ({} such values in {} record(s))", self.values, self.records)
+        } else {
+            String::new()
+        };
+        Some(Note {
+            message: format!(
+                "field `{field}` holds \"{shown}\"{more}: PowerShell's ConvertTo-Json wrote this in place of an object nested deeper than its -Depth (2 by default), so the export has lost data"
+            ),
+            line: Some(line),
+            help: "export again with `ConvertTo-Json -Depth 10`".to_string(),
+        })
+    }
+}
+
+/// Truncated values within `value`, remembering the first one's text.
+fn count_truncated(value: &Value, first: &mut Option<String>) -> usize {
+    match value {
+        Value::String(s) if truncated_by_powershell(s) => {
+            first.get_or_insert_with(|| s.clone());
+            1
+        }
+        Value::Array(items) => items.iter().map(|v| count_truncated(v, first)).sum(),
+        Value::Object(map) => map.values().map(|v| count_truncated(v, first)).sum(),
+        _ => 0,
+    }
 }
 
 /// [`Value::pointer_mut`] for the pointers made here, without copying tokens that have nothing to unescape
@@ -213,42 +367,46 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// CSV/TSV with a header row. Empty cells are null; a row with the wrong number of cells is an error.
-fn delimited(
-    file: &Arc<SourceFile>,
-    delimiter: u8,
-    renames: &BTreeMap<String, String>,
-) -> Result<Vec<Record>, FormatError> {
+/// CSV/TSV with a header row. Empty cells are null; a row with the wrong number of cells is an error. A
+/// `#TYPE ...` line above the header (Windows PowerShell's `Export-Csv` writes one unless told
+/// `-NoTypeInformation`) is skipped, and every other line keeps its number.
+fn delimited(file: &Arc<SourceFile>, delimiter: u8, renames: &BTreeMap<String, String>) -> Result<Parsed, FormatError> {
+    let skip = type_line_len(&file.text);
+    let header_line = 1 + usize::from(skip > 0);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .from_reader(file.text.as_bytes());
+        .from_reader(file.text.as_bytes().get(skip..).unwrap_or_default());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(&e, file))?
+        .map_err(|e| {
+            let mut err = csv_error(&e, file);
+            err.line = e.position().map(|p| csv_line_at(file, skip + p.byte() as usize));
+            err
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Ok(Vec::new());
+        return Ok(Parsed::default());
     }
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             return Err(FormatError {
                 message: format!("column {} has no header", i + 1),
-                line: Some(1),
+                line: Some(header_line),
             });
         }
         if headers[..i].contains(h) {
             return Err(FormatError {
                 message: format!("the header `{h}` appears twice"),
-                line: Some(1),
+                line: Some(header_line),
             });
         }
     }
     // Large files are split at record boundaries and the pieces parsed in parallel; records keep file order.
     let columns = Arc::new(Columns::new(&headers, renames));
-    let body_start = reader.position().byte() as usize;
+    let body_start = skip + reader.position().byte() as usize;
     let pieces = pieces(&file.text, body_start, delimiter, CHUNK_BYTES);
     let parsed: Vec<Result<Vec<Record>, FormatError>> = pieces
         .par_iter()
@@ -258,7 +416,71 @@ fn delimited(
     for piece in parsed {
         out.extend(piece?);
     }
-    Ok(out)
+    let notes = out.first().and_then(type_name_cells).into_iter().collect();
+    Ok(Parsed {
+        records: out,
+        notes,
+        page: None,
+    })
+}
+
+/// The length of a leading `#TYPE ...` line with its line end, or 0.
+fn type_line_len(text: &str) -> usize {
+    if !text.starts_with("#TYPE ") {
+        return 0;
+    }
+    text.find('\n').map_or(text.len(), |i| i + 1)
+}
+
+/// The header row of CSV text, as [`delimited`] reads it (after any `#TYPE` line): for `assure init`.
+pub fn csv_headers(text: &str, delimiter: u8) -> Vec<String> {
+    let skip = type_line_len(text);
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes().get(skip..).unwrap_or_default())
+        .headers()
+        .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The delimiter of CSV text whose manifest entry sets none: `;` when its header line holds `;` and no `,`
+/// (Excel saves CSV that way where the decimal separator is a comma), else `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let skip = type_line_len(text);
+    let header = text.get(skip..).unwrap_or_default().lines().next().unwrap_or_default();
+    if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// A note when the first row of a CSV export holds a type name or `@{...}` text: `Export-Csv` writes that for
+/// a property holding a list or an object, and writes it in every row, so the first row tells.
+fn type_name_cells(first: &Record) -> Option<Note> {
+    // The Active Directory module's bookkeeping properties, in every Get-ADUser export and never evidence.
+    const BOOKKEEPING: [&str; 4] = [
+        "PropertyNames",
+        "AddedProperties",
+        "RemovedProperties",
+        "ModifiedProperties",
+    ];
+    let (column, text) = first.fields().into_iter().find_map(|(name, field)| match field {
+        Field::Text(t) if truncated_by_powershell(t) && !BOOKKEEPING.contains(&name) => {
+            Some((name.to_string(), t.to_string()))
+        }
+        _ => None,
+    })?;
+    Some(Note {
+        message: format!(
+            "column `{column}` holds \"{}\": Export-Csv wrote the type of a list or object rather than its contents",
+            text.chars().take(60).collect::<String>()
+        ),
+        line: Some(first.line() as usize),
+        help: format!(
+            "select it as text before exporting, e.g. `Select-Object *, @{{n='{column}';e={{$_.{column} -join ';'}}}} -ExcludeProperty {column}`, or leave it out if no check needs it"
+        ),
+    })
 }
 
 /// Bytes of CSV parsed by one task; smaller files are parsed in one piece.
@@ -532,10 +754,17 @@ fn csv_error(e: &csv::Error, file: &SourceFile) -> FormatError {
     FormatError { message, line }
 }
 
-/// One record per non-blank line: `line` holds the text; a pattern's named groups become fields and lines
-/// that do not match are skipped.
-fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<Record>, FormatError> {
+/// Line numbers of unmatched lines shown in the note; the rest are counted.
+const UNMATCHED_SHOWN: usize = 5;
+
+/// One record per non-blank line: `line` holds the text; a pattern's named groups become fields. A line the
+/// pattern does not match is no record, so it is counted in a note naming the first few: a record that fell
+/// outside the pattern must not vanish and turn a check green. Lines starting with `#` are comments and are
+/// not counted.
+fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Parsed, FormatError> {
     let mut out = Vec::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+    let mut unmatched_count = 0usize;
     for (i, raw) in file.text.split('\n').enumerate() {
         let text = raw.strip_suffix('\r').unwrap_or(raw);
         if text.trim().is_empty() {
@@ -544,7 +773,15 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<Record
         let mut map = Map::new();
         map.insert("line".into(), Value::String(text.to_string()));
         if let Some(re) = pattern {
-            let Some(caps) = re.captures(text) else { continue };
+            let Some(caps) = re.captures(text) else {
+                if !text.trim_start().starts_with('#') {
+                    unmatched_count += 1;
+                    if unmatched.len() < UNMATCHED_SHOWN {
+                        unmatched.push(i + 1);
+                    }
+                }
+                continue;
+            };
             for name in re.capture_names().flatten() {
                 if let Some(m) = caps.name(name) {
                     map.insert(name.to_string(), Value::String(m.as_str().to_string()));
@@ -553,7 +790,25 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Vec<Record
         }
         out.push(Record::from_value(Value::Object(map), 0, i as u32 + 1, Vec::new()));
     }
-    Ok(out)
+    let notes = match unmatched.first() {
+        None => Vec::new(),
+        Some(&first) => {
+            let shown = unmatched.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+            let more = if unmatched_count > unmatched.len() { ", ..." } else { "" };
+            vec![Note {
+                message: format!(
+                    "{unmatched_count} line(s) match no `pattern` and are not records (line {shown}{more})"
+                ),
+                line: Some(first),
+                help: "widen the dataset's `pattern` in assure.yaml (make optional parts optional) so every record line matches, or start non-record lines with `#`".to_string(),
+            }]
+        }
+    };
+    Ok(Parsed {
+        records: out,
+        notes,
+        page: None,
+    })
 }
 
 /// `Key value` or `Key=value` lines, read as sshd reads sshd_config: `#` and `;` start comments; keywords are
@@ -999,5 +1254,110 @@ mod tests {
         assert_eq!(lan["PermitRootLogin"], "no");
         assert_eq!(lan["X11Forwarding"], "yes");
         assert_eq!(recs[2].line(), 7);
+    }
+
+    #[test]
+    fn a_type_line_is_skipped_and_every_other_line_keeps_its_number() {
+        let text = "#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\n\"Name\",\"Enabled\"\r\n\"ann\",\"True\"\r\n\"bob\",\"False\"\r\n";
+        let recs = read("u.csv", text, Format::Csv, None, None).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!((recs[0].line(), recs[1].line()), (3, 4));
+        assert_eq!(recs[1].to_value()["Name"], "bob");
+        let err = read("u.csv", "#TYPE X\na,a\n1,2\n", Format::Csv, None, None).unwrap_err();
+        assert_eq!(err.line, Some(2), "the header is on line 2");
+        // Only a first line is a type line.
+        let recs = read("u.csv", "Name\n#TYPE X\n", Format::Csv, None, None).unwrap();
+        assert_eq!(recs[0].to_value()["Name"], "#TYPE X");
+    }
+
+    #[test]
+    fn a_semicolon_header_without_commas_is_split_at_semicolons() {
+        assert_eq!(sniff_delimiter("a;b;c\r\n1;2;3\r\n"), b';');
+        assert_eq!(sniff_delimiter("#TYPE X\na;b\n"), b';');
+        assert_eq!(sniff_delimiter("a,b;c\n"), b',');
+        assert_eq!(sniff_delimiter("name\n1;2\n"), b',');
+        assert_eq!(csv_headers("#TYPE X\n\"a\";\"b\"\n", b';'), ["a", "b"]);
+    }
+
+    #[test]
+    fn powershell_truncation_is_told_from_ordinary_text() {
+        for t in [
+            "System.Collections.Hashtable",
+            "System.Object[]",
+            "@{LastSignInDateTime=14/11/2026 22:13:20; LastNonInteractiveSignInDateTime=}",
+            "Microsoft.Graph.PowerShell.Models.MicrosoftGraphDeviceActionResult",
+            "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection",
+        ] {
+            assert!(truncated_by_powershell(t), "{t}");
+        }
+        for t in [
+            "System",
+            "Microsoft.Office",
+            "System.Collections are great",
+            "@{",
+            "a@{b=c}",
+            "@home",
+            "",
+        ] {
+            assert!(!truncated_by_powershell(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn graph_pages_error_responses_and_lines_that_match_no_pattern() {
+        let file = SourceFile::new(
+            "p.json",
+            "{\n \"@odata.context\": \"x\",\n \"@odata.nextLink\": \"y\",\n \"value\": []\n}\n",
+        );
+        let renames = BTreeMap::new();
+        let opts = |format| ReadOptions {
+            format,
+            records: None,
+            pattern: None,
+            delimiter: b',',
+            renames: &renames,
+        };
+        let parsed = parse_file(&file, &opts(Format::Json)).unwrap();
+        assert_eq!(parsed.page, Some(Page { next_link: Some(3) }));
+        let last = SourceFile::new("p.json", "{\"value\": [{\"a\": 1}]}");
+        assert_eq!(
+            parse_file(&last, &opts(Format::Json)).unwrap().page,
+            Some(Page { next_link: None })
+        );
+        let list = SourceFile::new("p.json", "[{\"a\": 1}]");
+        assert_eq!(parse_file(&list, &opts(Format::Json)).unwrap().page, None);
+
+        let error = SourceFile::new(
+            "e.json",
+            "{\"error\": {\"code\": \"Authorization_RequestDenied\", \"message\": \"Insufficient privileges\"}}",
+        );
+        let err = parse_file(&error, &opts(Format::Json)).unwrap_err();
+        assert!(
+            err.message
+                .contains("Authorization_RequestDenied: Insufficient privileges"),
+            "{}",
+            err.message
+        );
+
+        let log = SourceFile::new("a.log", "# header\nok 1\nbad\n\nok 2\nbad\nbad\nbad\nbad\nbad\n");
+        let re = regex::Regex::new(r"^ok (?P<n>\d)").unwrap();
+        let parsed = parse_file(
+            &log,
+            &ReadOptions {
+                pattern: Some(&re),
+                ..opts(Format::Lines)
+            },
+        )
+        .unwrap();
+        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.notes.len(), 1);
+        assert_eq!(parsed.notes[0].line, Some(3));
+        assert!(
+            parsed.notes[0]
+                .message
+                .starts_with("6 line(s) match no `pattern` and are not records (line 3, 6, 7, 8, 9, ...)"),
+            "{}",
+            parsed.notes[0].message
+        );
     }
 }

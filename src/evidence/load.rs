@@ -1,11 +1,13 @@
 //! Loading a config repo: manifest, then every dataset's files in parallel.
 //!
 //! An unusable manifest is fatal (the caller exits 2). Anything wrong with one dataset — a bad glob, no file
-//! for a required dataset, an unreadable or unparsable file, a symlink leaving the repo — becomes that
-//! dataset's `error` plus a diagnostic naming the file and line, and every other dataset still loads.
+//! for a required dataset, an unreadable or unparsable file, a symlink leaving the repo, a Graph collection
+//! saved without its last page — becomes that dataset's `error` plus a diagnostic naming the file and line,
+//! and every other dataset still loads. What a format reader notes about a file it could read (lines no pattern
+//! matched, values PowerShell truncated) becomes a warning naming the file and line.
 
 use super::discover::{RepoFile, check_inside, globs, walk};
-use super::formats::{self, FormatError, ReadOptions};
+use super::formats::{self, FormatError, Note, Page, Parsed, ReadOptions};
 use super::manifest::{DatasetSource, Format, MANIFEST, Manifest};
 use super::{Dataset, Evidence, EvidenceFile, Organisation, Record};
 use crate::diagnostic::Diagnostic;
@@ -113,9 +115,9 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
             }
         };
         let delimiter = match src.delimiter.as_deref() {
-            None => b',',
-            Some(d) if d.len() == 1 => d.as_bytes()[0],
-            Some("\\t") => b'\t',
+            None => None,
+            Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+            Some("\\t") => Some(b'\t'),
             Some(d) => {
                 fail(
                     format!("`delimiter` must be one character, not `{d}`"),
@@ -185,19 +187,27 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                         .unwrap_or(Format::Lines),
                     records: records.as_ref(),
                     pattern: pattern.as_ref(),
-                    delimiter: *delimiter,
+                    delimiter: delimiter.unwrap_or(b','),
                     renames,
                 },
                 format.is_some(),
+                delimiter.is_some(),
             );
             (i, result)
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
 
+    // Graph pages by dataset, in the order the files are read, to check each collection is complete.
+    let mut pages: BTreeMap<&str, Vec<(&str, Option<Page>)>> = BTreeMap::new();
     for (job, (_, result)) in jobs.iter().zip(results) {
         match result {
-            Ok((mut info, raws)) => {
+            Ok((mut info, raws, page, notes)) => {
+                pages
+                    .entry(job.dataset)
+                    .or_default()
+                    .push((job.file.rel.as_str(), page));
+                diags.extend(notes);
                 let file_index = evidence.files.len() as u32;
                 info.records = raws.len();
                 evidence.files.push(info);
@@ -212,6 +222,10 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                 }
             }
             Err(d) => {
+                pages
+                    .entry(job.dataset)
+                    .or_default()
+                    .push((job.file.rel.as_str(), None));
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
                 if dataset.error.is_none() {
                     dataset.error = Some(d.one_line());
@@ -220,22 +234,62 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
             }
         }
     }
+    for (name, files) in pages {
+        if let Some(d) = incomplete_collection(name, &files) {
+            let dataset = evidence.datasets.entry(name.to_string()).or_default();
+            if dataset.error.is_none() {
+                dataset.error = Some(d.one_line());
+            }
+            diags.push(d);
+        }
+    }
     Ok((evidence, diags))
 }
 
-/// One file read: its entry in the evidence list and its records, or why it could not be read.
-type Loaded = Result<(EvidenceFile, Vec<Record>), Diagnostic>;
+/// The error for a dataset holding a Graph collection that was not saved to its end. Graph returns a large
+/// collection in pages, each but the last carrying `@odata.nextLink`; a dataset's files are read in path
+/// order, so a page with a next link must be followed by another Graph page of the dataset (`page-1.json`,
+/// `page-2.json`, ...). A page with a next link and no page after it means records exist that were never
+/// saved: the dataset is incomplete, not merely smaller.
+fn incomplete_collection(dataset: &str, files: &[(&str, Option<Page>)]) -> Option<Diagnostic> {
+    files.iter().enumerate().find_map(|(i, (file, page))| {
+        let line = page.as_ref()?.next_link?;
+        let followed = files.get(i + 1).is_some_and(|(_, next)| next.is_some());
+        (!followed).then(|| {
+            Diagnostic::error(
+                "assure::incomplete-export",
+                format!(
+                    "{file}:{line} (dataset `{dataset}`): this Microsoft Graph page has an `@odata.nextLink` but no page follows it, so the export is incomplete: the records of the pages not saved are missing"
+                ),
+            )
+            .in_path(format!("{file}:{line}"))
+            .help("save every page (follow `@odata.nextLink` until a page has none, or use the Graph PowerShell cmdlet with `-All`) and name the pages so they sort in order, e.g. devices-01.json, devices-02.json; see docs/exports.md")
+        })
+    })
+}
 
-/// How one dataset's files are read: record path, line pattern, CSV delimiter, explicit format, field renames.
+/// One file read: its entry in the evidence list, its records, its Graph paging and warnings, or why it could
+/// not be read.
+type Loaded = Result<(EvidenceFile, Vec<Record>, Option<Page>, Vec<Diagnostic>), Diagnostic>;
+
+/// How one dataset's files are read: record path, line pattern, CSV delimiter (when set), explicit format,
+/// field renames.
 type Plan = (
     Option<FieldPath>,
     Option<regex::Regex>,
-    u8,
+    Option<u8>,
     Option<Format>,
     BTreeMap<String, String>,
 );
 
-fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>, format_given: bool) -> Loaded {
+fn read_one(
+    root: &Path,
+    file: &RepoFile,
+    dataset: &str,
+    opts: &ReadOptions<'_>,
+    format_given: bool,
+    delimiter_given: bool,
+) -> Loaded {
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(
@@ -256,12 +310,30 @@ fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>,
         .iter()
         .any(|m| bytes.starts_with(m));
     let early = bom.then(|| hash(&bytes));
-    let text = decode_text(bytes).map_err(|e| err("assure::encoding", format!("{}: {e}", file.rel)))?;
+    let text = decode(bytes).map_err(|(message, help)| {
+        err(
+            "assure::encoding",
+            format!("{} (dataset `{dataset}`): {message}", file.rel),
+        )
+        .help(help)
+    })?;
     let source = SourceFile::new(file.rel.clone(), text);
-    let (sha256, raws) = rayon::join(
+    // A CSV export saved where `;` separates values reads as such unless the manifest says otherwise.
+    let sniffed;
+    let opts = if opts.format == Format::Csv && !delimiter_given {
+        sniffed = ReadOptions {
+            delimiter: formats::sniff_delimiter(&source.text),
+            ..*opts
+        };
+        &sniffed
+    } else {
+        opts
+    };
+    let (sha256, parsed) = rayon::join(
         || early.unwrap_or_else(|| hash(source.text.as_bytes())),
         || parse_source(&source, dataset, opts),
     );
+    let (records, page, notes) = parsed?;
     Ok((
         EvidenceFile {
             path: file.rel.clone(),
@@ -270,19 +342,72 @@ fn read_one(root: &Path, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>,
             bytes: size,
             records: 0,
         },
-        raws?,
+        records,
+        page,
+        notes,
     ))
 }
 
-/// Parses one decoded file, with a diagnostic at the line of any error.
-fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<Vec<Record>, Diagnostic> {
-    let file = source.name.as_str();
-    formats::parse(source, opts).map_err(|FormatError { message, line }| {
-        let span = line.map(|l| source.line_span(l));
-        Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
-            .at(source, span, "here")
-            .help("fix or re-export the file; checks that need this dataset report an error until then")
+/// The text of an export: UTF-8 (with or without a byte order mark) or UTF-16 with one. Anything else is an
+/// error naming the line of the first byte that is not UTF-8 and how to save the file instead; Excel's plain
+/// "CSV" and Windows PowerShell's `-Encoding Default` write Windows-1252, the usual cause.
+fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
+    const RESAVE: &str = "save the file as UTF-8: in Excel, Save As \"CSV UTF-8 (Comma delimited)\"; in PowerShell, export with `-Encoding UTF8`";
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return decode_text(bytes).map_err(|e| (e, RESAVE.to_string()));
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    // UTF-16 without a byte order mark: ASCII text with a zero byte after (or before) every character.
+    if bytes.len() >= 4
+        && bytes[bom..]
+            .chunks(2)
+            .take(64)
+            .all(|c| c.len() == 2 && (c[0] == 0) != (c[1] == 0))
+    {
+        return Err((
+            "the file looks like UTF-16 text without a byte order mark, which cannot be read safely".to_string(),
+            RESAVE.to_string(),
+        ));
+    }
+    let mut bytes = bytes;
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        (
+            format!(
+                "line {line} holds the byte 0x{byte:02X}, which is not UTF-8: the file is in another encoding (most likely Windows-1252, as Excel's plain \"CSV\" saves it)"
+            ),
+            RESAVE.to_string(),
+        )
     })
+}
+
+/// A file's records, its Graph paging and its warnings.
+type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
+
+/// Parses one decoded file, with a diagnostic at the line of any error and a warning for each note.
+fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<ReadFile, Diagnostic> {
+    let file = source.name.as_str();
+    let Parsed { records, notes, page } =
+        formats::parse_file(source, opts).map_err(|FormatError { message, line }| {
+            let span = line.map(|l| source.line_span(l));
+            Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
+                .at(source, span, "here")
+                .help("fix or re-export the file; checks that need this dataset report an error until then")
+        })?;
+    let warnings = notes
+        .into_iter()
+        .map(|Note { message, line, help }| {
+            let span = line.map(|l| source.line_span(l));
+            Diagnostic::warning("assure::export", format!("{file} (dataset `{dataset}`): {message}"))
+                .at(source, span, "here")
+                .help(help)
+        })
+        .collect();
+    Ok((records, page, warnings))
 }
 
 /// The dataset's settings with its preset's defaults filled in (the manifest's own keys win).
@@ -352,4 +477,45 @@ fn parse_manifest(
         })?),
     };
     Ok((manifest, as_of, doc.spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_in_another_encoding_is_named_by_line() {
+        let (message, help) = decode(b"Name\r\nAnn\r\nZo\xEB\r\n".to_vec()).unwrap_err();
+        assert!(message.starts_with("line 3 holds the byte 0xEB"), "{message}");
+        assert!(help.contains("CSV UTF-8"), "{help}");
+        let (message, _) = decode(b"\xEF\xBB\xBFa\n\xFFb".to_vec()).unwrap_err();
+        assert!(message.starts_with("line 2 holds the byte 0xFF"), "{message}");
+        let (message, _) = decode(b"N\0a\0m\0e\0\r\0\n\0".to_vec()).unwrap_err();
+        assert!(message.contains("UTF-16 text without a byte order mark"), "{message}");
+        assert_eq!(decode(b"\xFF\xFEa\0\xE9\0".to_vec()).unwrap(), "a\u{e9}");
+        assert_eq!(decode(b"\xEF\xBB\xBFok".to_vec()).unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_collection_is_complete_when_each_page_with_a_next_link_is_followed_by_a_page() {
+        let page = |next: Option<usize>| Some(Page { next_link: next });
+        let complete = [
+            ("d-1.json", page(Some(4))),
+            ("d-2.json", page(Some(4))),
+            ("d-3.json", page(None)),
+        ];
+        assert!(incomplete_collection("devices", &complete).is_none());
+        let last_missing = [("d-1.json", page(Some(4))), ("d-2.json", page(Some(5)))];
+        let d = incomplete_collection("devices", &last_missing).unwrap();
+        assert_eq!(d.location().as_deref(), Some("d-2.json:5"));
+        // A page followed by a file that is no Graph page (or could not be read) is not followed by its next page.
+        let broken = [("d-1.json", page(Some(4))), ("d-2.csv", None), ("d-3.json", page(None))];
+        assert!(
+            incomplete_collection("devices", &broken)
+                .unwrap()
+                .message
+                .starts_with("d-1.json:4")
+        );
+        assert!(incomplete_collection("devices", &[("x.csv", None)]).is_none());
+    }
 }

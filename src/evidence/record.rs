@@ -612,6 +612,12 @@ impl Record {
     /// columns are renamed once per file, in [`Columns::new`].
     pub(crate) fn rename(&mut self, renames: &BTreeMap<String, String>) {
         let Fields::Value(v) = &mut self.fields else { return };
+        // A preset names the fields of every shape its export comes in (Graph's camelCase, the PowerShell
+        // SDK's PascalCase), so most renames find nothing: such a record is left as it is, uncopied.
+        match &v.value {
+            Value::Object(map) if renames.values().any(|exported| map.contains_key(exported)) => {}
+            _ => return,
+        }
         let v = Arc::make_mut(v);
         let Value::Object(map) = &mut v.value else { return };
         // Lines by name before renaming; a renamed field's line wins over the field it replaces.

@@ -157,3 +157,13 @@ pub fn copy_example() -> tempfile::TempDir {
     }
     dir
 }
+
+/// The result of check `id` in a `--format json` assessment.
+pub fn result<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result {id}"))
+}
