@@ -227,9 +227,8 @@ fn convert_to_json_from_windows_powershell_reads_a_list_or_a_single_object() {
     assert_eq!(ev.datasets["firewall_status"].records[1].to_value()["PublicProfile"], 0);
 }
 
-/// Needs the engine to read `/Date(ms)/` as a date, and the pack's date schemas (datasets.yaml) to accept it.
+/// PowerShell 5.1 `/Date(ms)/` dates pass the pack's schemas and are read as dates: checks on them give verdicts.
 #[test]
-#[ignore = "needs /Date(ms)/ dates in the engine and in datasets.yaml's date pattern"]
 fn windows_powershell_dates_give_date_verdicts() {
     let dir = repo(
         &[("sdk/managedDevices-ps51.json", "exports/intune/managedDevices.json")],
