@@ -15,7 +15,7 @@
 //!   leavers; 400,000 Defender vulnerability rows;
 //! - network and configs: 2,000 firewall rules, 6 firewall management interfaces, 20 sshd_config files and
 //!   password policies for Active Directory, Entra ID and 4 local systems;
-//! - registers and logs: 200 incidents, 60 cyber alerts, 200 risks, 60 pen test findings, 400 information
+//! - registers and logs: 200 incidents, 60 cyber alerts, 500 privacy alerts, 200 risks, 60 pen test findings, 400 information
 //!   assets, about 300 data flows, 150 processing activities, 300 suppliers, 100 backup systems with 1-2
 //!   restore tests each, about 45 log sources, 20 continuity tests, about 85 registered service and third-party
 //!   accounts, about 140 policy acknowledgements, 8 governance roles and 10 signed attestations.
@@ -1154,7 +1154,8 @@ fn generate(a: &Args) -> std::io::Result<()> {
     let mut w = writer(root, "registers/data-flows.csv")?;
     writeln!(
         w,
-        "flow_id,asset_id,source,destination,external,contains_pcd,encrypted_in_transit,agreement_ref,supplier,status"
+        "flow_id,asset_id,source,destination,external,contains_pcd,encrypted_in_transit,agreement_ref,supplier,status,\
+         purpose,legal_basis,confidential_patient_information,opt_out_applied,opt_out_exemption"
     )?;
     let mut flow = 0;
     for (i, &(pcd, shared)) in asset_flags.iter().enumerate() {
@@ -1191,9 +1192,17 @@ fn generate(a: &Args) -> std::io::Result<()> {
                 )
             };
             let agreement = if rng.f64() < 0.05 { String::new() } else { agreement };
+            // Purpose and basis follow from the recipient (the national data opt-out): the warehouse receives
+            // pseudonymised data, the ICB flows apply the opt-out, NHS England's are required by law.
+            let opt_out = match destination.as_str() {
+                "Data warehouse" => "planning,pseudonymised at source,false,false,".to_string(),
+                "ICB" => format!("commissioning,section 251 support (Regulation 5 COPI),{pcd},true,"),
+                "NHS England" => format!("planning,section 259 requirement,{pcd},false,legal requirement"),
+                _ => format!("direct care,implied consent (direct care),{pcd},false,"),
+            };
             writeln!(
                 w,
-                "DF-{flow:05},IA-{i:04},{source},{destination},{external},{pcd},{},{agreement},{supplier},{}",
+                "DF-{flow:05},IA-{i:04},{source},{destination},{external},{pcd},{},{agreement},{supplier},{},{opt_out}",
                 rng.f64() >= 0.03,
                 if rng.f64() < 0.05 { "inactive" } else { "active" }
             )?;
@@ -1238,6 +1247,43 @@ fn generate(a: &Args) -> std::io::Result<()> {
     }
     w.flush()?;
 
+    // Privacy monitoring alerts on patient records over 90 days: 95% reviewed 1-6 days later, 3% 8-19 days
+    // later, 2% not reviewed, nor those whose review would fall after the assessment date (pending when raised
+    // in the last 7 days, overdue before). Written last, so the files above are what they were before.
+    let rules = [
+        "Same surname",
+        "Own record",
+        "Colleague's record",
+        "Same address",
+        "Well-known patient",
+    ];
+    let mut w = writer(root, "exports/privacy-monitoring/alerts.csv")?;
+    writeln!(w, "alert_id,raised_at,system,rule,user,reviewed_at,outcome")?;
+    for i in 0..n(500, a.scale) {
+        let raised = rng.i64(1..91);
+        let r = rng.f64();
+        let reviewed = if r < 0.02 {
+            String::new()
+        } else {
+            let days = if r < 0.05 { rng.i64(8..20) } else { rng.i64(1..7) };
+            if days >= raised {
+                String::new()
+            } else {
+                stamp(&mut rng, raised - days)
+            }
+        };
+        writeln!(
+            w,
+            "PA-{i:06},{},SYS-{:04},{},user{},{reviewed},{}",
+            stamp(&mut rng, raised),
+            rng.usize(0..systems),
+            rules[rng.usize(0..rules.len())],
+            rng.usize(0..accounts),
+            if reviewed.is_empty() { "" } else { "No further action" }
+        )?;
+    }
+    w.flush()?;
+
     fs::write(root.join("assure.yaml"), MANIFEST)?;
     Ok(())
 }
@@ -1276,4 +1322,5 @@ datasets:
   roles: { files: registers/roles.yaml }
   service_accounts: { files: registers/service-accounts.yaml }
   attestations: { files: registers/attestations.yaml }
+  privacy_alerts: { files: exports/privacy-monitoring/alerts.csv }
 ";

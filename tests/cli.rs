@@ -47,7 +47,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
     );
     assert!(
         stdout.contains(
-            "53 checks: 19 pass, 33 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 232 findings"
+            "55 checks: 19 pass, 35 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 234 findings"
         ),
         "{stdout}"
     );
@@ -105,6 +105,21 @@ fn the_example_results_are_the_planted_ones() {
         ["Northern Shredding Ltd", "PathLink Diagnostics"]
     );
     assert_eq!(failing_keys(&v, "NDG9-PATCH-14D").len(), 4);
+    assert_eq!(failing_keys(&v, "NDG1-OPT-OUT"), ["DF-043"]);
+    // One privacy alert is overdue; one raised three days before the assessment is still within its 7 days.
+    let alerts = result(&v, "NDG4-PRIVACY-ALERTS");
+    assert_eq!(failing_keys(&v, "NDG4-PRIVACY-ALERTS"), ["PA-2026-0431"]);
+    assert_eq!(alerts["pending"][0]["key"], "PA-2026-0440");
+    assert_eq!(alerts["pending"][0]["due"], "2026-11-05T09:10:00Z");
+    assert_eq!(alerts["pending"].as_array().unwrap().len(), 1);
+    assert!(
+        v["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "pack:reference/opt_out_exemptions.yaml"),
+        "the exemptions list NDG1-OPT-OUT read is in the evidence trail"
+    );
     let lab = result(&v, "NDG8-OS")["findings"]
         .as_array()
         .unwrap()
@@ -370,12 +385,14 @@ fn a_failing_inline_test_exits_1_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let std_dir = dir.path().join("std");
     std::fs::create_dir_all(std_dir.join("frameworks")).unwrap();
+    std::fs::create_dir_all(std_dir.join("reference")).unwrap();
     for f in [
         "pack.yaml",
         "datasets.yaml",
         "frameworks/caf.yaml",
         "frameworks/dspt.yaml",
         "frameworks/cyber_essentials.yaml",
+        "reference/opt_out_exemptions.yaml",
         "ndg-01-personal-confidential-data.yaml",
     ] {
         std::fs::copy(Path::new("standards").join(f), std_dir.join(f)).unwrap();
@@ -425,7 +442,7 @@ fn list_filters_by_framework_requirement() {
     );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("53 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("55 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -468,7 +485,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("53 checks: 19 pass, 33 fail"), "{stdout}");
+    assert!(stdout.contains("55 checks: 19 pass, 35 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"
@@ -588,7 +605,7 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
     assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
     let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("verified: the 32 evidence file(s)"), "{stdout}");
+    assert!(stdout.contains("verified: the 34 evidence file(s)"), "{stdout}");
 
     std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\n").unwrap();
     std::fs::remove_file(d.path().join("logs/cyber-alerts.log")).unwrap();

@@ -263,7 +263,40 @@ datasets:
     files: configs/password-policy.yaml
   attestations:
     files: registers/attestations.yaml
+  privacy_alerts:                # privacy (access) monitoring alerts on patient records
+    files: exports/privacy-monitoring/alerts.csv
 {params}"""
+
+
+DIRECT_CARE = {"purpose": "direct care", "legal_basis": "implied consent (direct care)", "confidential_patient_information": "true",
+               "opt_out_applied": "false", "opt_out_exemption": ""}
+OPT_OUT_BY_DESTINATION = {
+    "Data warehouse": {"purpose": "planning", "legal_basis": "pseudonymised at source", "confidential_patient_information": "false",
+                       "opt_out_applied": "false", "opt_out_exemption": ""},
+    "ICB": {"purpose": "commissioning", "legal_basis": "section 251 support (Regulation 5 COPI)", "confidential_patient_information": "true",
+            "opt_out_applied": "true", "opt_out_exemption": ""},
+}
+
+
+def privacy_alerts(root, users, planted):
+    """Privacy monitoring alerts on access to patient records by current staff, and their review (NDG4-PRIVACY-ALERTS)."""
+    alerts = [
+        ("PA-2026-0398", "2026-09-28T11:05:00Z", "EPR", "Same surname as the patient", "2026-09-29T10:20:00Z", "No further action: treating clinician"),
+        ("PA-2026-0405", "2026-10-02T16:40:00Z", "Summary Care Record", "Patient outside the trust's area", "2026-10-05T09:15:00Z",
+         "No further action: referral from another trust"),
+        ("PA-2026-0412", "2026-10-09T08:30:00Z", "EPR", "Own record", "2026-10-12T14:00:00Z", "Referred to line manager; policy reminder"),
+        ("PA-2026-0418", "2026-10-15T13:20:00Z", "PAS", "Colleague's record", "2026-10-21T16:45:00Z", "No further action: occupational health booking"),
+    ]
+    if planted:
+        alerts += [
+            ("PA-2026-0431", "2026-10-20T14:30:00Z", "EPR", "Well-known patient's record", "", ""),
+            ("PA-2026-0440", "2026-10-29T09:10:00Z", "EPR", "Same address as the patient", "", ""),
+        ]
+    rows = [{"alert_id": a, "raised_at": raised, "system": system, "rule": rule, "user": users[i % len(users)], "reviewed_at": reviewed,
+             "reviewed_by": "Privacy officer" if reviewed else "", "outcome": outcome}
+            for i, (a, raised, system, rule, reviewed, outcome) in enumerate(alerts)]
+    write(root, "exports/privacy-monitoring/alerts.csv", csv_text(
+        ["alert_id", "raised_at", "system", "rule", "user", "reviewed_at", "reviewed_by", "outcome"], rows))
 
 
 def registers(t, root, planted):
@@ -298,8 +331,33 @@ def registers(t, root, planted):
         flows[9].update(flow_id="DF-010", source="Pathology analysers", destination="PathLink Diagnostics", supplier="PathLink Diagnostics",
                         external="true", agreement_ref="DPA-PATHLINK-2021")
         flows[17].update(source="Maternity", destination="Ward printers (fax-to-email)", external="false", encrypted_in_transit="false", agreement_ref="")
+    # What each flow is for and on what basis (the national data opt-out): from the destination, so the random
+    # draws above, and every other file, stay as they were.
+    for f in flows:
+        f.update(name=f"{f['source']} to {f['destination']}", **OPT_OUT_BY_DESTINATION.get(f["destination"], DIRECT_CARE))
+    flows += [
+        {"flow_id": "DF-041", "name": "Clinical trial follow-up", "asset_id": "IA-001", "source": "EPR", "destination": "Trial sponsor",
+         "external": "true", "contains_pcd": "true", "encrypted_in_transit": "true", "agreement_ref": "CTA-2025-03", "supplier": "", "status": "active",
+         "purpose": "research", "legal_basis": "consent", "confidential_patient_information": "true", "opt_out_applied": "false", "opt_out_exemption": "consent"},
+        {"flow_id": "DF-042", "name": "Infection surveillance", "asset_id": "IA-003", "source": "LIMS", "destination": "UK Health Security Agency",
+         "external": "true", "contains_pcd": "true", "encrypted_in_transit": "true", "agreement_ref": "UKHSA-SGSS", "supplier": "", "status": "active",
+         "purpose": "public health", "legal_basis": "COPI regulation 3", "confidential_patient_information": "true", "opt_out_applied": "false",
+         "opt_out_exemption": "COPI regulation 3"},
+    ]
+    # A research extract under section 251 support (Regulation 5 COPI): the opt-out applies, and Northshire's
+    # extract does not apply it.
+    research = {"flow_id": "DF-043", "asset_id": "IA-001", "source": "EPR", "external": "true", "contains_pcd": "true",
+                "encrypted_in_transit": "true", "supplier": "", "status": "active", "purpose": "Research" if planted else "research",
+                "legal_basis": "section 251 support (Regulation 5 COPI)", "confidential_patient_information": "true",
+                "opt_out_applied": "false" if planted else "true", "opt_out_exemption": ""}
+    if planted:
+        research.update(name="Cancer outcomes research extract", destination="University of Northshire", agreement_ref="DSA-2025-RES-02")
+    else:
+        research.update(name="Community nursing outcomes research", destination="Regional research network", agreement_ref="DSA-2025-RES-01")
+    flows.append(research)
     write(root, "registers/data-flows.csv", csv_text(
-        ["flow_id", "asset_id", "source", "destination", "external", "contains_pcd", "encrypted_in_transit", "agreement_ref", "supplier", "status"], flows))
+        ["flow_id", "name", "asset_id", "source", "destination", "external", "contains_pcd", "encrypted_in_transit", "agreement_ref", "supplier", "status",
+         "purpose", "legal_basis", "confidential_patient_information", "opt_out_applied", "opt_out_exemption"], flows))
     # Processing, risks, pentest.
     acts = [{"activity": f"Processing activity {i}", "created_on": days_before(rng.randint(30, 2000)), "high_risk": i % 3 == 0,
              "dpia_ref": f"DPIA-{i:03d}" if i % 3 == 0 else ""} for i in range(1, 26)]
@@ -502,6 +560,7 @@ default-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001
          "signed_on": "2026-07-09", "document_ref": "IG group minutes 2026-07-08, item 5"},
     ], "Signed statements for what no export can show"))
     registers(t, root, True)
+    privacy_alerts(root, ["s.ali", "e.cole", "c.hughes", "g.hall", "p.nair", "a.patel"], True)
     write(root, "reviews.yaml", """# Assessor reviews: verdicts on manual checks, and disputes
 reviews:
   - check: NDG4-DORMANT
@@ -619,6 +678,7 @@ reviews:
         {"statement": "Annual process review completed", "signed_by": t.staff[0]["name"], "role": "SIRO",
          "signed_on": "2026-06-15", "document_ref": "IG committee minutes 2026-06-14"}], "Attestations"))
     registers(t, root, False)
+    privacy_alerts(root, [a["SamAccountName"] for a in t.accounts[10:16]], False)
     write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params=""))
     write(root, "README.md", """# Exemplar Community Health NHS Trust (fictional)
 
