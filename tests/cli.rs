@@ -741,3 +741,55 @@ fn json_is_the_same_streamed_to_stdout_or_a_file_and_an_unwritable_file_is_an_er
         "{stderr}"
     );
 }
+
+#[test]
+fn the_dspt_view_follows_the_organisation_type_and_a_critical_site_comes_first() {
+    // Northshire is a trust (stated) and a major trauma centre: the CAF-aligned view, critical findings first.
+    let (_, stdout, _) = assure(&["check", EXAMPLE]);
+    let mut lines = stdout.lines().skip(1);
+    assert_eq!(lines.next(), Some("critical site: Major trauma centre"));
+    assert_eq!(lines.nth(1), Some("Critical findings first"));
+    let (_, json, _) = assure(&["check", EXAMPLE, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["organisation"]["type"], "trust");
+    assert_eq!(v["organisation"]["critical"], "Major trauma centre");
+    let d = &v["dspt"];
+    assert_eq!(
+        (d["view"].as_str(), d["framework"].as_str(), d["edition"].as_str()),
+        (Some("caf_aligned"), Some("caf"), Some("2024-25"))
+    );
+    assert_eq!(d["reason"], "organisation type `trust` (assure.yaml)");
+    assert_eq!(d["verdict"], "below_profile");
+    // NDG1-ENCRYPT fails and maps B3.c: below its expected level.
+    assert!(d["below"].as_array().unwrap().iter().any(|o| o == "B3.c"), "{d}");
+    assert!(stdout.contains("DSPT 2024-25 CAF-aligned: "), "{stdout}");
+
+    // A GP practice answers the standards-met assertions; a trust's ODS code alone gives the CAF view, said so.
+    let dir = copy_example();
+    let manifest = dir.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let without = text
+        .replace("  type: trust                    # answers the CAF-aligned DSPT\n", "")
+        .replace("  critical: Major trauma centre  # shown on the report's cover\n", "");
+    assert_ne!(without, text);
+    std::fs::write(&manifest, without.replace("ods_code: RNS", "ods_code: A81001")).unwrap();
+    let repo = dir.path().to_str().unwrap();
+    let (_, json, _) = assure(&["check", repo, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["dspt"]["view"], "assertions");
+    assert_eq!(v["dspt"]["framework"], "dspt");
+    assert!(
+        v["dspt"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("read from ODS code A81001")
+    );
+    assert!(v["organisation"].get("critical").is_none());
+    let (_, stdout, _) = assure(&["check", repo]);
+    assert!(!stdout.contains("critical site"), "{stdout}");
+    std::fs::write(&manifest, without).unwrap();
+    let (_, json, _) = assure(&["check", repo, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["dspt"]["view"], "caf_aligned");
+    assert_eq!(v["organisation"]["type_inferred"], true);
+}

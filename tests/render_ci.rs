@@ -165,11 +165,13 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
         organisation: Organisation {
             name: "Northshire Hospitals NHS Foundation Trust".to_string(),
             ods_code: "RNS".to_string(),
+            ..Organisation::default()
         },
         as_of: "2026-11-01".to_string(),
         summary: Assessment::summarise(&results),
         status: assure::assessment::overall_status(&[], &results),
         frameworks: Vec::new(),
+        dspt: None,
         standards: vec![
             standard("NDG1", 1, "Personal confidential data"),
             standard("NDG2", 2, "Staff responsibilities"),

@@ -192,6 +192,7 @@ MANIFEST = """# {name} (fictional): the manifest assure reads.
 organisation:
   name: {name}
   ods_code: {ods}
+  type: trust                    # answers the CAF-aligned DSPT{critical}
 as_of: {as_of}
 
 datasets:
@@ -582,7 +583,8 @@ waivers:
     approver: Dr H. Ford, SIRO
     expires: 2027-03-31
 """)
-    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params="""
+    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF,
+                                               critical="\n  critical: Major trauma centre  # shown on the report's cover", params="""
 params:
   NDG3-ANNUAL: { threshold: 90 }  # the trust's training needs analysis sets 90% for this year
 """))
@@ -679,7 +681,7 @@ reviews:
          "signed_on": "2026-06-15", "document_ref": "IG committee minutes 2026-06-14"}], "Attestations"))
     registers(t, root, False)
     privacy_alerts(root, [a["SamAccountName"] for a in t.accounts[10:16]], False)
-    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params=""))
+    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, critical="", params=""))
     write(root, "README.md", """# Exemplar Community Health NHS Trust (fictional)
 
 A config repo whose evidence meets every check in the pack: what good looks like, and a regression test that

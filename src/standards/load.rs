@@ -29,6 +29,10 @@ pub struct Framework {
     pub requirements: Vec<(String, String)>,
     /// Requirement id -> the evidence to review by hand, for requirements no check maps.
     pub manual: BTreeMap<String, String>,
+    /// Requirement id -> the level a DSPT profile expects.
+    pub expected: BTreeMap<String, super::spec::Level>,
+    /// Requirements the DSPT's independent audit must cover.
+    pub audit: std::collections::BTreeSet<String>,
 }
 
 /// Records the pack provides for a dataset (`reference/*.yaml`), each with its line.
@@ -446,6 +450,17 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                         .iter()
                         .filter_map(|r| Some((r.id.clone(), r.manual.clone()?)))
                         .collect();
+                    let expected = f
+                        .requirements
+                        .iter()
+                        .filter_map(|r| Some((r.id.clone(), r.expected?)))
+                        .collect();
+                    let audit = f
+                        .requirements
+                        .iter()
+                        .filter(|r| r.audit)
+                        .map(|r| r.id.clone())
+                        .collect();
                     let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
                     frameworks.insert(
                         id,
@@ -453,6 +468,8 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                             spec: f.framework,
                             requirements,
                             manual,
+                            expected,
+                            audit,
                         },
                     );
                 }

@@ -189,6 +189,46 @@ pub struct FrameworkSpec {
     pub version: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// When this catalogue is how some organisations answer the DSPT: which view, which edition, for whom.
+    #[serde(default)]
+    pub dspt: Option<DsptSpec>,
+}
+
+/// A catalogue's part in the DSPT: the CAF-aligned toolkit (outcomes judged against an expected profile) or
+/// the standards-met assertions, and the kinds of organisation that answer it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DsptSpec {
+    pub view: DsptViewKind,
+    /// The toolkit edition the numbering and profile are from, e.g. `2024-25`.
+    pub edition: String,
+    /// Organisation kinds (`trust`, `icb`, `csu`, `alb`, `gp_practice`, `social_care`, `pharmacy`, `dental`,
+    /// `other`) that answer this view.
+    pub organisation_types: Vec<String>,
+    /// Where the expected achievement profile comes from.
+    #[serde(default)]
+    pub profile_source: Option<String>,
+    /// False until the profile has been checked against NHS England's published one.
+    #[serde(default)]
+    pub profile_verified: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DsptViewKind {
+    /// Objectives A-E, each outcome achieved / partially achieved / not achieved against an expected profile.
+    CafAligned,
+    /// Standards and assertions, each met or not.
+    Assertions,
+}
+
+/// An outcome level, for an expected achievement profile.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    NotAchieved,
+    PartiallyAchieved,
+    Achieved,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -200,6 +240,12 @@ pub struct RequirementSpec {
     /// `lint` rejects a requirement that no check maps and that has no `manual` note.
     #[serde(default)]
     pub manual: Option<String>,
+    /// In a DSPT catalogue: the level NHS England expects (its achievement profile).
+    #[serde(default)]
+    pub expected: Option<Level>,
+    /// In a DSPT catalogue: an outcome the annual independent audit must cover.
+    #[serde(default)]
+    pub audit: bool,
 }
 
 /// A standards file: one standard and its checks.
