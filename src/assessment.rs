@@ -369,7 +369,11 @@ impl Assessment {
             }
         }
         let review_diags = crate::reviews::apply(&mut results, &evidence.reviews);
-        let waivers = crate::waivers::apply(&mut results, &evidence.waivers, as_of);
+        // The managed-exception registers the pack declares (medical devices ...) first, as the data they are,
+        // then waivers.yaml.
+        let mut all_waivers = crate::exceptions::waivers(pack, evidence);
+        all_waivers.extend(evidence.waivers.iter().cloned());
+        let waivers = crate::waivers::apply(&mut results, &all_waivers, as_of);
         let frameworks = framework_views(pack, &results);
         let dspt = dspt_view(pack, &frameworks, &evidence.organisation);
         Assessment {

@@ -47,7 +47,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
     );
     assert!(
         stdout.contains(
-            "55 checks: 19 pass, 35 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 234 findings"
+            "56 checks: 19 pass, 36 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 235 findings"
         ),
         "{stdout}"
     );
@@ -127,8 +127,26 @@ fn the_example_results_are_the_planted_ones() {
         .find(|f| f["key"] == "NSH-LAB-0001")
         .unwrap()
         .clone();
-    assert_eq!(lab["waived_by"], "waivers.yaml:3");
+    // The analyser's PC is a managed exception (data), not a waiver: accepted by the register's line.
+    assert_eq!(lab["waived_by"], "registers/device-exceptions.csv:2");
     assert_eq!(v["waivers"][0]["status"], "applied");
+    assert!(
+        v["waivers"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("managed exception (reason: Analyser")
+    );
+    assert_eq!(v["waivers"][0]["approver"], "Head of Pathology");
+    // The pharmacy desktop's exception lacks a supplier plan: it accepts nothing, and the register check says why.
+    assert_eq!(failing_keys(&v, "NDG8-MEDICAL-EXCEPTIONS"), ["NSH-DT-00102"]);
+    let dt = result(&v, "NDG8-OS")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "NSH-DT-00102")
+        .unwrap()
+        .clone();
+    assert!(dt.get("waived_by").is_none(), "{dt}");
     let files: Vec<&str> = v["evidence"]
         .as_array()
         .unwrap()
@@ -285,7 +303,8 @@ fn waivers_expire_go_unused_and_need_a_reason() {
         .iter()
         .map(|w| w["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["applied", "expired", "unused"]);
+    // The managed-exception register comes first (it accepts NSH-LAB-0001), then waivers.yaml.
+    assert_eq!(statuses, ["applied", "applied", "expired", "unused"]);
     assert!(
         v["diagnostics"]
             .as_array()
@@ -433,6 +452,7 @@ fn list_filters_by_framework_requirement() {
             "NDG6-ALERT-ACK",
             "NDG6-ALERT-REMEDIATE",
             "NDG8-BROWSERS",
+            "NDG8-MEDICAL-EXCEPTIONS",
             "NDG8-OS",
             "NDG8-SOFTWARE",
             "NDG8-UPCOMING",
@@ -442,7 +462,7 @@ fn list_filters_by_framework_requirement() {
     );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("55 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("56 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -485,7 +505,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("55 checks: 19 pass, 35 fail"), "{stdout}");
+    assert!(stdout.contains("56 checks: 19 pass, 36 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"
@@ -605,7 +625,7 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
     assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
     let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("verified: the 34 evidence file(s)"), "{stdout}");
+    assert!(stdout.contains("verified: the 35 evidence file(s)"), "{stdout}");
 
     std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\n").unwrap();
     std::fs::remove_file(d.path().join("logs/cyber-alerts.log")).unwrap();

@@ -83,6 +83,7 @@ class Trust:
         self.staff, self.accounts, self.training, self.devices = [], [], [], []
         self.mfa, self.acks, self.vulns, self.software = [], [], [], []
         self.edr, self.fw_status = [], []
+        self.exceptions = []
 
 
 def people(t, start_id):
@@ -186,6 +187,9 @@ def write_common(t, root):
     write(root, "exports/defender/machines.csv", csv_text(["DeviceName", "OnboardingStatus", "HealthStatus", "LastSeen"], t.edr))
     write(root, "exports/intune/firewall-status.csv", csv_text(["DeviceName", "DomainProfile", "PrivateProfile", "PublicProfile"], t.fw_status))
     write(root, "registers/acknowledgements.csv", csv_text(["staff_id", "policy", "signed_on"], t.acks))
+    write(root, "registers/device-exceptions.csv", csv_text(
+        ["deviceName", "medical_device", "reason", "network_segment", "isolated", "supplier_plan", "owner", "expires",
+         "risk_ref"], t.exceptions))
 
 
 MANIFEST = """# {name} (fictional): the manifest assure reads.
@@ -256,6 +260,8 @@ datasets:
     files: registers/pentest-findings.csv
   acknowledgements:
     files: registers/acknowledgements.csv
+  device_exceptions:             # equipment that cannot be upgraded, managed as exceptions (NDG8)
+    files: registers/device-exceptions.csv
   roles:
     files: registers/roles.yaml
   service_accounts:
@@ -471,6 +477,17 @@ def northshire(root):
     d.append(windows_device(t, "NSH-DT-00101", "10.0.19045.5247", "ward7.shared@northshire.nhs.uk"))
     d.append(windows_device(t, "NSH-DT-00102", "10.0.19045.5011", "pharmacy.shared@northshire.nhs.uk"))
     d.append(windows_device(t, "NSH-LAB-0001", "10.0.19045.4894", "lab.analyser@northshire.nhs.uk"))
+    # The pathology analyser's PC is a complete managed exception (its NDG8-OS finding is accepted); the pharmacy
+    # desktop's exception has no supplier plan, so it accepts nothing and NDG8-MEDICAL-EXCEPTIONS fails.
+    t.exceptions.append({"deviceName": "NSH-LAB-0001", "medical_device": "True",
+                         "reason": "Analyser control software certified on Windows 10 only",
+                         "network_segment": "VLAN 310 (pathology, no internet)", "isolated": "True",
+                         "supplier_plan": "SUP-2291: Windows 11 build due 2027-03", "owner": "Head of Pathology",
+                         "expires": "2027-03-31", "risk_ref": "RR-0412"})
+    t.exceptions.append({"deviceName": "NSH-DT-00102", "medical_device": "False",
+                         "reason": "Dispensing robot client", "network_segment": "VLAN 220 (pharmacy)",
+                         "isolated": "True", "supplier_plan": "", "owner": "Chief Pharmacist",
+                         "expires": "2027-01-31", "risk_ref": ""})
     d.append(windows_device(t, "NSH-DT-00103", "10.0.22631.4460", "radiology.shared@northshire.nhs.uk"))
     ios = windows_device(t, "NSH-MB-00201", "18.1", "c.hughes@northshire.nhs.uk")
     ios["operatingSystem"] = "iOS"
@@ -574,14 +591,16 @@ reviews:
 """)
     write(root, "waivers.yaml", """# Accepted risks, approved by the SIRO, each with an expiry date.
 waivers:
-  - check: NDG8-OS
-    records: [NSH-LAB-*]
+  # (The pathology analyser's unsupported Windows is not a waiver: it is a managed exception, in
+  # registers/device-exceptions.csv, which NDG8-OS reads as data.)
+  - check: NDG10-ASSURED
+    records: [PathLink Diagnostics]
     reason: >-
-      Pathology analyser controller; the supplier certifies Windows 11 in Q1 2027. The device is on an isolated
-      VLAN with no internet access and is covered by Extended Security Updates.
-    risk_ref: RR-2026-044
+      PathLink's renewed contract (Article 28 clauses unchanged) was signed on 2026-10-28 and awaits the
+      supplier's countersignature; the register is updated when it returns.
+    risk_ref: RR-2026-051
     approver: Dr H. Ford, SIRO
-    expires: 2027-03-31
+    expires: 2027-01-31
 """)
     write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF,
                                                critical="\n  critical: Major trauma centre  # shown on the report's cover", params="""

@@ -623,6 +623,24 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             file: file.clone(),
         });
     }
+    for (name, spec) in datasets.iter().flatten() {
+        if let Some(rule) = &spec.exception_for
+            && !check_ids.contains_key(&rule.check)
+        {
+            // A warning: the register then accepts nothing, which harms no verdict.
+            diags.push(
+                Diagnostic::warning(
+                    "assure::unknown-check",
+                    format!(
+                        "dataset `{name}` is an exception register for `{}`, which is not a check in this pack",
+                        rule.check
+                    ),
+                )
+                .in_path("datasets.yaml".to_string())
+                .help("name a check id under `exception_for.check`"),
+            );
+        }
+    }
     for (framework, id, file, span) in requirement_sites {
         let manual = frameworks.get(&framework).is_some_and(|f| f.manual.contains_key(&id));
         if !manual && !mapped.contains(&(framework.clone(), id.clone())) {

@@ -133,11 +133,38 @@ pub struct DatasetSpec {
     /// check compares one with the assessment date by `gt` or `le`.
     #[serde(default)]
     pub last_day: Vec<String>,
+    /// Makes the dataset a register of managed exceptions to one check (e.g. medical devices that cannot be
+    /// upgraded): each complete, in-date record accepts that check's finding for its record, shown as
+    /// waived by the register's line, with the register's reason, owner and expiry.
+    #[serde(default)]
+    pub exception_for: Option<ExceptionForSpec>,
     /// JSON Schema (draft 2020-12) every record must satisfy; evidence is validated before checks run.
     /// CSV values are strings: constrain them with `pattern` or `enum` rather than `type`.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub schema: Option<Value>,
+}
+
+/// How a dataset's records become accepted exceptions to a check.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionForSpec {
+    /// The check whose findings the register may accept.
+    pub check: String,
+    /// Field holding the key of the finding it accepts (e.g. the device name).
+    pub record: String,
+    /// Field holding the exception's last day.
+    pub expires: String,
+    /// Field naming who owns the exception.
+    pub approver: String,
+    /// Fields joined (`field: value`) into the reason shown beside the accepted finding.
+    pub reason: Vec<String>,
+    /// Fields that must hold a value (and not `false` / `no`) for the exception to count; an incomplete one
+    /// accepts nothing.
+    pub complete: Vec<String>,
+    /// Field holding the risk register reference, if any.
+    #[serde(default)]
+    pub risk_ref: Option<String>,
 }
 
 /// `reference/*.yaml`: records the pack itself provides for a dataset (e.g. operating system lifecycle dates),
