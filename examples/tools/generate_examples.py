@@ -489,6 +489,9 @@ def northshire(root):
                          "isolated": "True", "supplier_plan": "", "owner": "Chief Pharmacist",
                          "expires": "2027-01-31", "risk_ref": ""})
     d.append(windows_device(t, "NSH-DT-00103", "10.0.22631.4460", "radiology.shared@northshire.nhs.uk"))
+    # The radiology shared desktop has not checked in for 45 days either (set after the draw, so the rest of
+    # the example is unchanged).
+    d[-1]["lastSyncDateTime"] = f"{days_before(45)}T08:30:12Z"
     ios = windows_device(t, "NSH-MB-00201", "18.1", "c.hughes@northshire.nhs.uk")
     ios["operatingSystem"] = "iOS"
     d.append(ios)
@@ -536,7 +539,9 @@ default-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001
         {"device": "fw-edge-01", "internet_facing": False, "mfa": True, "ip_allow_list": True, "rules_reviewed_on": "2026-02-14"},
         {"device": "fw-edge-02", "internet_facing": False, "mfa": True, "ip_allow_list": True, "rules_reviewed_on": "2026-02-14"},
     ], "Perimeter firewall management"))
-    write(root, "configs/bastion01/sshd_config", "# Managed by Ansible: bastion hardening baseline\nPort 22\nProtocol 2\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\nAllowGroups ssh-admins\n")
+    # The global settings are hardened, but a Match block re-enables passwords for contractors: sshd applies the
+    # block's value to them, so NDG9-SSH fails at the Match line.
+    write(root, "configs/bastion01/sshd_config", "# Managed by Ansible: bastion hardening baseline\nPort 22\nProtocol 2\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\nAllowGroups ssh-admins contractors\n\nMatch Group contractors\n    PasswordAuthentication yes\n")
     write(root, "configs/sftp01/sshd_config", "# SFTP gateway for the pathology supplier\nPort 22\nPermitRootLogin prohibit-password\nPasswordAuthentication yes\nMaxAuthTries 6\nSubsystem sftp internal-sftp\n")
     write(root, "configs/password-policy.yaml", yaml_list([
         {"scope": "northshire.nhs.uk (Active Directory)", "min_length": 14, "lockout_threshold": 10, "mfa_enforced": True, "deny_list": True},
@@ -666,7 +671,7 @@ def exemplar(root):
     write(root, "logs/cyber-alerts.log", "# NHS England cyber alert handling log\nCC-4581 HIGH issued=2026-09-03T09:15:00Z acknowledged=2026-09-03T11:00:00Z mitigated=2026-09-05T17:00:00Z\nCC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-10T09:05:00Z mitigated=2026-10-16T12:00:00Z\nCC-4607 HIGH issued=2026-10-12T10:00:00Z acknowledged=2026-10-12T15:00:00Z risk=RR-2026-044\n")
     write(root, "network/firewall-rules.csv", "name,direction,action,source,destination,port,justification,approver\nweb-https,inbound,allow,0.0.0.0/0,203.0.113.40,443,Public website,CAB-2025-031\ndefault-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001\n")
     write(root, "network/firewall-admin.yaml", yaml_list([{"device": "fw-01", "internet_facing": False, "rules_reviewed_on": "2026-06-01"}], "Firewall management"))
-    write(root, "configs/bastion01/sshd_config", "Port 22\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\n")
+    write(root, "configs/bastion01/sshd_config", "Port 22\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\n\nMatch Address 10.0.0.0/8\n    X11Forwarding no\n")
     write(root, "configs/password-policy.yaml", yaml_list([
         {"scope": "exemplar.nhs.uk", "min_length": 14, "lockout_threshold": 10, "mfa_enforced": True, "deny_list": True}], "Password policy"))
     write(root, "registers/incidents.yaml", yaml_list([
