@@ -78,6 +78,13 @@ pub struct Expectation {
     pub name: String,
     pub expected: String,
     pub actual: String,
+    /// The measured value as a number, unrounded (a count, or a ratio between 0 and 1); absent for `min` and
+    /// `max` of dates and versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<f64>,
+    /// The threshold as a number (a ratio between 0 and 1), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
     pub holds: bool,
 }
 

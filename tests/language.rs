@@ -569,6 +569,11 @@ fn ratio_with_lookup_and_parameter_default() {
     assert_eq!(failing(&r), ["S3"]);
     assert_eq!(r.summary, "3 of 4 active staff trained (target 95%)");
     assert_eq!(r.expectations[0].actual, "75%");
+    // The JSON carries the exact measure and threshold as numbers beside the rounded text.
+    assert_eq!(
+        (r.expectations[0].measured, r.expectations[0].threshold),
+        (Some(0.75), Some(0.95))
+    );
     assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
 }
 
@@ -820,6 +825,11 @@ fn a_lookup_into_a_larger_dataset_joins_the_selected_records_as_before() {
     assert_state(&r, State::Fail);
     assert_eq!(failing(&r), ["S3"]);
     assert_eq!(r.expectations[0].actual, "75%");
+    // The JSON carries the exact measure and threshold as numbers beside the rounded text.
+    assert_eq!(
+        (r.expectations[0].measured, r.expectations[0].threshold),
+        (Some(0.75), Some(0.95))
+    );
     assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
 }
 

@@ -90,6 +90,8 @@ fn annual() -> CheckResult {
     let mut c = check("NDG3-ANNUAL", "NDG3", Severity::Medium, State::Fail);
     c.summary = ANNUAL_SUMMARY.to_string();
     c.expectations = vec![Expectation {
+        measured: None,
+        threshold: None,
         name: "ratio".to_string(),
         expected: "min 0.9".to_string(),
         actual: "0.78".to_string(),

@@ -223,6 +223,8 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
             name: name.into(),
             expected: format!("{} {}", c.op.name(), trim_num(c.value)),
             actual: n.to_string(),
+            measured: Some(n as f64),
+            threshold: Some(c.value),
             holds: c.holds(n as f64),
         })
     };
@@ -257,6 +259,8 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
             name: "ratio".into(),
             expected: format!("{} {}", c.op.name(), percent(c.value)),
             actual: percent(ratio),
+            measured: Some(ratio),
+            threshold: Some(c.value),
             holds: c.holds(ratio),
         });
     }
@@ -376,9 +380,15 @@ fn aggregate<'r>(
         }
     }
     let holds = best.as_ref().is_some_and(|b| agg.op.holds(b.compare(&agg.value)));
+    let number = |t: &Typed| match t {
+        Typed::Num(n) => Some(*n),
+        _ => None,
+    };
     let exp = Expectation {
         name: name.into(),
         expected: format!("{} of {} {} {}", name, agg.field, agg.op.name(), agg.value),
+        measured: best.as_ref().and_then(number),
+        threshold: number(&agg.value),
         actual: best.map_or_else(|| format!("no {} value", agg.field), |b| b.to_string()),
         holds,
     };
