@@ -464,6 +464,45 @@ fn shared_lists_are_read_by_checks_and_extended_by_the_manifest() {
 }
 
 #[test]
+fn plus_shifts_the_field_s_date_before_it_is_compared() {
+    // An account must be disabled from the day after the leave date: leave_date + 1d <= as_of means "gone".
+    let check = "id: T-GONE\ntitle: gone\nseverity: high\ndataset: leavers\nwhere: { field: leave_date, as: date, plus: 1d, le: as_of }\nassert: { field: disabled, eq: true }\n";
+    let r = run(
+        check,
+        "leavers:\n  - { employee_id: LEFT-YESTERDAY, leave_date: 2026-10-31, disabled: false }\n  - { employee_id: LEAVES-TODAY, leave_date: 2026-11-01, disabled: false }\n",
+    );
+    assert_eq!(failing(&r), ["LEFT-YESTERDAY"]);
+    // A negative shift and a datetime; the explanation says what was added.
+    let r = run(
+        &leaf("{ field: seen, as: datetime, plus: '-12h', ge: as_of - 1d }"),
+        "devices:\n  - { deviceName: a, seen: '2026-10-31T12:00:00Z' }\n  - { deviceName: b, seen: '2026-10-31T11:59:00Z' }\n",
+    );
+    assert_eq!(failing(&r), ["b"]);
+    assert!(
+        r.findings[0].message.contains("(after adding -12h to it)"),
+        "{}",
+        r.findings[0].message
+    );
+    for bad in [
+        "{ field: seen, minus: enrolled, plus: 1d, le: 12h }",
+        "{ field: seen, as: number, plus: 1d, le: 3 }",
+        "{ field: seen, as: date, plus: soon, le: as_of }",
+    ] {
+        let (pack, diags) = load(&format!(
+            "  - id: T-BAD\n    title: t\n    severity: low\n    dataset: devices\n    assert: {bad}\n"
+        ));
+        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        assert!(
+            diags
+                .iter()
+                .chain(&compiled)
+                .any(|d| d.message.contains("`plus` adds a duration")),
+            "{bad}: {diags:?}"
+        );
+    }
+}
+
+#[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
     assert_eq!(

@@ -544,6 +544,10 @@ pub struct ConditionSpec {
     /// Path of a date field subtracted from `field`, giving a duration.
     #[serde(default)]
     pub minus: Option<String>,
+    /// A duration added to the field's date or datetime before it is compared (`leave_date` plus `1d`), e.g.
+    /// `1d`, `-12h` or `"{{ params.grace }}"`; needs `as: date` or `as: datetime`.
+    #[serde(default)]
+    pub plus: Option<String>,
     /// Type both sides convert to.
     #[serde(default, rename = "as")]
     pub as_type: Option<ValueType>,
