@@ -503,6 +503,31 @@ fn plus_shifts_the_field_s_date_before_it_is_compared() {
 }
 
 #[test]
+fn expectations_can_count_distinct_values_rather_than_records() {
+    let check = "id: T-DISTINCT\ntitle: sites backed up\nseverity: high\ndataset: backups\nassert: { field: ok, eq: true }\nexpect: { distinct: site, count: { ge: 3 }, ratio: { ge: 60% } }\n";
+    let data = "backups:
+  - { system: a, site: North, ok: true }
+  - { system: b, site: North, ok: true }
+  - { system: c, site: South, ok: true }
+  - { system: d, site: South, ok: false }
+  - { system: e, site: East, ok: true }
+";
+    let r = run(check, data);
+    // Records: 4 of 5 pass (80%); sites: North and East pass, South fails (2 of 3, 66.7%).
+    let ratio = r.expectations.iter().find(|e| e.name == "ratio").unwrap();
+    assert_eq!(ratio.actual, "66.7%");
+    assert_eq!(ratio.expected, "ge 60% (distinct site)");
+    let count = r.expectations.iter().find(|e| e.name == "count").unwrap();
+    assert_eq!((count.actual.as_str(), count.holds), ("3", true));
+    assert_state(&r, State::Pass);
+    // A fourth system on a site already counted does not make four sites.
+    let strict = check.replace("ge: 3", "ge: 4");
+    let r = run(&strict, data);
+    assert_state(&r, State::Fail);
+    assert_eq!(r.expectations.iter().find(|e| e.name == "count").unwrap().actual, "3");
+}
+
+#[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
     assert_eq!(

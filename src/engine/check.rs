@@ -219,6 +219,8 @@ pub struct Expect {
     pub ratio: Option<Comparison>,
     pub min: Option<Aggregate>,
     pub max: Option<Aggregate>,
+    /// Count distinct values of this field rather than records.
+    pub distinct: Option<FieldPath>,
 }
 
 impl Check {

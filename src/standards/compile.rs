@@ -1020,14 +1020,22 @@ impl Compiler<'_> {
                 Some("add count, passing, failing, ratio, min or max".into()),
             );
         }
-        if (e.passing.is_some() || e.failing.is_some() || e.ratio.is_some()) && self.input.spec.assert.is_none() {
+        if (e.passing.is_some() || e.failing.is_some() || e.ratio.is_some())
+            && self.input.spec.assert.is_none()
+            && self.input.spec.deadline.is_none()
+        {
             self.problem(
                 "assure::expect",
                 ptr.to_string(),
-                "`passing`, `failing` and `ratio` count records against `assert`, which this check lacks".into(),
+                "`passing`, `failing` and `ratio` count records against `assert` (or `deadline`), which this check lacks"
+                    .into(),
                 None,
             );
         }
+        let distinct = e
+            .distinct
+            .as_ref()
+            .and_then(|f| self.path(f, &format!("{ptr}/distinct")));
         let min = e.min.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/min")));
         let max = e.max.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/max")));
         Expect {
@@ -1037,6 +1045,7 @@ impl Compiler<'_> {
             ratio,
             min,
             max,
+            distinct,
         }
     }
 

@@ -688,6 +688,11 @@ pub struct ExpectSpec {
     pub min: Option<AggregateSpec>,
     #[serde(default)]
     pub max: Option<AggregateSpec>,
+    /// Count distinct values of this field rather than records (`count`, `passing`, `failing`, `ratio`): a
+    /// person with three training rows counts once, failing if any of their records fails. A record without
+    /// the field counts on its own.
+    #[serde(default)]
+    pub distinct: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
