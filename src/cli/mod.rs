@@ -27,8 +27,10 @@ mod explain;
 mod init;
 mod lint;
 mod list;
+mod outputs;
 mod report;
 mod schema;
+mod select;
 mod test;
 mod verify;
 
