@@ -372,7 +372,13 @@ fn alerts_without_new(d: &tempfile::TempDir) -> String {
 fn lint_and_test_pass_on_the_embedded_pack() {
     let (code, stdout, stderr) = assure(&["lint"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("ok: nhs-data-security"), "{stdout}");
+    // Run from the checkout, whose ./standards is the pack read.
+    assert!(stdout.starts_with("pack: nhs-data-security"), "{stdout}");
+    assert!(stdout.lines().next().unwrap().ends_with(" in standards/"), "{stdout}");
+    assert!(
+        stdout.lines().nth(1).unwrap().starts_with("ok: nhs-data-security"),
+        "{stdout}"
+    );
     let (code, stdout, _) = assure(&["test", "standards"]);
     assert_eq!(code, 0, "{stdout}");
     let last = stdout.lines().last().unwrap();
