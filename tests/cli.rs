@@ -461,7 +461,7 @@ fn explain_shows_the_check_as_written() {
             .starts_with("NDG8-OS (version 3) · critical · No device runs an operating system past its end of support")
     );
     assert!(
-        stdout.contains("Defined at ndg-08-unsupported-systems.yaml:11"),
+        stdout.contains("Defined at ndg-08-unsupported-systems.yaml:12"),
         "{stdout}"
     );
     assert!(
@@ -547,6 +547,16 @@ fn init_drafts_a_manifest_from_recognised_exports() {
     );
     assert!(stdout.contains("exports/ad/users.csv  ->  ad-users-csv"), "{stdout}");
     let draft = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    // Editors find the manifest's schema from the first line; init writes it beside the draft.
+    assert!(
+        draft.starts_with("# yaml-language-server: $schema=.assure/manifest.schema.json\n"),
+        "{draft}"
+    );
+    let (_, schema, _) = assure(&["schema", "manifest"]);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join(".assure/manifest.schema.json")).unwrap(),
+        schema
+    );
     assert!(draft.contains("  devices:  # Intune managed devices"), "{draft}");
     assert!(draft.contains("    preset: entra-registration-details"), "{draft}");
     assert!(
@@ -560,7 +570,7 @@ fn init_drafts_a_manifest_from_recognised_exports() {
     // The draft is not usable until its TODOs are replaced, and says where.
     let (code, _, stderr) = assure(&["check", &path(&d)]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("assure.yaml:4:13"), "{stderr}");
+    assert!(stderr.contains("assure.yaml:5:13"), "{stderr}");
     // It never overwrites a manifest by accident.
     assert_eq!(assure(&["init", &path(&d)]).0, 2);
     assert_eq!(assure(&["init", &path(&d), "--force"]).0, 0);

@@ -176,7 +176,7 @@ fn inline_test_records_are_checked_against_their_datasets_schemas() {
     let (code, _, stderr) = lint(d.path().join("standards").to_str().unwrap());
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("ndg-03-training.yaml:65:"),
+        stderr.contains("ndg-03-training.yaml:66:"),
         "at the record's line:\n{stderr}"
     );
     assert!(
@@ -195,7 +195,7 @@ fn inline_test_records_are_checked_against_their_datasets_schemas() {
     )]);
     let (code, _, stderr) = lint(d.path().join("standards").to_str().unwrap());
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("ndg-03-training.yaml:65:"), "{stderr}");
+    assert!(stderr.contains("ndg-03-training.yaml:66:"), "{stderr}");
     assert!(
         stderr.contains("test record does not match the `training` schema"),
         "{stderr}"
