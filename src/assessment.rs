@@ -277,6 +277,25 @@ impl From<&crate::diagnostic::Diagnostic> for DiagnosticInfo {
     }
 }
 
+/// The selection applied to a run, as recorded in the JSON assessment (`selection`).
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct Selection {
+    /// `--check` patterns (ids or globs); empty: every check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    /// `--skip-check` patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_checks: Vec<String>,
+    /// `--severity`: the lowest severity run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// `--framework` selections (`caf`, `caf:B4.d`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frameworks: Vec<String>,
+    /// Ids of the pack's checks that were left out (not run, not reported), in pack order.
+    pub left_out: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     pub schema_version: &'static str,
@@ -296,6 +315,9 @@ pub struct Assessment {
     pub waivers: Vec<crate::waivers::WaiverReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineSummary>,
+    /// With `--check`, `--skip-check`, `--severity` or `--framework`: the selection, and the checks left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
     pub diagnostics: Vec<DiagnosticInfo>,
 }
 
@@ -346,6 +368,25 @@ impl Assessment {
 
     pub fn has_errors(&self) -> bool {
         self.results.iter().any(|r| r.state == State::Error)
+    }
+
+    /// Records that only some checks ran (their results are the only ones here): standards and framework
+    /// requirements no selected check speaks for are dropped, so nothing left out reads as met, and the
+    /// overall status says it covers the selected checks only.
+    pub fn restrict(&mut self, selection: Selection) {
+        let standards: std::collections::BTreeSet<&str> = self.results.iter().map(|r| r.standard.as_str()).collect();
+        self.standards.retain(|s| standards.contains(s.id.as_str()));
+        for f in &mut self.frameworks {
+            f.requirements.retain(|r| !r.checks.is_empty());
+        }
+        self.frameworks.retain(|f| !f.requirements.is_empty());
+        self.status.status = format!("{} (selected checks only)", self.status.status);
+        self.status.rule = format!(
+            "{} Only the selected checks were run ({} of the pack's checks left out), so this is not the organisation's overall status.",
+            self.status.rule,
+            selection.left_out.len()
+        );
+        self.selection = Some(selection);
     }
 }
 
@@ -417,6 +458,7 @@ impl Assessment {
             evidence: evidence.files.clone(),
             waivers,
             baseline: None,
+            selection: None,
             diagnostics: diagnostics
                 .iter()
                 .chain(&review_diags)

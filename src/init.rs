@@ -127,6 +127,10 @@ fn fields_of(name: &str, text: &str) -> Vec<String> {
     }
 }
 
+/// Where `assure init` writes the manifest's JSON Schema, relative to the config repo, for editors that read
+/// the draft's `yaml-language-server` line.
+pub const MANIFEST_SCHEMA: &str = ".assure/manifest.schema.json";
+
 /// The draft manifest text.
 pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
     let mut by_dataset: BTreeMap<&str, Vec<(&Recognised, &PresetSpec)>> = BTreeMap::new();
@@ -136,6 +140,7 @@ pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
         }
     }
     let mut out = String::new();
+    let _ = writeln!(out, "# yaml-language-server: $schema={MANIFEST_SCHEMA}");
     let _ = writeln!(
         out,
         "# assure manifest drafted by `assure init`: replace every TODO, then run `assure check`."

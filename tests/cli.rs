@@ -396,7 +396,13 @@ fn alerts_without_new(d: &tempfile::TempDir) -> String {
 fn lint_and_test_pass_on_the_embedded_pack() {
     let (code, stdout, stderr) = assure(&["lint"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("ok: nhs-data-security"), "{stdout}");
+    // Run from the checkout, whose ./standards is the pack read.
+    assert!(stdout.starts_with("pack: nhs-data-security"), "{stdout}");
+    assert!(stdout.lines().next().unwrap().ends_with(" in standards/"), "{stdout}");
+    assert!(
+        stdout.lines().nth(1).unwrap().starts_with("ok: nhs-data-security"),
+        "{stdout}"
+    );
     let (code, stdout, _) = assure(&["test", "standards"]);
     assert_eq!(code, 0, "{stdout}");
     let last = stdout.lines().last().unwrap();
@@ -480,7 +486,7 @@ fn explain_shows_the_check_as_written() {
             .starts_with("NDG8-OS (version 3) · critical · No device runs an operating system past its end of support")
     );
     assert!(
-        stdout.contains("Defined at ndg-08-unsupported-systems.yaml:11"),
+        stdout.contains("Defined at ndg-08-unsupported-systems.yaml:12"),
         "{stdout}"
     );
     assert!(
@@ -566,6 +572,16 @@ fn init_drafts_a_manifest_from_recognised_exports() {
     );
     assert!(stdout.contains("exports/ad/users.csv  ->  ad-users-csv"), "{stdout}");
     let draft = std::fs::read_to_string(d.path().join("assure.yaml")).unwrap();
+    // Editors find the manifest's schema from the first line; init writes it beside the draft.
+    assert!(
+        draft.starts_with("# yaml-language-server: $schema=.assure/manifest.schema.json\n"),
+        "{draft}"
+    );
+    let (_, schema, _) = assure(&["schema", "manifest"]);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join(".assure/manifest.schema.json")).unwrap(),
+        schema
+    );
     assert!(draft.contains("  devices:  # Intune managed devices"), "{draft}");
     assert!(draft.contains("    preset: entra-registration-details"), "{draft}");
     assert!(
@@ -579,7 +595,7 @@ fn init_drafts_a_manifest_from_recognised_exports() {
     // The draft is not usable until its TODOs are replaced, and says where.
     let (code, _, stderr) = assure(&["check", &path(&d)]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("assure.yaml:4:13"), "{stderr}");
+    assert!(stderr.contains("assure.yaml:5:13"), "{stderr}");
     // It never overwrites a manifest by accident.
     assert_eq!(assure(&["init", &path(&d)]).0, 2);
     assert_eq!(assure(&["init", &path(&d), "--force"]).0, 0);
@@ -610,7 +626,11 @@ fn json_output_matches_its_published_schema() {
     std::fs::write(&baseline, &stdout).unwrap();
     // With waivers, a baseline and an errored check, every optional part of the output is present.
     std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\nS1\n").unwrap();
-    let (_, v) = json(&path(&d), &["--baseline", baseline.to_str().unwrap()]);
+    let (_, v) = json(
+        &path(&d),
+        &["--baseline", baseline.to_str().unwrap(), "--skip-check", "NDG9-SSH"],
+    );
+    assert!(v["selection"].is_object());
     let errors: Vec<String> = validator
         .iter_errors(&v)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -817,4 +837,219 @@ fn the_dspt_view_follows_the_organisation_type_and_a_critical_site_comes_first()
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["dspt"]["view"], "caf_aligned");
     assert_eq!(v["organisation"]["type_inferred"], true);
+}
+
+/// The ids of the results in a `--format json` assessment.
+fn result_ids(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn check_and_skip_check_select_by_id_and_glob_and_the_json_records_the_selection() {
+    let (_, v) = json(
+        EXAMPLE,
+        &[
+            "--check",
+            "NDG9-*",
+            "--check",
+            "ndg1-encrypt",
+            "--skip-check",
+            "NDG9-SSH",
+        ],
+    );
+    let ids = result_ids(&v);
+    assert!(ids.contains(&"NDG1-ENCRYPT".to_string()), "{ids:?}");
+    assert!(
+        ids.iter().all(|id| id == "NDG1-ENCRYPT" || id.starts_with("NDG9-")),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"NDG9-SSH".to_string()));
+    assert_eq!(v["summary"]["checks"], ids.len());
+    let selection = &v["selection"];
+    assert_eq!(selection["checks"], serde_json::json!(["NDG9-*", "ndg1-encrypt"]));
+    assert_eq!(selection["skip_checks"], serde_json::json!(["NDG9-SSH"]));
+    let left_out: Vec<&str> = selection["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        left_out.contains(&"NDG9-SSH") && left_out.contains(&"NDG2-AUP"),
+        "{left_out:?}"
+    );
+    assert_eq!(left_out.len() + ids.len(), 56);
+    // Standards no selected check belongs to are not shown as met, and the status says it is partial.
+    let standards: Vec<&str> = v["standards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(standards, ["NDG1", "NDG9"]);
+    assert!(
+        v["status"]["status"]
+            .as_str()
+            .unwrap()
+            .ends_with("(selected checks only)"),
+        "{}",
+        v["status"]
+    );
+    for f in v["frameworks"].as_array().unwrap() {
+        for r in f["requirements"].as_array().unwrap() {
+            assert!(!r["checks"].as_array().unwrap().is_empty(), "{r}");
+        }
+    }
+    // Without a selection there is no `selection` at all.
+    let (_, all) = json(EXAMPLE, &[]);
+    assert!(all.get("selection").is_none());
+}
+
+#[test]
+fn a_check_pattern_matching_no_check_is_a_usage_error_with_a_suggestion() {
+    let (code, _, stderr) = assure(&["check", EXAMPLE, "--check", "NDG9-SHH"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--check NDG9-SHH matches no check in the pack; did you mean `NDG9-SSH`?"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = assure(&["check", EXAMPLE, "--skip-check", "NDG99-*"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--skip-check NDG99-* matches no check"), "{stderr}");
+    let (code, _, stderr) = assure(&["check", EXAMPLE, "--check", "NDG9-SSH", "--skip-check", "NDG9-*"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("leaves no check to run"), "{stderr}");
+    let (code, _, stderr) = assure(&["check", EXAMPLE, "--framework", "cafe"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no framework `cafe`; did you mean `caf`?"), "{stderr}");
+    let (code, _, stderr) = assure(&["check", EXAMPLE, "--framework", "caf:B4.x"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`B4.x` is not a requirement of caf; did you mean `B4.d`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn severity_picks_the_checks_run_and_fail_on_the_exit_code() {
+    let (code, v) = json(EXAMPLE, &["--severity", "high", "--fail-on", "critical"]);
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(
+        results
+            .iter()
+            .all(|r| r["severity"] == "high" || r["severity"] == "critical"),
+        "only high and critical checks run"
+    );
+    assert_eq!(v["selection"]["severity"], "high");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["severity"] == "critical" && r["state"] == "fail"),
+        "the example fails a critical check"
+    );
+    assert_eq!(code, 1);
+    // The same checks, but only failing high ones would gate: none of the critical ones count.
+    let (_, stdout, stderr) = assure(&["check", EXAMPLE, "--severity", "critical", "--fail-on", "none"]);
+    assert!(!stdout.contains("  high     "), "no high check is listed:\n{stdout}");
+    assert!(stderr.contains("selected check(s) run"), "{stderr}");
+}
+
+#[test]
+fn framework_selection_runs_only_the_checks_mapped_to_it() {
+    let (_, v) = json(EXAMPLE, &["--framework", "caf:B4.d"]);
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let reqs: Vec<&str> = r["maps"]["caf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{} has no caf mapping", r["id"]))
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        assert!(reqs.contains(&"B4.d"), "{}: {reqs:?}", r["id"]);
+    }
+    let (_, whole) = json(EXAMPLE, &["--framework", "caf"]);
+    assert!(whole["results"].as_array().unwrap().len() > results.len());
+    assert!(
+        whole["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["maps"]["caf"].as_array().is_some_and(|a| !a.is_empty()))
+    );
+}
+
+#[test]
+fn output_dir_writes_every_format_with_fixed_names_and_no_left_out_check() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("out");
+    let (code, _, stderr) = assure(&[
+        "check",
+        EXAMPLE,
+        "--check",
+        "NDG9-*",
+        "--fail-on",
+        "none",
+        "--output-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "assure.github.txt",
+            "assure.html",
+            "assure.json",
+            "assure.junit.xml",
+            "assure.md",
+            "assure.oscal.json",
+            "assure.plan.csv",
+            "assure.sarif",
+            "assure.txt"
+        ]
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let (_, stdout, _) = assure(&["check", EXAMPLE, "--check", "NDG9-*", "--format", "json"]);
+    assert_eq!(
+        read("assure.json"),
+        stdout,
+        "the JSON file is what --format json prints"
+    );
+    serde_json::from_str::<Value>(&read("assure.sarif")).unwrap();
+    serde_json::from_str::<Value>(&read("assure.oscal.json")).unwrap();
+    roxmltree::Document::parse(&read("assure.junit.xml")).unwrap();
+    assert!(read("assure.html").starts_with("<!DOCTYPE html>"));
+    assert!(read("assure.github.txt").starts_with("::"));
+    // Checks left out appear in no file, not even as a pass; only the JSON names them, as left out.
+    for name in &names {
+        let text = read(name);
+        assert!(text.contains("NDG9-"), "{name}");
+        if name == "assure.json" {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert!(
+                v["selection"]["left_out"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|id| id == "NDG2-AUP")
+            );
+            assert!(!result_ids(&v).iter().any(|id| !id.starts_with("NDG9-")));
+        } else {
+            assert!(
+                !text.contains("NDG2-AUP") && !text.contains("NDG1-"),
+                "{name} names a left-out check"
+            );
+        }
+    }
 }

@@ -114,3 +114,124 @@ fn a_last_day_compared_as_if_over_on_that_day_is_a_warning_at_the_comparison() {
     // A field not declared a last day is left alone.
     assert!(lint("{ field: l.build_date, as: date, gt: as_of }").is_empty());
 }
+
+/// A copy of the shipped pack at `DIR/standards`, with `(file, from, to)` replacements (each must apply once).
+fn pack_copy(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new("standards") {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    for (file, from, to) in edits {
+        let path = dir.path().join("standards").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    }
+    dir
+}
+
+const ANNUAL_ASSERT: &str = "field: training.completed_on, as: date, ge: \"as_of - {{ params.max_age }}\" }\n    expect: { ratio: { ge: \"{{ params.threshold }}%\" } }";
+
+#[test]
+fn did_you_mean_offers_the_op_of_the_same_meaning_and_one_mistake_is_one_diagnostic() {
+    for (written, meant) in [
+        ("gte", "ge"),
+        ("lte", "le"),
+        ("neq", "ne"),
+        ("\"!=\"", "ne"),
+        ("equals", "eq"),
+        ("greater_than", "gt"),
+    ] {
+        let changed = ANNUAL_ASSERT.replacen("ge:", &format!("{written}:"), 1);
+        let d = pack_copy(&[("ndg-03-training.yaml", ANNUAL_ASSERT, &changed)]);
+        let (code, _, stderr) = lint(d.path().join("standards").to_str().unwrap());
+        assert_eq!(code, 2);
+        let key = written.trim_matches('"');
+        assert!(
+            stderr.contains(&format!("unknown key `{key}` (did you mean `{meant}`?)")),
+            "{written}:\n{stderr}"
+        );
+        // The broken check still maps its requirements: no "mapped by no check" warnings follow.
+        assert!(!stderr.contains('⚠'), "{written}: follow-on warnings:\n{stderr}");
+        assert!(
+            stderr.ends_with("error: 1 problem(s) in 1 file(s)\n"),
+            "{written}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn inline_test_records_are_checked_against_their_datasets_schemas() {
+    let d = pack_copy(&[(
+        "ndg-03-training.yaml",
+        "- { staff_id: S2, course: Data Security Awareness Level 1, completed_on: 2026-10-30 }\n        expect: pass",
+        "- { staff_id: S2, course: Data Security Awareness Level 1, completed_on: 2026-10-32 }\n        expect: pass",
+    )]);
+    let (code, _, stderr) = lint(d.path().join("standards").to_str().unwrap());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("ndg-03-training.yaml:66:"),
+        "at the record's line:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("test record field `completed_on`: `2026-10-32` is not a date of the calendar"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: 1 problem(s) in 1 file(s)\n"),
+        "one mistake, one diagnostic:\n{stderr}"
+    );
+
+    let d = pack_copy(&[(
+        "ndg-03-training.yaml",
+        "completed_on: 2026-10-30 }\n        expect: pass",
+        "completed_on: 30 October 2026 }\n        expect: pass",
+    )]);
+    let (code, _, stderr) = lint(d.path().join("standards").to_str().unwrap());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("ndg-03-training.yaml:66:"), "{stderr}");
+    assert!(
+        stderr.contains("test record does not match the `training` schema"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("error: 1 problem(s) in 1 file(s)\n"), "{stderr}");
+}
+
+#[test]
+fn lint_and_test_in_a_pack_checkout_read_its_standards_and_say_so() {
+    // A mistake only the checkout's pack has: lint run there without DIR must find it.
+    let changed = ANNUAL_ASSERT.replacen("ge:", "gte:", 1);
+    let d = pack_copy(&[("ndg-03-training.yaml", ANNUAL_ASSERT, &changed)]);
+    let (code, stdout, stderr) = common::assure_in(d.path(), &["lint"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.starts_with("pack: nhs-data-security "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" in standards/"), "{stdout}");
+    assert!(stderr.contains("unknown key `gte`"), "{stderr}");
+
+    // A failing inline test only the checkout has: `assure test` there runs it.
+    let d = pack_copy(&[(
+        "ndg-03-training.yaml",
+        "completed_on: 2026-10-30 }\n        expect: pass",
+        "completed_on: 2026-10-30 }\n        expect: fail",
+    )]);
+    let (code, stdout, _) = common::assure_in(d.path(), &["test"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.lines().next().unwrap().ends_with(" in standards/"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL NDG3-ANNUAL · all trained within the year"),
+        "{stdout}"
+    );
+
+    // Elsewhere, the built-in pack, named as such.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = common::assure_in(empty.path(), &["lint"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("pack: nhs-data-security "), "{stdout}");
+    assert!(stdout.contains(", built into assure"), "{stdout}");
+}

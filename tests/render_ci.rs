@@ -192,6 +192,7 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
         }],
         waivers: Vec::new(),
         baseline: None,
+        selection: None,
         diagnostics: vec![DiagnosticInfo {
             level: Level::Error,
             code: "assure::evidence".to_string(),

@@ -1,5 +1,6 @@
 //! `assure check`: assess a config repo.
 
+use super::select::SelectArgs;
 use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, emit, emit_with, eprint_diagnostics};
 use crate::assessment::Assessment;
 use crate::diagnostic::Diagnostic;
@@ -14,12 +15,14 @@ pub struct Args {
     pub repo: PathBuf,
     #[command(flatten)]
     pub pack: PackArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Assessment date (YYYY-MM-DD, or `today`); default: the manifest's as_of
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
-    /// Exit 1 when a check at or above this severity fails
+    /// Exit 1 when a check at or above this severity fails (of those run: `--severity` picks which run)
     #[arg(long, value_enum, default_value = "low")]
     pub fail_on: FailOn,
     /// Worker threads (default: one per core)
@@ -52,6 +55,9 @@ pub struct Args {
     /// Also write the HTML assurance report to FILE
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Also write every format into DIR, one file each with a fixed name (docs/ci.md)
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     /// Render reports with the templates in DIR (report.html.j2, report.css) instead of the built-in ones
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -63,6 +69,7 @@ impl Args {
         Args {
             repo,
             pack,
+            select: SelectArgs::default(),
             as_of,
             format: OutputFormat::Human,
             fail_on: FailOn::None,
@@ -76,6 +83,7 @@ impl Args {
             junit: None,
             markdown: None,
             html: None,
+            output_dir: None,
             templates: None,
         }
     }
@@ -132,6 +140,13 @@ pub fn run(args: Args) -> u8 {
     };
     match assess_then(&args, streamed) {
         Ok((a, written)) => {
+            if let Some(s) = &a.selection {
+                eprintln!(
+                    "note: {} selected check(s) run, {} left out (--check, --skip-check, --severity, --framework); the status covers the selected checks only",
+                    a.results.len(),
+                    s.left_out.len()
+                );
+            }
             // SARIF and annotations name files relative to the checkout: prefix a relative repo path.
             let base = if args.repo.is_relative() {
                 args.repo.to_string_lossy().into_owned()
@@ -165,6 +180,11 @@ pub fn run(args: Args) -> u8 {
             {
                 return code;
             }
+            if let Some(dir) = &args.output_dir
+                && let Err(code) = super::outputs::write_all(&a, dir, &base, args.templates.as_ref())
+            {
+                return code;
+            }
             let failing = match args.fail_on.severity() {
                 None => false,
                 Some(s) if args.fail_on_new => a.fails_new_at(s),
@@ -183,7 +203,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// The text of the main output in `format`.
-fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> String {
+pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> String {
     match format {
         OutputFormat::Human if quiet => crate::render::human::render_quiet(a),
         OutputFormat::Human => crate::render::human::render(a),
@@ -320,7 +340,12 @@ fn assess_loaded(
             .help("run `assure list` to see the check ids")
         })
         .collect();
+    let selection = args.select.resolve(pack).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_UNUSABLE
+    })?;
     let (mut checks, compile_diags) = pack.compile_all(&evidence.params, &evidence.lists, as_of_ts);
+    checks.retain(|c| selection.includes(&c.id));
     if args.redact {
         let redaction = crate::redact::Redaction::from_env().map_err(|e| {
             eprintln!("error: {e}");
@@ -341,8 +366,15 @@ fn assess_loaded(
         })?),
         None => None,
     };
+    // Waivers and reviews of checks left out are left out with them (those naming no check still warn).
+    let kept = |id: &str| pack.check(id).is_none() || selection.includes(id);
+    evidence.waivers.retain(|w| kept(&w.spec.check));
+    evidence.reviews.retain(|r| kept(&r.spec.check));
     let results = run_checks(&checks, &evidence, args);
     let mut assessment = Assessment::new(pack, &evidence, results, as_of, &evidence_diags);
+    if let Some(recorded) = selection.recorded {
+        assessment.restrict(recorded);
+    }
     if let Some(b) = &baseline {
         assessment.compare(b);
     }

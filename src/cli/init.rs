@@ -38,11 +38,25 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: cannot write {}: {e}", target.display());
         return EXIT_UNUSABLE;
     }
+    // The schema the draft's first line names, so an editor completes and validates it as it is filled in.
+    let schema = args.repo.join(crate::init::MANIFEST_SCHEMA);
+    let written = schema
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&schema, crate::standards::schema::Kind::Manifest.schema_text()));
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", schema.display());
+        return EXIT_UNUSABLE;
+    }
     let recognised = found.iter().filter(|f| f.preset.is_some()).count();
     say!(
         "wrote {}: {recognised} of {} files recognised; replace the TODOs, then run `assure check`",
         target.display(),
         found.len()
+    );
+    say!(
+        "wrote {}: its JSON Schema, for editors (named on the draft's first line)",
+        schema.display()
     );
     for f in &found {
         match &f.preset {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Standards pack directory (default: the pack built into assure)
+    /// Standards pack directory (default: ./standards when it exists, else the pack built into assure)
     pub dir: Option<PathBuf>,
     /// The previous release of the pack: warn about checks whose meaning changed without a version bump, and
     /// removed checks without a migration
@@ -16,7 +16,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let files = match &args.dir {
+    let dir = super::working_pack(args.dir.as_ref());
+    let files = match &dir {
         Some(dir) => match load_dir(dir) {
             Ok(f) => f,
             Err(d) => {
@@ -37,11 +38,16 @@ pub fn run(args: Args) -> u8 {
         };
         diags.extend(version_warnings(&old, &pack));
     }
+    say!("{}", super::pack_line(dir.as_ref(), &pack));
     eprint_diagnostics(&diags);
     let errors = diags.iter().filter(|d| d.level == Level::Error).count();
     let warnings = diags.len() - errors;
     if errors > 0 {
-        let files: std::collections::BTreeSet<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        let files: std::collections::BTreeSet<_> = diags
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .filter_map(|d| d.path.clone())
+            .collect();
         eprintln!("error: {errors} problem(s) in {} file(s)", files.len().max(1));
         return EXIT_UNUSABLE;
     }

@@ -27,8 +27,10 @@ mod explain;
 mod init;
 mod lint;
 mod list;
+mod outputs;
 mod report;
 mod schema;
+mod select;
 mod test;
 mod verify;
 
@@ -124,6 +126,27 @@ impl PackArgs {
             return Err(EXIT_UNUSABLE);
         }
         Ok(pack)
+    }
+}
+
+/// The pack `lint` and `test` read: DIR when given; else `./standards` when it exists (a pack checkout, whose
+/// own pack is the one being worked on); else the pack built into assure.
+fn working_pack(given: Option<&PathBuf>) -> Option<PathBuf> {
+    given.cloned().or_else(|| {
+        let here = PathBuf::from("standards");
+        here.is_dir().then_some(here)
+    })
+}
+
+/// How `lint` and `test` name the pack they read, on their first line.
+fn pack_line(dir: Option<&PathBuf>, pack: &Pack) -> String {
+    let name = match pack.meta.name.as_str() {
+        "" => "pack:".to_string(),
+        name => format!("pack: {name} {}", pack.meta.version),
+    };
+    match dir {
+        Some(d) => format!("{name} in {}/", d.display().to_string().trim_end_matches('/')),
+        None => format!("{name}, built into assure (no ./standards here; pass DIR to check another)"),
     }
 }
 

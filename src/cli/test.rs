@@ -5,7 +5,7 @@ use crate::testing::run_tests;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Standards pack directory (default: the pack built into assure)
+    /// Standards pack directory (default: ./standards when it exists, else the pack built into assure)
     pub dir: Option<std::path::PathBuf>,
     /// Only the tests of these checks
     #[arg(long = "check", value_name = "ID")]
@@ -16,14 +16,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let pack = match (PackArgs {
-        standards: args.dir.clone(),
-    })
-    .load()
-    {
+    let dir = super::working_pack(args.dir.as_ref());
+    let pack = match (PackArgs { standards: dir.clone() }).load() {
         Ok(p) => p,
         Err(code) => return code,
     };
+    say!("{}", super::pack_line(dir.as_ref(), &pack));
     for id in &args.checks {
         if pack.check(id).is_none() {
             eprintln!("error: no check `{id}` in the pack");

@@ -529,6 +529,8 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         .as_ref()
         .map(|m| m.lists.iter().map(|(k, l)| (k.clone(), l.items.clone())).collect())
         .unwrap_or_default();
+    // The built-in pack's inline tests were checked when it was built, like its schemas.
+    let test_validators = (!schemas_hold).then(|| super::test_data::Validators::new(datasets.as_ref()));
     let mut standards: Vec<Standard> = Vec::new();
     let mut checks: Vec<CheckDef> = Vec::new();
     let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
@@ -568,6 +570,9 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             .unwrap_or_default();
         for (i, item) in items.iter().enumerate() {
             let pointer = format!("/checks/{i}");
+            // A broken check still maps what it maps: its mistake is reported once, not again as requirements
+            // that nothing covers.
+            mapped.extend(raw_maps(item));
             if broken(&pointer) {
                 continue;
             }
@@ -601,6 +606,9 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             }
             diags.extend(super::last_day::warnings(&def, datasets.as_ref()));
             let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
+            if let Some(v) = &test_validators {
+                problems.extend(super::test_data::problems(&def.spec, &def.pointer, v));
+            }
             if let Err(p) = compile(CompileInput {
                 spec: &def.spec,
                 standard: &def.standard,
@@ -856,6 +864,22 @@ fn deserialize<T: serde::de::DeserializeOwned>(
             None
         }
     }
+}
+
+/// The `(framework, requirement)` pairs a check item as written maps, whatever else is wrong with it.
+fn raw_maps(item: &Value) -> Vec<(String, String)> {
+    let Some(maps) = item.get("maps").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    maps.iter()
+        .flat_map(|(framework, ids)| {
+            ids.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(move |id| (framework.clone(), id.to_string()))
+        })
+        .collect()
 }
 
 /// Checks that need the whole pack: framework ids, test data naming known datasets, test params.

@@ -5,6 +5,7 @@
 //!   problem as a [`crate::diagnostic::Diagnostic`] with file, line and a labelled snippet;
 //! - [`last_day`]: the lint rule for last-day dates compared as if over on their last day;
 //! - [`versions`]: comparing two versions of a pack (what changed, and whether versions were bumped);
+//! - [`test_data`]: the lint rule for inline test records, checked against their datasets' schemas;
 //! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`].
 
 pub mod compile;
@@ -13,6 +14,7 @@ pub mod last_day;
 pub mod load;
 pub mod schema;
 pub mod spec;
+pub mod test_data;
 pub mod versions;
 
 pub use load::{Pack, embedded_files, load_dir, load_files, load_files_for_run};

@@ -174,7 +174,7 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
             let message = match &key {
                 Some(k) => {
                     let allowed = allowed_keys(kind, value, &pointer);
-                    match crate::standards::compile::did_you_mean(k, allowed.iter().map(String::as_str)) {
+                    match suggest_key(k, &allowed) {
                         Some(s) => format!("unknown key `{k}` (did you mean `{s}`?)"),
                         None => format!("unknown key `{k}`"),
                     }
@@ -205,6 +205,58 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
         .collect();
     out.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     out
+}
+
+/// Other spellings of the ops (from SQL, jq, Python, MongoDB ...) and the op of the same meaning. A fuzzy match
+/// alone would offer `gt` for `gte`: close in spelling, another meaning.
+const OP_ALIASES: &[(&str, &str)] = &[
+    ("gte", "ge"),
+    (">=", "ge"),
+    ("greater_or_equal", "ge"),
+    ("lte", "le"),
+    ("<=", "le"),
+    ("less_or_equal", "le"),
+    (">", "gt"),
+    ("greater_than", "gt"),
+    ("<", "lt"),
+    ("less_than", "lt"),
+    ("neq", "ne"),
+    ("!=", "ne"),
+    ("<>", "ne"),
+    ("not_equal", "ne"),
+    ("not_equals", "ne"),
+    ("equals", "eq"),
+    ("equal", "eq"),
+    ("==", "eq"),
+    ("=", "eq"),
+    ("is", "eq"),
+    ("nin", "not_in"),
+    ("not_exists", "absent"),
+    ("missing", "absent"),
+    ("present", "exists"),
+    ("regex", "matches"),
+    ("match", "matches"),
+    ("startswith", "starts_with"),
+    ("endswith", "ends_with"),
+];
+
+/// The key to suggest for unknown key `key` among `allowed`: the op of the same meaning when `key` is another
+/// spelling of one, else the closest allowed key that does not flip a negation (`not_in` is never offered for
+/// `in`, nor `in` for `not_in`) or turn one comparison into another.
+pub fn suggest_key<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    if let Some((_, op)) = OP_ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        return allowed.iter().find(|a| a == op).map(String::as_str);
+    }
+    if let Some(same) = allowed.iter().find(|a| **a == lower) {
+        return Some(same.as_str());
+    }
+    const COMPARISONS: [&str; 6] = ["eq", "ne", "gt", "ge", "lt", "le"];
+    let negated = |k: &str| k.starts_with("not_") || k.starts_with("not");
+    let candidates = allowed.iter().map(String::as_str).filter(|c| {
+        negated(c) == negated(&lower) && !(COMPARISONS.contains(c) && lower.len() > 2 && !lower.starts_with(c))
+    });
+    crate::standards::compile::did_you_mean(&lower, candidates)
 }
 
 /// Keys a schema allows at `pointer`, for did-you-mean hints (best effort: known object shapes).

@@ -129,9 +129,15 @@ pub const EXAMPLE: &str = "examples/northshire";
 
 /// Runs the `assure` binary without colour at a fixed width: (exit code, stdout, stderr).
 pub fn assure(args: &[&str]) -> (i32, String, String) {
+    assure_in(std::path::Path::new("."), args)
+}
+
+/// [`assure`] run in directory `dir`.
+pub fn assure_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let out = assert_cmd::Command::cargo_bin("assure")
         .unwrap()
         .args(args)
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .output()
