@@ -78,6 +78,13 @@ pub struct Expectation {
     pub name: String,
     pub expected: String,
     pub actual: String,
+    /// The measured value as a number, unrounded (a count, or a ratio between 0 and 1); absent for `min` and
+    /// `max` of dates and versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<f64>,
+    /// The threshold as a number (a ratio between 0 and 1), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
     pub holds: bool,
 }
 
@@ -201,6 +208,34 @@ pub struct FrameworkView {
     pub requirements: Vec<RequirementView>,
 }
 
+/// The DSPT as this organisation answers it: the CAF-aligned view (trusts, ICBs, CSUs, arm's-length bodies)
+/// with each outcome against NHS England's expected profile, or the standards-met assertions for others.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct DsptView {
+    /// `caf_aligned` or `assertions`.
+    pub view: crate::standards::spec::DsptViewKind,
+    /// The toolkit edition its numbering and profile come from, e.g. `2024-25`.
+    pub edition: String,
+    /// The catalogue it is judged through (`caf`, `dspt`).
+    pub framework: String,
+    /// Why this view: the organisation's kind, or that none was given.
+    pub reason: String,
+    /// `meets_profile`, `below_profile`, or `undetermined` (outcomes that need an assessor's evidence).
+    pub verdict: &'static str,
+    /// Outcomes below the expected level, in catalogue order.
+    pub below: Vec<String>,
+    /// Outcomes no check could judge (manual evidence, or nothing in scope).
+    pub undetermined: Vec<String>,
+    /// Outcomes at or above the expected level.
+    pub meeting: usize,
+    /// Outcomes the annual independent audit must cover.
+    pub audit: Vec<String>,
+    /// False until the expected profile has been checked against NHS England's published one.
+    pub profile_verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_source: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub checks: usize,
@@ -272,6 +307,9 @@ pub struct Assessment {
     pub status: OverallStatus,
     pub standards: Vec<StandardInfo>,
     pub frameworks: Vec<FrameworkView>,
+    /// The DSPT view for this organisation's kind, when the pack has DSPT catalogues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dspt: Option<DsptView>,
     pub results: Vec<CheckResult>,
     pub evidence: Vec<EvidenceFile>,
     pub waivers: Vec<crate::waivers::WaiverReport>,
@@ -379,7 +417,13 @@ impl Assessment {
             }
         }
         let review_diags = crate::reviews::apply(&mut results, &evidence.reviews);
-        let waivers = crate::waivers::apply(&mut results, &evidence.waivers, as_of);
+        // The managed-exception registers the pack declares (medical devices ...) first, as the data they are,
+        // then waivers.yaml.
+        let mut all_waivers = crate::exceptions::waivers(pack, evidence);
+        all_waivers.extend(evidence.waivers.iter().cloned());
+        let waivers = crate::waivers::apply(&mut results, &all_waivers, as_of);
+        let frameworks = framework_views(pack, &results);
+        let dspt = dspt_view(pack, &frameworks, &evidence.organisation);
         Assessment {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
@@ -396,7 +440,8 @@ impl Assessment {
             as_of: as_of.to_string(),
             summary: Assessment::summarise(&results),
             status: overall_status(&pack.meta.status, &results),
-            frameworks: framework_views(pack, &results),
+            frameworks,
+            dspt,
             standards: pack
                 .standards
                 .iter()
@@ -480,6 +525,80 @@ pub fn overall_status(rule: &[StatusRuleSpec], results: &[CheckResult]) -> Overa
             words.join("; ")
         ),
     }
+}
+
+/// The DSPT view for the organisation's kind: the catalogue whose `dspt.organisation_types` names it, or, when
+/// no kind is known, the CAF-aligned one (the toolkit NHS trusts answer), saying so.
+fn dspt_view(
+    pack: &crate::standards::Pack,
+    frameworks: &[FrameworkView],
+    organisation: &Organisation,
+) -> Option<DsptView> {
+    use crate::standards::spec::{DsptViewKind, Level};
+    let roles: Vec<(
+        &String,
+        &crate::standards::load::Framework,
+        &crate::standards::spec::DsptSpec,
+    )> = pack
+        .frameworks
+        .iter()
+        .filter_map(|(id, f)| Some((id, f, f.spec.dspt.as_ref()?)))
+        .collect();
+    let kind = organisation.kind.as_deref();
+    let chosen = kind
+        .and_then(|k| {
+            roles
+                .iter()
+                .find(|(_, _, d)| d.organisation_types.iter().any(|t| t == k))
+        })
+        .or_else(|| roles.iter().find(|(_, _, d)| d.view == DsptViewKind::CafAligned))
+        .or(roles.first())?;
+    let (id, framework, spec) = *chosen;
+    let view = frameworks.iter().find(|v| &v.id == id)?;
+    let reason = match (kind, organisation.type_inferred) {
+        (Some(k), false) => format!("organisation type `{k}` (assure.yaml)"),
+        (Some(k), true) => format!(
+            "organisation type `{k}`, read from ODS code {}: set organisation.type in assure.yaml to confirm",
+            organisation.ods_code
+        ),
+        (None, _) => "no organisation type given (set organisation.type in assure.yaml); the CAF-aligned view NHS trusts answer is shown".to_string(),
+    };
+    let level = |o: Outcome| match o {
+        Outcome::Achieved => Some(Level::Achieved),
+        Outcome::PartiallyAchieved => Some(Level::PartiallyAchieved),
+        Outcome::NotAchieved => Some(Level::NotAchieved),
+        Outcome::NotAssessed | Outcome::Manual => None,
+    };
+    let (mut below, mut undetermined, mut meeting) = (Vec::new(), Vec::new(), 0);
+    for r in &view.requirements {
+        // The assertions view expects every assertion met; a profile says per outcome.
+        let expected = framework.expected.get(&r.id).copied().unwrap_or(Level::Achieved);
+        match level(r.outcome) {
+            None => undetermined.push(r.id.clone()),
+            Some(l) if l >= expected => meeting += 1,
+            Some(_) => below.push(r.id.clone()),
+        }
+    }
+    let verdict = if !below.is_empty() {
+        "below_profile"
+    } else if !undetermined.is_empty() {
+        "undetermined"
+    } else {
+        "meets_profile"
+    };
+    Some(DsptView {
+        view: spec.view,
+        edition: spec.edition.clone(),
+        framework: id.clone(),
+        reason,
+        verdict,
+        below,
+        undetermined,
+        meeting,
+        audit: framework.audit.iter().cloned().collect(),
+        profile_verified: spec.profile_verified,
+        profile_source: spec.profile_source.clone(),
+    })
 }
 
 /// Judges every catalogue requirement through the checks mapped to it.

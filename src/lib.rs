@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
+pub mod exceptions;
 pub mod init;
 pub mod json;
 pub mod redact;

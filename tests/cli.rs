@@ -47,7 +47,7 @@ fn the_example_fails_with_file_and_line_for_each_finding() {
     );
     assert!(
         stdout.contains(
-            "55 checks: 19 pass, 35 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 234 findings"
+            "56 checks: 18 pass, 37 fail, 0 error, 0 not applicable, 0 waived, 1 need manual evidence · 237 findings"
         ),
         "{stdout}"
     );
@@ -99,7 +99,12 @@ fn the_example_results_are_the_planted_ones() {
         failing_keys(&v, "NDG8-OS"),
         ["NSH-DT-00101", "NSH-DT-00102", "NSH-LAB-0001"]
     );
-    assert_eq!(failing_keys(&v, "NDG9-SSH"), ["configs/sftp01/sshd_config"]);
+    // bastion01's global settings are hardened; its Match block for contractors re-enables passwords.
+    assert_eq!(
+        failing_keys(&v, "NDG9-SSH"),
+        ["configs/bastion01/sshd_config", "configs/sftp01/sshd_config"]
+    );
+    assert_eq!(failing_keys(&v, "NDG9-STALE-DEVICES"), ["NSH-DT-00103"]);
     assert_eq!(
         failing_keys(&v, "NDG10-ASSURED"),
         ["Northern Shredding Ltd", "PathLink Diagnostics"]
@@ -127,8 +132,26 @@ fn the_example_results_are_the_planted_ones() {
         .find(|f| f["key"] == "NSH-LAB-0001")
         .unwrap()
         .clone();
-    assert_eq!(lab["waived_by"], "waivers.yaml:3");
+    // The analyser's PC is a managed exception (data), not a waiver: accepted by the register's line.
+    assert_eq!(lab["waived_by"], "registers/device-exceptions.csv:2");
     assert_eq!(v["waivers"][0]["status"], "applied");
+    assert!(
+        v["waivers"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("managed exception (reason: Analyser")
+    );
+    assert_eq!(v["waivers"][0]["approver"], "Head of Pathology");
+    // The pharmacy desktop's exception lacks a supplier plan: it accepts nothing, and the register check says why.
+    assert_eq!(failing_keys(&v, "NDG8-MEDICAL-EXCEPTIONS"), ["NSH-DT-00102"]);
+    let dt = result(&v, "NDG8-OS")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "NSH-DT-00102")
+        .unwrap()
+        .clone();
+    assert!(dt.get("waived_by").is_none(), "{dt}");
     let files: Vec<&str> = v["evidence"]
         .as_array()
         .unwrap()
@@ -285,7 +308,8 @@ fn waivers_expire_go_unused_and_need_a_reason() {
         .iter()
         .map(|w| w["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["applied", "expired", "unused"]);
+    // The managed-exception register comes first (it accepts NSH-LAB-0001), then waivers.yaml.
+    assert_eq!(statuses, ["applied", "applied", "expired", "unused"]);
     assert!(
         v["diagnostics"]
             .as_array()
@@ -439,6 +463,7 @@ fn list_filters_by_framework_requirement() {
             "NDG6-ALERT-ACK",
             "NDG6-ALERT-REMEDIATE",
             "NDG8-BROWSERS",
+            "NDG8-MEDICAL-EXCEPTIONS",
             "NDG8-OS",
             "NDG8-SOFTWARE",
             "NDG8-UPCOMING",
@@ -448,7 +473,7 @@ fn list_filters_by_framework_requirement() {
     );
     let (code, stdout, _) = assure(&["list"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("55 checks"));
+    assert!(stdout.contains("NDG4-LEAVERS") && stdout.contains("critical") && stdout.trim_end().ends_with("56 checks"));
     assert_eq!(assure(&["list", "--framework", "nist"]).0, 2);
 }
 
@@ -491,7 +516,7 @@ fn quiet_shows_only_checks_that_need_attention() {
         stdout.contains("NDG1-ENCRYPT") && !stdout.contains("NDG2-AUP"),
         "{stdout}"
     );
-    assert!(stdout.contains("55 checks: 19 pass, 35 fail"), "{stdout}");
+    assert!(stdout.contains("56 checks: 18 pass, 37 fail"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "no progress bar when stderr is not a terminal: {stderr}"
@@ -625,7 +650,7 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
     assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
     let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("verified: the 34 evidence file(s)"), "{stdout}");
+    assert!(stdout.contains("verified: the 35 evidence file(s)"), "{stdout}");
 
     std::fs::write(d.path().join("exports/hr/staff.tsv"), "staff_id\tname\n").unwrap();
     std::fs::remove_file(d.path().join("logs/cyber-alerts.log")).unwrap();
@@ -806,7 +831,12 @@ fn check_and_skip_check_select_by_id_and_glob_and_the_json_records_the_selection
         left_out.contains(&"NDG9-SSH") && left_out.contains(&"NDG2-AUP"),
         "{left_out:?}"
     );
-    assert_eq!(left_out.len() + ids.len(), 55);
+    let (_, all) = json(EXAMPLE, &[]);
+    assert_eq!(
+        left_out.len() + ids.len(),
+        all["results"].as_array().unwrap().len(),
+        "every check of the pack is either run or left out"
+    );
     // Standards no selected check belongs to are not shown as met, and the status says it is partial.
     let standards: Vec<&str> = v["standards"]
         .as_array()
@@ -829,7 +859,6 @@ fn check_and_skip_check_select_by_id_and_glob_and_the_json_records_the_selection
         }
     }
     // Without a selection there is no `selection` at all.
-    let (_, all) = json(EXAMPLE, &[]);
     assert!(all.get("selection").is_none());
 }
 
@@ -975,4 +1004,56 @@ fn output_dir_writes_every_format_with_fixed_names_and_no_left_out_check() {
             );
         }
     }
+}
+
+#[test]
+fn the_dspt_view_follows_the_organisation_type_and_a_critical_site_comes_first() {
+    // Northshire is a trust (stated) and a major trauma centre: the CAF-aligned view, critical findings first.
+    let (_, stdout, _) = assure(&["check", EXAMPLE]);
+    let mut lines = stdout.lines().skip(1);
+    assert_eq!(lines.next(), Some("critical site: Major trauma centre"));
+    assert_eq!(lines.nth(1), Some("Critical findings first"));
+    let (_, json, _) = assure(&["check", EXAMPLE, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["organisation"]["type"], "trust");
+    assert_eq!(v["organisation"]["critical"], "Major trauma centre");
+    let d = &v["dspt"];
+    assert_eq!(
+        (d["view"].as_str(), d["framework"].as_str(), d["edition"].as_str()),
+        (Some("caf_aligned"), Some("caf"), Some("2024-25"))
+    );
+    assert_eq!(d["reason"], "organisation type `trust` (assure.yaml)");
+    assert_eq!(d["verdict"], "below_profile");
+    // NDG1-ENCRYPT fails and maps B3.c: below its expected level.
+    assert!(d["below"].as_array().unwrap().iter().any(|o| o == "B3.c"), "{d}");
+    assert!(stdout.contains("DSPT 2024-25 CAF-aligned: "), "{stdout}");
+
+    // A GP practice answers the standards-met assertions; a trust's ODS code alone gives the CAF view, said so.
+    let dir = copy_example();
+    let manifest = dir.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let without = text
+        .replace("  type: trust                    # answers the CAF-aligned DSPT\n", "")
+        .replace("  critical: Major trauma centre  # shown on the report's cover\n", "");
+    assert_ne!(without, text);
+    std::fs::write(&manifest, without.replace("ods_code: RNS", "ods_code: A81001")).unwrap();
+    let repo = dir.path().to_str().unwrap();
+    let (_, json, _) = assure(&["check", repo, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["dspt"]["view"], "assertions");
+    assert_eq!(v["dspt"]["framework"], "dspt");
+    assert!(
+        v["dspt"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("read from ODS code A81001")
+    );
+    assert!(v["organisation"].get("critical").is_none());
+    let (_, stdout, _) = assure(&["check", repo]);
+    assert!(!stdout.contains("critical site"), "{stdout}");
+    std::fs::write(&manifest, without).unwrap();
+    let (_, json, _) = assure(&["check", repo, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["dspt"]["view"], "caf_aligned");
+    assert_eq!(v["organisation"]["type_inferred"], true);
 }

@@ -464,6 +464,70 @@ fn shared_lists_are_read_by_checks_and_extended_by_the_manifest() {
 }
 
 #[test]
+fn plus_shifts_the_field_s_date_before_it_is_compared() {
+    // An account must be disabled from the day after the leave date: leave_date + 1d <= as_of means "gone".
+    let check = "id: T-GONE\ntitle: gone\nseverity: high\ndataset: leavers\nwhere: { field: leave_date, as: date, plus: 1d, le: as_of }\nassert: { field: disabled, eq: true }\n";
+    let r = run(
+        check,
+        "leavers:\n  - { employee_id: LEFT-YESTERDAY, leave_date: 2026-10-31, disabled: false }\n  - { employee_id: LEAVES-TODAY, leave_date: 2026-11-01, disabled: false }\n",
+    );
+    assert_eq!(failing(&r), ["LEFT-YESTERDAY"]);
+    // A negative shift and a datetime; the explanation says what was added.
+    let r = run(
+        &leaf("{ field: seen, as: datetime, plus: '-12h', ge: as_of - 1d }"),
+        "devices:\n  - { deviceName: a, seen: '2026-10-31T12:00:00Z' }\n  - { deviceName: b, seen: '2026-10-31T11:59:00Z' }\n",
+    );
+    assert_eq!(failing(&r), ["b"]);
+    assert!(
+        r.findings[0].message.contains("(after adding -12h to it)"),
+        "{}",
+        r.findings[0].message
+    );
+    for bad in [
+        "{ field: seen, minus: enrolled, plus: 1d, le: 12h }",
+        "{ field: seen, as: number, plus: 1d, le: 3 }",
+        "{ field: seen, as: date, plus: soon, le: as_of }",
+    ] {
+        let (pack, diags) = load(&format!(
+            "  - id: T-BAD\n    title: t\n    severity: low\n    dataset: devices\n    assert: {bad}\n"
+        ));
+        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        assert!(
+            diags
+                .iter()
+                .chain(&compiled)
+                .any(|d| d.message.contains("`plus` adds a duration")),
+            "{bad}: {diags:?}"
+        );
+    }
+}
+
+#[test]
+fn expectations_can_count_distinct_values_rather_than_records() {
+    let check = "id: T-DISTINCT\ntitle: sites backed up\nseverity: high\ndataset: backups\nassert: { field: ok, eq: true }\nexpect: { distinct: site, count: { ge: 3 }, ratio: { ge: 60% } }\n";
+    let data = "backups:
+  - { system: a, site: North, ok: true }
+  - { system: b, site: North, ok: true }
+  - { system: c, site: South, ok: true }
+  - { system: d, site: South, ok: false }
+  - { system: e, site: East, ok: true }
+";
+    let r = run(check, data);
+    // Records: 4 of 5 pass (80%); sites: North and East pass, South fails (2 of 3, 66.7%).
+    let ratio = r.expectations.iter().find(|e| e.name == "ratio").unwrap();
+    assert_eq!(ratio.actual, "66.7%");
+    assert_eq!(ratio.expected, "ge 60% (distinct site)");
+    let count = r.expectations.iter().find(|e| e.name == "count").unwrap();
+    assert_eq!((count.actual.as_str(), count.holds), ("3", true));
+    assert_state(&r, State::Pass);
+    // A fourth system on a site already counted does not make four sites.
+    let strict = check.replace("ge: 3", "ge: 4");
+    let r = run(&strict, data);
+    assert_state(&r, State::Fail);
+    assert_eq!(r.expectations.iter().find(|e| e.name == "count").unwrap().actual, "3");
+}
+
+#[test]
 fn dotted_versions() {
     let d = "  - { deviceName: a, osVersion: 10.0.19045.5247 }\n  - { deviceName: b, osVersion: 10.0.9200 }\n  - { deviceName: c, osVersion: 10.0.26100.1 }\n";
     assert_eq!(
@@ -569,6 +633,11 @@ fn ratio_with_lookup_and_parameter_default() {
     assert_eq!(failing(&r), ["S3"]);
     assert_eq!(r.summary, "3 of 4 active staff trained (target 95%)");
     assert_eq!(r.expectations[0].actual, "75%");
+    // The JSON carries the exact measure and threshold as numbers beside the rounded text.
+    assert_eq!(
+        (r.expectations[0].measured, r.expectations[0].threshold),
+        (Some(0.75), Some(0.95))
+    );
     assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
 }
 
@@ -820,6 +889,11 @@ fn a_lookup_into_a_larger_dataset_joins_the_selected_records_as_before() {
     assert_state(&r, State::Fail);
     assert_eq!(failing(&r), ["S3"]);
     assert_eq!(r.expectations[0].actual, "75%");
+    // The JSON carries the exact measure and threshold as numbers beside the rounded text.
+    assert_eq!(
+        (r.expectations[0].measured, r.expectations[0].threshold),
+        (Some(0.75), Some(0.95))
+    );
     assert_eq!(r.findings[0].message, "Cat last trained 2025-06-01");
 }
 

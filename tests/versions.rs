@@ -32,7 +32,7 @@ fn p(d: &Path) -> &str {
 fn next_year() -> tempfile::TempDir {
     edited_pack(|name, text| match name {
         "pack.yaml" => {
-            text.replace("version: 2026.1.0", "version: 2027.1.0")
+            text.replace("version: 2026.2.0", "version: 2027.1.0")
                 + "migrations:\n  - { from: NDG9-SSH, to: NDG9-SSH-HARDENED, since: 2027.1.0, note: wider scope }\n"
         }
         n if n.starts_with("ndg-03") => text.replacen("default: 95", "default: 99", 1),
@@ -105,12 +105,12 @@ fn lint_previous_warns_about_unversioned_changes_and_unmigrated_removals() {
     let (code, _, err) = assure(&["lint", p(new.path()), "--previous", "standards"]);
     assert_eq!(code, 0, "warnings do not fail lint: {err}");
     assert!(
-        err.contains("NDG3-ANNUAL changed meaning since nhs-data-security 2026.1.0 (/params/threshold/default)"),
+        err.contains("NDG3-ANNUAL changed meaning since nhs-data-security 2026.2.0 (/params/threshold/default)"),
         "{err}"
     );
     assert!(err.contains("bump this"), "{err}");
     assert!(
-        err.contains("check NDG9-FW-EXPOSED of nhs-data-security 2026.1.0 is gone without a migration"),
+        err.contains("check NDG9-FW-EXPOSED of nhs-data-security 2026.2.0 is gone without a migration"),
         "{err}"
     );
     assert!(!err.contains("NDG9-SSH of"), "a migrated removal is fine: {err}");

@@ -83,6 +83,7 @@ class Trust:
         self.staff, self.accounts, self.training, self.devices = [], [], [], []
         self.mfa, self.acks, self.vulns, self.software = [], [], [], []
         self.edr, self.fw_status = [], []
+        self.exceptions = []
 
 
 def people(t, start_id):
@@ -186,12 +187,16 @@ def write_common(t, root):
     write(root, "exports/defender/machines.csv", csv_text(["DeviceName", "OnboardingStatus", "HealthStatus", "LastSeen"], t.edr))
     write(root, "exports/intune/firewall-status.csv", csv_text(["DeviceName", "DomainProfile", "PrivateProfile", "PublicProfile"], t.fw_status))
     write(root, "registers/acknowledgements.csv", csv_text(["staff_id", "policy", "signed_on"], t.acks))
+    write(root, "registers/device-exceptions.csv", csv_text(
+        ["deviceName", "medical_device", "reason", "network_segment", "isolated", "supplier_plan", "owner", "expires",
+         "risk_ref"], t.exceptions))
 
 
 MANIFEST = """# {name} (fictional): the manifest assure reads.
 organisation:
   name: {name}
   ods_code: {ods}
+  type: trust                    # answers the CAF-aligned DSPT{critical}
 as_of: {as_of}
 
 datasets:
@@ -255,6 +260,8 @@ datasets:
     files: registers/pentest-findings.csv
   acknowledgements:
     files: registers/acknowledgements.csv
+  device_exceptions:             # equipment that cannot be upgraded, managed as exceptions (NDG8)
+    files: registers/device-exceptions.csv
   roles:
     files: registers/roles.yaml
   service_accounts:
@@ -470,7 +477,21 @@ def northshire(root):
     d.append(windows_device(t, "NSH-DT-00101", "10.0.19045.5247", "ward7.shared@northshire.nhs.uk"))
     d.append(windows_device(t, "NSH-DT-00102", "10.0.19045.5011", "pharmacy.shared@northshire.nhs.uk"))
     d.append(windows_device(t, "NSH-LAB-0001", "10.0.19045.4894", "lab.analyser@northshire.nhs.uk"))
+    # The pathology analyser's PC is a complete managed exception (its NDG8-OS finding is accepted); the pharmacy
+    # desktop's exception has no supplier plan, so it accepts nothing and NDG8-MEDICAL-EXCEPTIONS fails.
+    t.exceptions.append({"deviceName": "NSH-LAB-0001", "medical_device": "True",
+                         "reason": "Analyser control software certified on Windows 10 only",
+                         "network_segment": "VLAN 310 (pathology, no internet)", "isolated": "True",
+                         "supplier_plan": "SUP-2291: Windows 11 build due 2027-03", "owner": "Head of Pathology",
+                         "expires": "2027-03-31", "risk_ref": "RR-0412"})
+    t.exceptions.append({"deviceName": "NSH-DT-00102", "medical_device": "False",
+                         "reason": "Dispensing robot client", "network_segment": "VLAN 220 (pharmacy)",
+                         "isolated": "True", "supplier_plan": "", "owner": "Chief Pharmacist",
+                         "expires": "2027-01-31", "risk_ref": ""})
     d.append(windows_device(t, "NSH-DT-00103", "10.0.22631.4460", "radiology.shared@northshire.nhs.uk"))
+    # The radiology shared desktop has not checked in for 45 days either (set after the draw, so the rest of
+    # the example is unchanged).
+    d[-1]["lastSyncDateTime"] = f"{days_before(45)}T08:30:12Z"
     ios = windows_device(t, "NSH-MB-00201", "18.1", "c.hughes@northshire.nhs.uk")
     ios["operatingSystem"] = "iOS"
     d.append(ios)
@@ -518,7 +539,9 @@ default-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001
         {"device": "fw-edge-01", "internet_facing": False, "mfa": True, "ip_allow_list": True, "rules_reviewed_on": "2026-02-14"},
         {"device": "fw-edge-02", "internet_facing": False, "mfa": True, "ip_allow_list": True, "rules_reviewed_on": "2026-02-14"},
     ], "Perimeter firewall management"))
-    write(root, "configs/bastion01/sshd_config", "# Managed by Ansible: bastion hardening baseline\nPort 22\nProtocol 2\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\nAllowGroups ssh-admins\n")
+    # The global settings are hardened, but a Match block re-enables passwords for contractors: sshd applies the
+    # block's value to them, so NDG9-SSH fails at the Match line.
+    write(root, "configs/bastion01/sshd_config", "# Managed by Ansible: bastion hardening baseline\nPort 22\nProtocol 2\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\nAllowGroups ssh-admins contractors\n\nMatch Group contractors\n    PasswordAuthentication yes\n")
     write(root, "configs/sftp01/sshd_config", "# SFTP gateway for the pathology supplier\nPort 22\nPermitRootLogin prohibit-password\nPasswordAuthentication yes\nMaxAuthTries 6\nSubsystem sftp internal-sftp\n")
     write(root, "configs/password-policy.yaml", yaml_list([
         {"scope": "northshire.nhs.uk (Active Directory)", "min_length": 14, "lockout_threshold": 10, "mfa_enforced": True, "deny_list": True},
@@ -573,16 +596,19 @@ reviews:
 """)
     write(root, "waivers.yaml", """# Accepted risks, approved by the SIRO, each with an expiry date.
 waivers:
-  - check: NDG8-OS
-    records: [NSH-LAB-*]
+  # (The pathology analyser's unsupported Windows is not a waiver: it is a managed exception, in
+  # registers/device-exceptions.csv, which NDG8-OS reads as data.)
+  - check: NDG10-ASSURED
+    records: [PathLink Diagnostics]
     reason: >-
-      Pathology analyser controller; the supplier certifies Windows 11 in Q1 2027. The device is on an isolated
-      VLAN with no internet access and is covered by Extended Security Updates.
-    risk_ref: RR-2026-044
+      PathLink's renewed contract (Article 28 clauses unchanged) was signed on 2026-10-28 and awaits the
+      supplier's countersignature; the register is updated when it returns.
+    risk_ref: RR-2026-051
     approver: Dr H. Ford, SIRO
-    expires: 2027-03-31
+    expires: 2027-01-31
 """)
-    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params="""
+    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF,
+                                               critical="\n  critical: Major trauma centre  # shown on the report's cover", params="""
 params:
   NDG3-ANNUAL: { threshold: 90 }  # the trust's training needs analysis sets 90% for this year
 """))
@@ -645,7 +671,7 @@ def exemplar(root):
     write(root, "logs/cyber-alerts.log", "# NHS England cyber alert handling log\nCC-4581 HIGH issued=2026-09-03T09:15:00Z acknowledged=2026-09-03T11:00:00Z mitigated=2026-09-05T17:00:00Z\nCC-4602 HIGH issued=2026-10-09T17:30:00Z acknowledged=2026-10-10T09:05:00Z mitigated=2026-10-16T12:00:00Z\nCC-4607 HIGH issued=2026-10-12T10:00:00Z acknowledged=2026-10-12T15:00:00Z risk=RR-2026-044\n")
     write(root, "network/firewall-rules.csv", "name,direction,action,source,destination,port,justification,approver\nweb-https,inbound,allow,0.0.0.0/0,203.0.113.40,443,Public website,CAB-2025-031\ndefault-deny,inbound,deny,any,any,any,Default rule,CAB-2022-001\n")
     write(root, "network/firewall-admin.yaml", yaml_list([{"device": "fw-01", "internet_facing": False, "rules_reviewed_on": "2026-06-01"}], "Firewall management"))
-    write(root, "configs/bastion01/sshd_config", "Port 22\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\n")
+    write(root, "configs/bastion01/sshd_config", "Port 22\nPermitRootLogin no\nPasswordAuthentication no\nMaxAuthTries 3\n\nMatch Address 10.0.0.0/8\n    X11Forwarding no\n")
     write(root, "configs/password-policy.yaml", yaml_list([
         {"scope": "exemplar.nhs.uk", "min_length": 14, "lockout_threshold": 10, "mfa_enforced": True, "deny_list": True}], "Password policy"))
     write(root, "registers/incidents.yaml", yaml_list([
@@ -679,7 +705,7 @@ reviews:
          "signed_on": "2026-06-15", "document_ref": "IG committee minutes 2026-06-14"}], "Attestations"))
     registers(t, root, False)
     privacy_alerts(root, [a["SamAccountName"] for a in t.accounts[10:16]], False)
-    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, params=""))
+    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, critical="", params=""))
     write(root, "README.md", """# Exemplar Community Health NHS Trust (fictional)
 
 A config repo whose evidence meets every check in the pack: what good looks like, and a regression test that

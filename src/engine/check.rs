@@ -111,6 +111,8 @@ pub enum Condition {
 pub struct Leaf {
     pub field: FieldPath,
     pub minus: Option<FieldPath>,
+    /// Added to the field's date or datetime before it is compared.
+    pub plus: Option<jiff::SignedDuration>,
     pub ty: ValueType,
     pub ignore_case: bool,
     pub quantifier: Option<Quantifier>,
@@ -217,6 +219,8 @@ pub struct Expect {
     pub ratio: Option<Comparison>,
     pub min: Option<Aggregate>,
     pub max: Option<Aggregate>,
+    /// Count distinct values of this field rather than records.
+    pub distinct: Option<FieldPath>,
 }
 
 impl Check {

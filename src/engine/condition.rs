@@ -672,14 +672,24 @@ impl<'a> Scope<'a> {
                 .map(|t| if ic { Cow::Owned(t.to_lowercase()) } else { t })
                 .ok_or_else(|| format!("{} is not text", describe(v)))
         };
+        let typed = || -> Result<Typed, String> {
+            let t = convert(v, leaf.ty, ic)?;
+            let Some(d) = leaf.plus else { return Ok(t) };
+            let out_of_range = || format!("{} plus {d} is out of range", describe(v));
+            Ok(match t {
+                Typed::Date(x) => Typed::Date(x.checked_add(d).map_err(|_| out_of_range())?),
+                Typed::Time(x) => Typed::Time(x.checked_add(d).map_err(|_| out_of_range())?),
+                other => other,
+            })
+        };
         Ok(match &leaf.op {
-            Op::Cmp(op, lit) => op.holds(convert(v, leaf.ty, ic)?.compare(lit)),
+            Op::Cmp(op, lit) => op.holds(typed()?.compare(lit)),
             Op::In(list) => {
-                let t = convert(v, leaf.ty, ic)?;
+                let t = typed()?;
                 list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
             }
             Op::NotIn(list) => {
-                let t = convert(v, leaf.ty, ic)?;
+                let t = typed()?;
                 !list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
             }
             Op::Contains(lit) => contains(v, lit, leaf.ty, ic)?,

@@ -217,20 +217,31 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         return Ok(());
     }
 
+    // What the expectations count: records, or with `distinct` the field's values (one failing record fails its value).
+    let (n_selected, n_passing, n_failing) = match &expect.distinct {
+        None => (result.selected, result.passing, result.failing),
+        Some(field) => distinct_counts(records, &marks, field),
+    };
+    let unit = expect
+        .distinct
+        .as_ref()
+        .map_or(String::new(), |f| format!(" (distinct {f})"));
     let mut exps = Vec::new();
     let count = |name: &str, c: &Comparison, n: usize, exps: &mut Vec<Expectation>| {
         exps.push(Expectation {
             name: name.into(),
-            expected: format!("{} {}", c.op.name(), trim_num(c.value)),
+            expected: format!("{} {}{unit}", c.op.name(), trim_num(c.value)),
             actual: n.to_string(),
+            measured: Some(n as f64),
+            threshold: Some(c.value),
             holds: c.holds(n as f64),
         })
     };
     if let Some(c) = &expect.count {
-        count("count", c, result.selected, &mut exps);
+        count("count", c, n_selected, &mut exps);
     }
     if let Some(c) = &expect.passing {
-        count("passing", c, result.passing, &mut exps);
+        count("passing", c, n_passing, &mut exps);
     }
     let default_failing = Comparison {
         op: super::check::CmpOp::Eq,
@@ -245,18 +256,20 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         ((check.assert.is_some() || check.deadline.is_some()) && bare).then_some(&default_failing)
     });
     if let Some(c) = failing_expectation {
-        count("failing", c, result.failing, &mut exps);
+        count("failing", c, n_failing, &mut exps);
     }
     if let Some(c) = &expect.ratio {
-        let ratio = if result.selected == 0 {
+        let ratio = if n_selected == 0 {
             1.0
         } else {
-            result.passing as f64 / result.selected as f64
+            n_passing as f64 / n_selected as f64
         };
         exps.push(Expectation {
             name: "ratio".into(),
-            expected: format!("{} {}", c.op.name(), percent(c.value)),
+            expected: format!("{} {}{unit}", c.op.name(), percent(c.value)),
             actual: percent(ratio),
+            measured: Some(ratio),
+            threshold: Some(c.value),
             holds: c.holds(ratio),
         });
     }
@@ -345,6 +358,34 @@ fn pending_items(
     Ok(items.into_iter().map(|(_, p)| p).collect())
 }
 
+/// (selected, passing, failing) counted over the distinct values of `field` among the selected records: a value
+/// fails if any of its records fails, is pending if any is pending and none fails, and passes otherwise. A record
+/// without the field counts on its own.
+fn distinct_counts(records: &[Record], marks: &[Mark], field: &super::path::FieldPath) -> (usize, usize, usize) {
+    use std::collections::BTreeMap;
+    let mut states: BTreeMap<String, Mark> = BTreeMap::new();
+    for (i, (r, m)) in records.iter().zip(marks).enumerate() {
+        if *m == Mark::Skipped {
+            continue;
+        }
+        let key = r
+            .get_path(field, 0)
+            .and_then(scalar_text)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("\u{0}{i}"));
+        let entry = states.entry(key).or_insert(Mark::Pass);
+        *entry = match (*entry, *m) {
+            (Mark::Fail, _) | (_, Mark::Fail) => Mark::Fail,
+            (Mark::Pending, _) | (_, Mark::Pending) => Mark::Pending,
+            _ => Mark::Pass,
+        };
+    }
+    let failing = states.values().filter(|m| **m == Mark::Fail).count();
+    let passing = states.values().filter(|m| **m == Mark::Pass).count();
+    (states.len(), passing, failing)
+}
+
 fn at(evidence: &Evidence, record: &Record, e: String) -> String {
     format!("{} (at {}:{})", e, evidence.file_path(record.file()), record.line())
 }
@@ -376,9 +417,15 @@ fn aggregate<'r>(
         }
     }
     let holds = best.as_ref().is_some_and(|b| agg.op.holds(b.compare(&agg.value)));
+    let number = |t: &Typed| match t {
+        Typed::Num(n) => Some(*n),
+        _ => None,
+    };
     let exp = Expectation {
         name: name.into(),
         expected: format!("{} of {} {} {}", name, agg.field, agg.op.name(), agg.value),
+        measured: best.as_ref().and_then(number),
+        threshold: number(&agg.value),
         actual: best.map_or_else(|| format!("no {} value", agg.field), |b| b.to_string()),
         holds,
     };

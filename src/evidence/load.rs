@@ -41,10 +41,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
 
     let repo_files = walk(root).map_err(|e| vec![Diagnostic::error("assure::io", e)])?;
     let mut evidence = Evidence {
-        organisation: Organisation {
-            name: manifest.organisation.name.clone(),
-            ods_code: manifest.organisation.ods_code.clone(),
-        },
+        organisation: Organisation::from_spec(&manifest.organisation),
         as_of,
         params: manifest.params.clone(),
         lists: manifest.lists.clone(),

@@ -46,6 +46,61 @@ pub struct OrganisationSpec {
     /// NHS Organisation Data Service code, e.g. `RXX` for a trust.
     #[schemars(regex(pattern = r"^[A-Z0-9]{3,6}$"))]
     pub ods_code: String,
+    /// What kind of organisation it is, which decides the DSPT it answers: trusts, ICBs, CSUs and arm's-length
+    /// bodies (Category 1) answer the CAF-aligned DSPT, others the standards-met assertions. Default: read from
+    /// the ODS code (three characters starting R: a trust; Q: an ICB), and said so in the report.
+    #[serde(default, rename = "type")]
+    pub kind: Option<OrganisationType>,
+    /// Why the organisation is critical (e.g. "Major trauma centre"): shown on the report's cover, with its
+    /// critical findings first.
+    #[serde(default)]
+    pub critical: Option<String>,
+}
+
+/// Kinds of organisation that answer the DSPT.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationType {
+    Trust,
+    Icb,
+    Csu,
+    /// Arm's-length body.
+    Alb,
+    GpPractice,
+    SocialCare,
+    Pharmacy,
+    Dental,
+    Other,
+}
+
+impl OrganisationType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationType::Trust => "trust",
+            OrganisationType::Icb => "icb",
+            OrganisationType::Csu => "csu",
+            OrganisationType::Alb => "alb",
+            OrganisationType::GpPractice => "gp_practice",
+            OrganisationType::SocialCare => "social_care",
+            OrganisationType::Pharmacy => "pharmacy",
+            OrganisationType::Dental => "dental",
+            OrganisationType::Other => "other",
+        }
+    }
+
+    /// The kind an ODS code suggests: NHS trusts have three-character codes starting R, ICBs starting Q, GP
+    /// practices a letter and five digits. `None` when the code says nothing.
+    pub fn from_ods(code: &str) -> Option<OrganisationType> {
+        let b = code.as_bytes();
+        match (b.len(), b.first()) {
+            (3, Some(b'R')) => Some(OrganisationType::Trust),
+            (3, Some(b'Q')) => Some(OrganisationType::Icb),
+            (6, Some(c)) if c.is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) => {
+                Some(OrganisationType::GpPractice)
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
@@ -104,4 +159,20 @@ pub struct DatasetSource {
     /// When true, no matching file means an empty dataset rather than an error.
     #[serde(default)]
     pub optional: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrganisationType as T;
+
+    #[test]
+    fn ods_codes_suggest_the_kind_of_organisation() {
+        assert_eq!(T::from_ods("RNS"), Some(T::Trust));
+        assert_eq!(T::from_ods("QWE"), Some(T::Icb));
+        assert_eq!(T::from_ods("A81001"), Some(T::GpPractice));
+        // Four characters, a lowercase letter, or letters after the first say nothing.
+        for code in ["RNSX", "rns", "AB1234", "8JK12"] {
+            assert_eq!(T::from_ods(code), None, "{code}");
+        }
+    }
 }

@@ -42,6 +42,15 @@ pub struct EvidenceFile {
 pub struct Organisation {
     pub name: String,
     pub ods_code: String,
+    /// The kind of organisation (`trust`, `icb`, `gp_practice` ...), as the manifest says or the ODS code suggests.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Set when the kind was read from the ODS code rather than stated in the manifest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub type_inferred: bool,
+    /// Why the organisation is critical (e.g. a major trauma centre), when the manifest says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub critical: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -59,6 +68,20 @@ pub struct Evidence {
     pub waivers: Vec<crate::waivers::Waiver>,
     /// Assessor reviews from `reviews.yaml` (attached to results by the assessment).
     pub reviews: Vec<crate::reviews::Review>,
+}
+
+impl Organisation {
+    /// The organisation as the manifest names it, its kind read from the ODS code when not stated.
+    pub fn from_spec(spec: &manifest::OrganisationSpec) -> Organisation {
+        let inferred = manifest::OrganisationType::from_ods(&spec.ods_code);
+        Organisation {
+            name: spec.name.clone(),
+            ods_code: spec.ods_code.clone(),
+            kind: spec.kind.or(inferred).map(|k| k.as_str().to_string()),
+            type_inferred: spec.kind.is_none() && inferred.is_some(),
+            critical: spec.critical.clone(),
+        }
+    }
 }
 
 impl Evidence {

@@ -3,6 +3,7 @@
 //! terminal or `NO_COLOR` is set.
 
 use crate::assessment::{Assessment, CheckResult, State};
+use crate::standards::spec::Severity;
 use crate::waivers::WaiverStatus;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
@@ -35,6 +36,21 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
         "{BOLD}{}{BOLD:#} ({}) · as of {} · {} {}",
         a.organisation.name, a.organisation.ods_code, a.as_of, a.pack.name, a.pack.version
     );
+    // A critical site (a major trauma centre) sees its failing critical checks before anything else.
+    if let Some(why) = &a.organisation.critical {
+        let _ = writeln!(out, "{RED}critical site{RED:#}: {}", one_line(why));
+        let first: Vec<&CheckResult> = a
+            .results
+            .iter()
+            .filter(|r| r.severity == Severity::Critical && r.state == State::Fail)
+            .collect();
+        if !first.is_empty() {
+            let _ = writeln!(out, "\n{BOLD}Critical findings first{BOLD:#}");
+            for r in first {
+                check(&mut out, r);
+            }
+        }
+    }
     for standard in &a.standards {
         let results: Vec<&CheckResult> = a
             .results
@@ -87,6 +103,9 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
         };
         let _ = writeln!(out, "{YELLOW}waiver{YELLOW:#} {} for {}: {why}", w.location, w.check);
     }
+    if let Some(d) = &a.dspt {
+        let _ = writeln!(out, "{}", dspt_line(d));
+    }
     if !a.diagnostics.is_empty() {
         let _ = writeln!(
             out,
@@ -95,6 +114,33 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
         );
     }
     out
+}
+
+/// One line on the DSPT view: how many outcomes meet the expected profile (or assertions are met).
+pub fn dspt_line(d: &crate::assessment::DsptView) -> String {
+    let (view, unit, expected) = match d.view {
+        crate::standards::spec::DsptViewKind::CafAligned => {
+            ("CAF-aligned", "outcomes", "NHS England's expected profile")
+        }
+        crate::standards::spec::DsptViewKind::Assertions => ("assertions", "assertions", "met"),
+    };
+    let verified = if d.profile_verified {
+        ""
+    } else {
+        " (profile unverified)"
+    };
+    format!(
+        "DSPT {} {view}: {} {unit} meet {expected}, {} below{}, {} need an assessor's evidence{verified}",
+        d.edition,
+        d.meeting,
+        d.below.len(),
+        if d.below.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", d.below.join(", "))
+        },
+        d.undetermined.len()
+    )
 }
 
 fn check(out: &mut String, r: &CheckResult) {

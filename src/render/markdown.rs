@@ -52,6 +52,12 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         text(&a.status.status),
         text(&a.status.rule)
     );
+    if let Some(why) = &a.organisation.critical {
+        let _ = writeln!(out, "**Critical site:** {} (critical findings first).\n", text(why));
+    }
+    if let Some(d) = &a.dspt {
+        let _ = writeln!(out, "{}\n", text(&super::human::dspt_line(d)));
+    }
     let view = super::view::ReportView::new(a, 0);
     let _ = writeln!(out, "| standard | pass | fail | error | waived | not applicable |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");

@@ -922,10 +922,35 @@ impl Compiler<'_> {
             }
             _ => Op::Always,
         };
-        let expected = describe_expected(op_name, &values, &op, &count);
+        let plus = match &spec.plus {
+            None => None,
+            Some(text) => {
+                let p = format!("{ptr}/plus");
+                let value = self.subst(&Value::String(text.clone()), &p)?;
+                let duration = value.as_str().and_then(crate::engine::types::parse_duration);
+                let dated = matches!(ty, ValueType::Date | ValueType::Datetime);
+                match duration {
+                    Some(d) if dated && minus.is_none() && quantifier.is_none() => Some(d),
+                    _ => {
+                        self.problem(
+                            "assure::plus",
+                            p,
+                            "`plus` adds a duration (e.g. `1d`, `-12h`) to a date field: it needs `as: date` or `as: datetime`, without `minus` or a quantifier".into(),
+                            None,
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut expected = describe_expected(op_name, &values, &op, &count);
+        if let Some(text) = &spec.plus {
+            expected = format!("{expected} (after adding {} to it)", text.trim());
+        }
         Some(Leaf {
             field,
             minus,
+            plus,
             ty,
             ignore_case: ic,
             quantifier,
@@ -995,14 +1020,22 @@ impl Compiler<'_> {
                 Some("add count, passing, failing, ratio, min or max".into()),
             );
         }
-        if (e.passing.is_some() || e.failing.is_some() || e.ratio.is_some()) && self.input.spec.assert.is_none() {
+        if (e.passing.is_some() || e.failing.is_some() || e.ratio.is_some())
+            && self.input.spec.assert.is_none()
+            && self.input.spec.deadline.is_none()
+        {
             self.problem(
                 "assure::expect",
                 ptr.to_string(),
-                "`passing`, `failing` and `ratio` count records against `assert`, which this check lacks".into(),
+                "`passing`, `failing` and `ratio` count records against `assert` (or `deadline`), which this check lacks"
+                    .into(),
                 None,
             );
         }
+        let distinct = e
+            .distinct
+            .as_ref()
+            .and_then(|f| self.path(f, &format!("{ptr}/distinct")));
         let min = e.min.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/min")));
         let max = e.max.as_ref().and_then(|a| self.aggregate(a, &format!("{ptr}/max")));
         Expect {
@@ -1012,6 +1045,7 @@ impl Compiler<'_> {
             ratio,
             min,
             max,
+            distinct,
         }
     }
 

@@ -29,6 +29,10 @@ pub struct Framework {
     pub requirements: Vec<(String, String)>,
     /// Requirement id -> the evidence to review by hand, for requirements no check maps.
     pub manual: BTreeMap<String, String>,
+    /// Requirement id -> the level a DSPT profile expects.
+    pub expected: BTreeMap<String, super::spec::Level>,
+    /// Requirements the DSPT's independent audit must cover.
+    pub audit: std::collections::BTreeSet<String>,
 }
 
 /// Records the pack provides for a dataset (`reference/*.yaml`), each with its line.
@@ -446,6 +450,17 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                         .iter()
                         .filter_map(|r| Some((r.id.clone(), r.manual.clone()?)))
                         .collect();
+                    let expected = f
+                        .requirements
+                        .iter()
+                        .filter_map(|r| Some((r.id.clone(), r.expected?)))
+                        .collect();
+                    let audit = f
+                        .requirements
+                        .iter()
+                        .filter(|r| r.audit)
+                        .map(|r| r.id.clone())
+                        .collect();
                     let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
                     frameworks.insert(
                         id,
@@ -453,6 +468,8 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                             spec: f.framework,
                             requirements,
                             manual,
+                            expected,
+                            audit,
                         },
                     );
                 }
@@ -613,6 +630,24 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             spec: standard,
             file: file.clone(),
         });
+    }
+    for (name, spec) in datasets.iter().flatten() {
+        if let Some(rule) = &spec.exception_for
+            && !check_ids.contains_key(&rule.check)
+        {
+            // A warning: the register then accepts nothing, which harms no verdict.
+            diags.push(
+                Diagnostic::warning(
+                    "assure::unknown-check",
+                    format!(
+                        "dataset `{name}` is an exception register for `{}`, which is not a check in this pack",
+                        rule.check
+                    ),
+                )
+                .in_path("datasets.yaml".to_string())
+                .help("name a check id under `exception_for.check`"),
+            );
+        }
     }
     for (framework, id, file, span) in requirement_sites {
         let manual = frameworks.get(&framework).is_some_and(|f| f.manual.contains_key(&id));

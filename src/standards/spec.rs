@@ -133,11 +133,38 @@ pub struct DatasetSpec {
     /// check compares one with the assessment date by `gt` or `le`.
     #[serde(default)]
     pub last_day: Vec<String>,
+    /// Makes the dataset a register of managed exceptions to one check (e.g. medical devices that cannot be
+    /// upgraded): each complete, in-date record accepts that check's finding for its record, shown as
+    /// waived by the register's line, with the register's reason, owner and expiry.
+    #[serde(default)]
+    pub exception_for: Option<ExceptionForSpec>,
     /// JSON Schema (draft 2020-12) every record must satisfy; evidence is validated before checks run.
     /// CSV values are strings: constrain them with `pattern` or `enum` rather than `type`.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub schema: Option<Value>,
+}
+
+/// How a dataset's records become accepted exceptions to a check.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionForSpec {
+    /// The check whose findings the register may accept.
+    pub check: String,
+    /// Field holding the key of the finding it accepts (e.g. the device name).
+    pub record: String,
+    /// Field holding the exception's last day.
+    pub expires: String,
+    /// Field naming who owns the exception.
+    pub approver: String,
+    /// Fields joined (`field: value`) into the reason shown beside the accepted finding.
+    pub reason: Vec<String>,
+    /// Fields that must hold a value (and not `false` / `no`) for the exception to count; an incomplete one
+    /// accepts nothing.
+    pub complete: Vec<String>,
+    /// Field holding the risk register reference, if any.
+    #[serde(default)]
+    pub risk_ref: Option<String>,
 }
 
 /// `reference/*.yaml`: records the pack itself provides for a dataset (e.g. operating system lifecycle dates),
@@ -189,6 +216,46 @@ pub struct FrameworkSpec {
     pub version: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// When this catalogue is how some organisations answer the DSPT: which view, which edition, for whom.
+    #[serde(default)]
+    pub dspt: Option<DsptSpec>,
+}
+
+/// A catalogue's part in the DSPT: the CAF-aligned toolkit (outcomes judged against an expected profile) or
+/// the standards-met assertions, and the kinds of organisation that answer it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DsptSpec {
+    pub view: DsptViewKind,
+    /// The toolkit edition the numbering and profile are from, e.g. `2024-25`.
+    pub edition: String,
+    /// Organisation kinds (`trust`, `icb`, `csu`, `alb`, `gp_practice`, `social_care`, `pharmacy`, `dental`,
+    /// `other`) that answer this view.
+    pub organisation_types: Vec<String>,
+    /// Where the expected achievement profile comes from.
+    #[serde(default)]
+    pub profile_source: Option<String>,
+    /// False until the profile has been checked against NHS England's published one.
+    #[serde(default)]
+    pub profile_verified: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DsptViewKind {
+    /// Objectives A-E, each outcome achieved / partially achieved / not achieved against an expected profile.
+    CafAligned,
+    /// Standards and assertions, each met or not.
+    Assertions,
+}
+
+/// An outcome level, for an expected achievement profile.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    NotAchieved,
+    PartiallyAchieved,
+    Achieved,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -200,6 +267,12 @@ pub struct RequirementSpec {
     /// `lint` rejects a requirement that no check maps and that has no `manual` note.
     #[serde(default)]
     pub manual: Option<String>,
+    /// In a DSPT catalogue: the level NHS England expects (its achievement profile).
+    #[serde(default)]
+    pub expected: Option<Level>,
+    /// In a DSPT catalogue: an outcome the annual independent audit must cover.
+    #[serde(default)]
+    pub audit: bool,
 }
 
 /// A standards file: one standard and its checks.
@@ -471,6 +544,10 @@ pub struct ConditionSpec {
     /// Path of a date field subtracted from `field`, giving a duration.
     #[serde(default)]
     pub minus: Option<String>,
+    /// A duration added to the field's date or datetime before it is compared (`leave_date` plus `1d`), e.g.
+    /// `1d`, `-12h` or `"{{ params.grace }}"`; needs `as: date` or `as: datetime`.
+    #[serde(default)]
+    pub plus: Option<String>,
     /// Type both sides convert to.
     #[serde(default, rename = "as")]
     pub as_type: Option<ValueType>,
@@ -611,6 +688,11 @@ pub struct ExpectSpec {
     pub min: Option<AggregateSpec>,
     #[serde(default)]
     pub max: Option<AggregateSpec>,
+    /// Count distinct values of this field rather than records (`count`, `passing`, `failing`, `ratio`): a
+    /// person with three training rows counts once, failing if any of their records fails. A record without
+    /// the field counts on its own.
+    #[serde(default)]
+    pub distinct: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
