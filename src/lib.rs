@@ -20,6 +20,7 @@ pub mod init;
 pub mod json;
 pub mod redact;
 pub mod render;
+pub mod repo_file;
 pub mod repo_yaml;
 pub mod reviews;
 pub mod source;

@@ -161,7 +161,7 @@ pub fn run(args: Args) -> u8 {
                 }
             }
             if let Some(file) = &args.html
-                && let Err(code) = write_html(&a, args.templates.as_ref(), file)
+                && let Err(code) = write_html(&a, args.templates.as_ref(), &args.repo, file)
             {
                 return code;
             }
@@ -197,9 +197,15 @@ fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> Stri
 }
 
 /// Renders the HTML report into `file`.
-pub fn write_html(a: &Assessment, templates: Option<&PathBuf>, file: &PathBuf) -> Result<(), u8> {
+pub fn write_html(
+    a: &Assessment,
+    templates: Option<&PathBuf>,
+    repo: &std::path::Path,
+    file: &PathBuf,
+) -> Result<(), u8> {
     let templates = crate::render::html::Templates {
         dir: templates.cloned(),
+        repo: Some(repo.to_path_buf()),
     };
     let html =
         crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
@@ -335,10 +341,14 @@ fn assess_loaded(
     }
 
     let baseline = match &args.baseline {
-        Some(path) => Some(crate::baseline::load(path).map_err(|d| {
-            eprint_diagnostics(&[d]);
-            EXIT_UNUSABLE
-        })?),
+        Some(path) => {
+            let jail = crate::repo_file::Jail::new(&args.repo).ok();
+            let loaded = crate::baseline::load(path, jail.as_ref(), evidence.limits.evidence);
+            Some(loaded.map_err(|d| {
+                eprint_diagnostics(&[d]);
+                EXIT_UNUSABLE
+            })?)
+        }
         None => None,
     };
     let results = run_checks(&checks, &evidence, args);
