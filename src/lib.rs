@@ -23,6 +23,7 @@ pub mod render;
 pub mod repo_file;
 pub mod repo_yaml;
 pub mod reviews;
+pub mod snippet;
 pub mod source;
 pub mod standards;
 pub mod testing;

@@ -601,3 +601,120 @@ fn an_export_holding_no_records_is_an_error_unless_the_manifest_allows_it() {
     let (v, _) = run(&d);
     assert!(errored(&v).0.is_empty());
 }
+
+/// `check` on `d` as JSON with `--redact` when asked: the JSON, stderr.
+fn run_redacted(d: &tempfile::TempDir, redact: bool) -> (String, String) {
+    let mut args = vec!["check", path(d.path()), "--format", "json", "--fail-on", "none"];
+    if redact {
+        args.push("--redact");
+    }
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(&args)
+        .env("COLUMNS", "200")
+        .env("NO_COLOR", "1")
+        .env("ASSURE_REDACT_KEY", "0123456789abcdef-test")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 3)));
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_malformed_row_never_prints_its_secrets_nor_personal_values_under_redact() {
+    let d = copy_example();
+    let staff = d.path().join("exports/hr/staff.tsv");
+    let text = std::fs::read_to_string(&staff).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[0].push_str("\tnational_insurance_number");
+    for (i, l) in lines.iter_mut().enumerate().skip(1) {
+        l.push_str(&format!("\tQQ{i:06}C"));
+    }
+    lines[3].push_str("\tstray cell");
+    let personal: Vec<String> = lines[2..5]
+        .iter()
+        .flat_map(|l| l.split('\t').take(2).map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    std::fs::write(&staff, lines.join("\n") + "\n").unwrap();
+    for redact in [false, true] {
+        let (json, stderr) = run_redacted(&d, redact);
+        assert!(stderr.contains("exports/hr/staff.tsv:4"), "{stderr}");
+        assert!(
+            stderr.contains("[hidden]"),
+            "the malformed row's cells are hidden: {stderr}"
+        );
+        assert!(
+            stderr.contains("[secret]"),
+            "the aligned rows around it mask the secret column: {stderr}"
+        );
+        for i in 1..lines.len() {
+            let ni = format!("QQ{i:06}C");
+            assert!(
+                !stderr.contains(&ni) && !json.contains(&ni),
+                "{ni} leaked (redact: {redact})"
+            );
+        }
+        if redact {
+            for value in &personal {
+                assert!(
+                    !stderr.contains(value.as_str()),
+                    "{value} leaked under --redact: {stderr}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_snippet_masks_a_secret_json_value_and_escapes_control_characters() {
+    let d = copy_example();
+    let devices = d.path().join("exports/intune/managedDevices.json");
+    let text = std::fs::read_to_string(&devices).unwrap().replacen(
+        "\"deviceName\": \"NSH-LT-00001\",",
+        "\"deviceName\": \"NSH-LT-00001\", \"imei\": \"352099001761481\" \"note\": \"\u{1b}]0;owned\u{7}\u{202e}\",",
+        1,
+    );
+    std::fs::write(&devices, text).unwrap();
+    let (json, stderr) = run_redacted(&d, false);
+    assert!(stderr.contains("exports/intune/managedDevices.json:6"), "{stderr}");
+    assert!(stderr.contains("\"imei\": [secret]"), "{stderr}");
+    assert!(!stderr.contains("352099001761481") && !json.contains("352099001761481"));
+    assert!(stderr.contains("\\u{1b}]0;owned\\u{7}\\u{202e}"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\u{202e}'));
+}
+
+#[test]
+fn a_schema_message_never_quotes_a_personal_value_under_redact() {
+    let d = copy_example();
+    let mfa = d.path().join("exports/entra/userRegistrationDetails.json");
+    let text = std::fs::read_to_string(&mfa).unwrap();
+    let upn = text
+        .split("\"userPrincipalName\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let text = text.replacen(&format!("\"{upn}\""), &format!("[\"{upn}\"]"), 1);
+    std::fs::write(&mfa, text).unwrap();
+    let (json, stderr) = run_redacted(&d, false);
+    assert!(
+        json.contains(&upn),
+        "without --redact the message says what the value is"
+    );
+    let (json, stderr_redacted) = run_redacted(&d, true);
+    assert!(stderr.contains("userPrincipalName"), "{stderr}");
+    assert!(
+        stderr_redacted.contains("[personal] is not of type"),
+        "{stderr_redacted}"
+    );
+    assert!(
+        !json.contains(&upn) && !stderr_redacted.contains(&upn),
+        "{upn} leaked under --redact"
+    );
+}

@@ -290,7 +290,19 @@ fn assess_loaded(
     })?;
     evidence.add_references(&pack.references, false);
     let mut evidence_diags = evidence_diags;
-    evidence_diags.extend(crate::evidence::validate::validate(&mut evidence, &pack.datasets));
+    evidence_diags.extend(crate::evidence::validate::validate(
+        &mut evidence,
+        &pack.datasets,
+        args.redact,
+    ));
+    // An export's excerpt shows its dataset's secret fields masked, and personal ones too under --redact.
+    for d in &mut evidence_diags {
+        if let Some(layout) = d.layout() {
+            let confidential =
+                crate::snippet::Confidential::of(pack.datasets.get(&layout.dataset), layout, args.redact);
+            d.protect(&confidential);
+        }
+    }
     eprint_diagnostics(&evidence_diags);
 
     let as_of = match (&args.as_of, evidence.as_of) {

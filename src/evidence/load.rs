@@ -434,10 +434,18 @@ type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
 /// Parses one decoded file, with a diagnostic at the line of any error and a warning for each note.
 fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<ReadFile, Diagnostic> {
     let file = source.name.as_str();
+    // Excerpts of an export are masked by the dataset's confidential fields before they are shown.
+    let layout = Arc::new(crate::snippet::Layout {
+        dataset: dataset.to_string(),
+        format: opts.format,
+        delimiter: opts.delimiter,
+        renames: opts.renames.clone(),
+    });
     let Parsed { records, notes, page } =
         formats::parse_file(source, opts).map_err(|FormatError { message, line }| {
             let span = line.map(|l| source.line_span(l));
             Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
+                .evidence(layout.clone())
                 .at(source, span, "here")
                 .help("fix or re-export the file; checks that need this dataset report an error until then")
         })?;
@@ -446,6 +454,7 @@ fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>)
         .map(|Note { message, line, help }| {
             let span = line.map(|l| source.line_span(l));
             Diagnostic::warning("assure::export", format!("{file} (dataset `{dataset}`): {message}"))
+                .evidence(layout.clone())
                 .at(source, span, "here")
                 .help(help)
         })
