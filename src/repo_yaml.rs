@@ -25,7 +25,6 @@ pub struct ListFile<T> {
 /// list (`waivers`, `reviews`); `help` says what an entry needs. Entries that break the schema are left out,
 /// each with a diagnostic coded `code`. A file that is there but refused (a symlink out of the repo, a FIFO,
 /// too large) is an error diagnostic, and none of its content is used.
-#[allow(clippy::too_many_arguments)]
 pub fn load<T: DeserializeOwned>(
     jail: &Jail,
     limit: u64,

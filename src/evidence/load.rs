@@ -199,9 +199,11 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                     delimiter: delimiter.unwrap_or(b','),
                     renames,
                 },
-                format.is_some(),
-                delimiter.is_some(),
-                *allow_empty,
+                Given {
+                    format: format.is_some(),
+                    delimiter: delimiter.is_some(),
+                    allow_empty: *allow_empty,
+                },
             );
             (i, result)
         })
@@ -293,16 +295,21 @@ type Plan = (
     bool,
 );
 
-fn read_one(
-    jail: &Jail,
-    limit: u64,
-    file: &RepoFile,
-    dataset: &str,
-    opts: &ReadOptions<'_>,
-    format_given: bool,
-    delimiter_given: bool,
+/// What the manifest said of a dataset's files, beyond how to parse them: whether it named the format and the
+/// delimiter (else they are guessed), and whether a file may hold no records.
+#[derive(Clone, Copy)]
+struct Given {
+    format: bool,
+    delimiter: bool,
     allow_empty: bool,
-) -> Loaded {
+}
+
+fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>, given: Given) -> Loaded {
+    let Given {
+        format: format_given,
+        delimiter: delimiter_given,
+        allow_empty,
+    } = given;
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(
