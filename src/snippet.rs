@@ -100,9 +100,11 @@ pub fn excerpt(file: &SourceFile, span: Span, mask: Option<(&Layout, &Confidenti
     let text = file.text.as_str();
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
     let first = file.line_of(span.start).saturating_sub(1).max(1);
+    // The empty "line" after a final newline is not shown, unless the span is there (an unexpected end).
+    let lines = file.line_of(text.len()) - usize::from(text.ends_with('\n'));
     let last = (file.line_of(span.end) + 1)
         .min(first + 6)
-        .min(file.line_of(text.len()));
+        .min(lines.max(file.line_of(span.end)));
     let header = mask.and_then(|(layout, _)| csv_header(text, layout));
     let mut out = String::new();
     let (mut local_start, mut local_end) = (None, None);

@@ -72,7 +72,9 @@ pub fn problems(validator: &jsonschema::Validator, value: &Value) -> Vec<RecordP
             RecordProblem {
                 field,
                 message: e.to_string(),
-                instance: Some(e.instance().to_string()),
+                // A missing property's message names the property, not a value.
+                instance: (!matches!(e.kind(), jsonschema::error::ValidationErrorKind::Required { .. }))
+                    .then(|| e.instance().to_string()),
             }
         })
         .collect()
