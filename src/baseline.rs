@@ -34,15 +34,22 @@ pub struct BaselineSummary {
     pub fixed: usize,
 }
 
-/// Reads a previous `assure check --format json` output.
-pub fn load(path: &Path) -> Result<Baseline, Diagnostic> {
+/// Reads a previous `assure check --format json` output: a file inside the repo `jail` is read as a repo file
+/// (it may not lead out of the repo); one elsewhere is the user's explicit choice. Either must be a regular
+/// file within `limit` bytes.
+pub fn load(path: &Path, jail: Option<&crate::repo_file::Jail>, limit: u64) -> Result<Baseline, Diagnostic> {
     let shown = path.display().to_string();
     let err = |m: String| {
         Diagnostic::error("assure::baseline", m)
             .in_path(shown.clone())
             .help("pass a file written by `assure check --format json`")
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the baseline: {e}")))?;
+    let bytes = crate::repo_file::read_cli_path(jail, path, limit).map_err(|r| {
+        Diagnostic::error("assure::baseline", r.message(&shown))
+            .in_path(shown.clone())
+            .help(r.help())
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| err("the baseline is not UTF-8 text".into()))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| err(format!("the baseline is not JSON: {e}")))?;
     let major = doc
         .get("schema_version")

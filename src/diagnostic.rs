@@ -5,8 +5,10 @@
 //! the same text without colour at a fixed width for snapshot tests, and [`Diagnostic::location`] the plain
 //! `file:line:col` used in JSON output.
 
+use crate::render::text::{visible, visible_lines};
+use crate::snippet::{Confidential, Layout, Snippet, excerpt};
 use crate::source::{SourceFile, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
@@ -30,7 +32,11 @@ pub struct Diagnostic {
     pub path: Option<String>,
     pub span: Option<Span>,
     pub label: Option<String>,
-    source: Option<NamedSource<String>>,
+    /// The excerpt shown, built from `file` and `span` ([`crate::snippet`]); none for evidence until
+    /// [`Diagnostic::protect`] has said what to mask.
+    snippet: Option<Snippet>,
+    /// How the file is laid out, when it is an export.
+    layout: Option<std::sync::Arc<Layout>>,
 }
 
 impl Diagnostic {
@@ -44,7 +50,8 @@ impl Diagnostic {
             path: None,
             span: None,
             label: None,
-            source: None,
+            snippet: None,
+            layout: None,
         }
     }
 
@@ -62,12 +69,34 @@ impl Diagnostic {
 
     /// Points at `span` in `file` with a label.
     pub fn at(mut self, file: &Arc<SourceFile>, span: Option<Span>, label: impl Into<String>) -> Self {
-        self.source = Some(file.named_source());
+        self.snippet = match (&self.layout, span) {
+            (None, Some(span)) => Some(excerpt(file, span, None)),
+            _ => None,
+        };
         self.file = Some(file.clone());
         self.path = Some(file.name.clone());
         self.span = span;
         self.label = Some(label.into());
         self
+    }
+
+    /// Marks the file as an export laid out as `layout`: its excerpt is withheld until [`Diagnostic::protect`].
+    pub fn evidence(mut self, layout: std::sync::Arc<Layout>) -> Self {
+        self.layout = Some(layout);
+        self.snippet = None;
+        self
+    }
+
+    /// The export layout, for a diagnostic about an export.
+    pub fn layout(&self) -> Option<&Layout> {
+        self.layout.as_deref()
+    }
+
+    /// Builds an export's excerpt with the fields `confidential` names masked.
+    pub fn protect(&mut self, confidential: &Confidential) {
+        if let (Some(file), Some(span), Some(layout)) = (&self.file, self.span, &self.layout) {
+            self.snippet = Some(excerpt(file, span, Some((layout, confidential))));
+        }
     }
 
     /// Names a file whose text is not available.
@@ -101,9 +130,10 @@ impl Diagnostic {
     }
 }
 
+// What reaches a terminal has control characters escaped: messages quote file names and values from exports.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&visible_lines(&self.message))
     }
 }
 
@@ -120,14 +150,16 @@ impl miette::Diagnostic for Diagnostic {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(visible_lines(h).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span?;
-        self.source.as_ref()?;
+        // The snippet's own span: the excerpt is not the whole file.
+        let span = self.snippet.as_ref()?.span;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             self.label.clone(),
             span,
@@ -153,7 +185,7 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, width: usize) -> String {
         }
         // miette names the file in the snippet header; also lead with file:line:col so the location is greppable.
         if let Some(loc) = d.location() {
-            out.push_str(&loc);
+            out.push_str(&visible(&loc));
             out.push('\n');
         }
         out.push_str(&one);

@@ -33,12 +33,15 @@ pub struct Recognised {
 /// Looks at every file in the repo and matches it against the pack's presets.
 pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
     let files = walk(root)?;
+    let jail = crate::repo_file::Jail::new(root)?;
     let mut out = Vec::new();
     for f in files
         .iter()
         .filter(|f| !f.is_symlink && f.rel != MANIFEST && f.rel != WAIVERS)
     {
-        let fields = std::fs::read(&f.path)
+        // Read as `check` reads it: a regular file inside the repo, within the evidence limit.
+        let fields = jail
+            .read(&f.rel, crate::repo_file::EVIDENCE_LIMIT)
             .ok()
             .map(|b| crate::source::decode_text(b.clone()).unwrap_or_else(|_| String::from_utf8_lossy(&b).into_owned()))
             .map_or_else(Vec::new, |t| fields_of(&f.rel, &t));

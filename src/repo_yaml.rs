@@ -3,10 +3,10 @@
 //! diagnostic at its line while the others load.
 
 use crate::diagnostic::Diagnostic;
+use crate::repo_file::{Jail, Refusal};
 use crate::source::{SourceFile, decode_text};
 use crate::standards::schema::{Kind, validate};
 use serde::de::DeserializeOwned;
-use std::path::Path;
 use std::sync::Arc;
 
 /// One accepted entry with its line and the file, for follow-up diagnostics.
@@ -21,10 +21,13 @@ pub struct ListFile<T> {
     pub file: Option<(Arc<SourceFile>, crate::source::SpanMap)>,
 }
 
-/// Loads `root/name` if present; `key` is the top-level list (`waivers`, `reviews`); `help` says what an entry
-/// needs. Entries that break the schema are left out, each with a diagnostic coded `code`.
+/// Loads `name` from the repo if present (read through the jail, within `limit` bytes); `key` is the top-level
+/// list (`waivers`, `reviews`); `help` says what an entry needs. Entries that break the schema are left out,
+/// each with a diagnostic coded `code`. A file that is there but refused (a symlink out of the repo, a FIFO,
+/// too large) is an error diagnostic, and none of its content is used.
 pub fn load<T: DeserializeOwned>(
-    root: &Path,
+    jail: &Jail,
+    limit: u64,
     name: &'static str,
     key: &str,
     kind: Kind,
@@ -35,8 +38,10 @@ pub fn load<T: DeserializeOwned>(
         entries: Vec::new(),
         file: None,
     };
-    let Ok(bytes) = std::fs::read(root.join(name)) else {
-        return (empty(), Vec::new());
+    let bytes = match jail.read(name, limit) {
+        Ok(b) => b,
+        Err(Refusal::Missing) => return (empty(), Vec::new()),
+        Err(r) => return (empty(), vec![r.diagnostic(code, name)]),
     };
     let text = match decode_text(bytes) {
         Ok(t) => t,

@@ -24,7 +24,6 @@ use crate::diagnostic::Diagnostic;
 use crate::standards::schema::Kind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// File name of the reviews file at the root of a config repo.
 pub const REVIEWS: &str = "reviews.yaml";
@@ -91,9 +90,10 @@ pub struct Review {
 }
 
 /// Loads `reviews.yaml` if present; invalid entries are left out, each with a diagnostic.
-pub fn load(root: &Path) -> (Vec<Review>, Vec<Diagnostic>) {
+pub fn load(jail: &crate::repo_file::Jail, limit: u64) -> (Vec<Review>, Vec<Diagnostic>) {
     let (list, diags) = crate::repo_yaml::load::<ReviewSpec>(
-        root,
+        jail,
+        limit,
         REVIEWS,
         "reviews",
         Kind::Reviews,

@@ -21,7 +21,6 @@ use crate::diagnostic::Diagnostic;
 use crate::standards::schema::Kind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// File name of the waivers file at the root of a config repo.
 pub const WAIVERS: &str = "waivers.yaml";
@@ -93,9 +92,10 @@ pub struct WaiverReport {
 }
 
 /// Loads `waivers.yaml` if present. Invalid waivers are left out, each with a diagnostic.
-pub fn load(root: &Path) -> (Vec<Waiver>, Vec<Diagnostic>) {
+pub fn load(jail: &crate::repo_file::Jail, limit: u64) -> (Vec<Waiver>, Vec<Diagnostic>) {
     let (list, mut diags) = crate::repo_yaml::load::<WaiverSpec>(
-        root,
+        jail,
+        limit,
         WAIVERS,
         "waivers",
         Kind::Waivers,

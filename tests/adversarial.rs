@@ -6,6 +6,8 @@ mod common;
 use assert_cmd::Command;
 use common::copy_example;
 use serde_json::Value;
+use std::path::Path;
+use std::time::Duration;
 
 /// Runs the example with `file` replaced by `bytes`; returns the JSON assessment and stderr.
 fn with_file(file: &str, bytes: &[u8]) -> (Value, String) {
@@ -190,16 +192,11 @@ fn duplicate_keys_and_empty_files() {
     let (ids, error) = errored(&v);
     assert_eq!(ids, BACKUP_CHECKS);
     assert!(error.contains("invalid JSON"), "{error}");
-    // An empty YAML register or CSV is no records: the checks are not applicable rather than broken.
+    // An empty YAML register is no evidence, not "no suppliers": its checks error (tests below for the rest).
     let (v, _) = with_file("registers/suppliers.yaml", b"");
-    assert!(errored(&v).0.is_empty());
-    let suppliers = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "NDG10-ASSURED")
-        .unwrap();
-    assert_eq!(suppliers["state"], "not_applicable");
+    let (ids, error) = errored(&v);
+    assert_eq!(ids, ["NDG10-ASSURED", "NDG10-EXPIRED"]);
+    assert!(error.contains("the file is empty"), "{error}");
 }
 
 #[test]
@@ -261,5 +258,463 @@ fn a_regex_over_the_size_limit_is_a_lint_error() {
     assert!(
         stderr.contains("regex does not compile") && stderr.contains("size limit"),
         "{stderr}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// #25: files outside the repo, special files, terminal safety, nothing silently accepted.
+
+/// What a private file outside the repo holds; it must appear in no output.
+const PRIVATE: &str = "PRIVATE-KEY-MATERIAL-7f3a";
+
+/// `assure ARGS` with a time limit (a blocked read is a failure, not a hung test run): exit code, stdout,
+/// stderr.
+fn assure(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(args)
+        .env("COLUMNS", "200")
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A private file outside the repo, written as a valid waivers/reviews file would be, so that only the jail
+/// (not a parse error) keeps it out.
+fn private_file() -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("id_rsa"),
+        format!("waivers:\n  - {{ check: NDG8-OS, reason: {PRIVATE}, approver: {PRIVATE}, expires: 2099-01-01 }}\nreviews:\n  - {{ check: NDG7-CONTACTS, verdict: met, comment: {PRIVATE}, assessor: {PRIVATE}, date: 2026-01-01 }}\n"),
+    )
+    .unwrap();
+    std::fs::write(outside.path().join("report.html.j2"), format!("<p>{PRIVATE}</p>")).unwrap();
+    outside
+}
+
+#[cfg(unix)]
+#[test]
+fn waivers_reviews_and_the_manifest_are_read_only_from_inside_the_repo() {
+    let outside = private_file();
+    for name in ["waivers.yaml", "reviews.yaml"] {
+        let d = copy_example();
+        let _ = std::fs::remove_file(d.path().join(name));
+        std::os::unix::fs::symlink(outside.path().join("id_rsa"), d.path().join(name)).unwrap();
+        let html = d.path().join("out.html");
+        let sarif = d.path().join("out.sarif");
+        let (code, stdout, stderr) = assure(&[
+            "check",
+            path(d.path()),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--html",
+            path(&html),
+            "--sarif",
+            path(&sarif),
+        ]);
+        assert!(matches!(code, Some(0 | 3)), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{name} is a symlink to a file outside the config repo")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("copy the file into the config repo"), "{stderr}");
+        for text in [
+            stdout.clone(),
+            stderr.clone(),
+            std::fs::read_to_string(&html).unwrap(),
+            std::fs::read_to_string(&sarif).unwrap(),
+        ] {
+            assert!(!text.contains(PRIVATE), "{name}: the refused file's content leaked");
+        }
+        let v: Value = serde_json::from_str(&stdout).unwrap();
+        assert!(
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["location"] == name)
+        );
+    }
+
+    // A manifest linked to the process environment would print CI secrets: refused, and they appear nowhere.
+    let d = copy_example();
+    std::fs::remove_file(d.path().join("assure.yaml")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", d.path().join("assure.yaml")).unwrap();
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(["check", path(d.path())])
+        .env("CI_SECRET_TOKEN", PRIVATE)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("assure.yaml is a symlink to a file outside the config repo"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(PRIVATE) && !String::from_utf8_lossy(&out.stdout).contains(PRIVATE));
+}
+
+#[cfg(unix)]
+#[test]
+fn templates_and_baselines_kept_in_the_repo_stay_in_it_and_explicit_paths_elsewhere_are_read() {
+    let outside = private_file();
+    let d = copy_example();
+    std::fs::create_dir(d.path().join("templates")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("report.html.j2"),
+        d.path().join("templates/report.html.j2"),
+    )
+    .unwrap();
+    let html = d.path().join("out.html");
+    let templates = d.path().join("templates");
+    let (code, stdout, stderr) = assure(&[
+        "report",
+        path(d.path()),
+        "--templates",
+        path(&templates),
+        "--html",
+        path(&html),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("report.html.j2 is a symlink to a file outside the config repo"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains(PRIVATE) && !stderr.contains(PRIVATE) && !html.exists());
+    // The same template in a directory of the user's own, outside the repo, is their explicit choice.
+    let (code, _, stderr) = assure(&[
+        "report",
+        path(d.path()),
+        "--templates",
+        path(outside.path()),
+        "--html",
+        path(&html),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::read_to_string(&html).unwrap().contains(PRIVATE));
+
+    // A baseline: in the repo, a symlink out of it is refused; outside the repo, the file is read.
+    let (_, json, _) = assure(&["check", path(d.path()), "--format", "json", "--fail-on", "none"]);
+    let last_month = outside.path().join("last-month.json");
+    std::fs::write(&last_month, &json).unwrap();
+    std::os::unix::fs::symlink(&last_month, d.path().join("baseline.json")).unwrap();
+    let (code, _, stderr) = assure(&[
+        "check",
+        path(d.path()),
+        "--baseline",
+        path(&d.path().join("baseline.json")),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("baseline.json is a symlink to a file outside the config repo"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = assure(&[
+        "check",
+        path(d.path()),
+        "--baseline",
+        path(&last_month),
+        "--fail-on",
+        "none",
+    ]);
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(p).status().unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_device_or_proc_file_is_refused_up_front_without_hanging() {
+    for name in ["assure.yaml", "waivers.yaml", "reviews.yaml"] {
+        let d = copy_example();
+        let _ = std::fs::remove_file(d.path().join(name));
+        mkfifo(&d.path().join(name));
+        let (code, _, stderr) = assure(&["check", path(d.path()), "--format", "json", "--fail-on", "none"]);
+        assert!(code.is_some(), "{name}: the run was killed (a FIFO blocked it)");
+        assert!(
+            stderr.contains(&format!("{name} is a FIFO (named pipe), not a regular file")),
+            "{name}: {stderr}"
+        );
+        assert_eq!(code == Some(2), name == "assure.yaml", "{stderr}");
+    }
+    // An export that is a symlink to /dev/zero would be read forever: it is refused, the rest still runs.
+    let d = copy_example();
+    let staff = d.path().join("exports/hr/staff.tsv");
+    std::fs::remove_file(&staff).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &staff).unwrap();
+    let (v, stderr) = run(&d);
+    let (ids, _) = errored(&v);
+    assert!(ids.contains(&"NDG2-AUP".to_string()), "{ids:?}");
+    assert!(
+        stderr.contains("exports/hr/staff.tsv is a symlink to a file outside the config repo"),
+        "{stderr}"
+    );
+    // Named on the command line a device or pseudo-file is still no baseline.
+    for (given, why) in [
+        ("/dev/zero", "is a device"),
+        ("/proc/self/environ", "different number of bytes"),
+    ] {
+        if !Path::new(given).exists() {
+            continue;
+        }
+        let (code, _, stderr) = assure(&["check", path(d.path()), "--baseline", given]);
+        assert_eq!(code, Some(2));
+        assert!(stderr.contains(why), "{given}: {stderr}");
+    }
+}
+
+#[test]
+fn every_read_has_a_size_limit_set_in_the_manifest() {
+    let d = copy_example();
+    let manifest = d.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\nlimits: {{ evidence_mib: 1, config_mib: 1 }}\n"),
+    )
+    .unwrap();
+    let rules = d.path().join("network/firewall-rules.csv");
+    let mut csv = std::fs::read_to_string(&rules).unwrap();
+    let row = "web-https,inbound,allow,0.0.0.0/0,203.0.113.10,443,Public website and patient portal,CAB-2024-113\n";
+    while csv.len() <= 1 << 20 {
+        csv.push_str(&row.replacen("web-https", &format!("web-{}", csv.len()), 1));
+    }
+    std::fs::write(&rules, csv).unwrap();
+    std::fs::write(
+        d.path().join("waivers.yaml"),
+        format!("# {}\nwaivers: []\n", "x".repeat(1 << 20)),
+    )
+    .unwrap();
+    let (v, stderr) = run(&d);
+    let (ids, error) = errored(&v);
+    assert_eq!(ids, ["NDG9-FW-DEFAULT-DENY", "NDG9-FW-EXPOSED"]);
+    assert!(
+        error.contains("network/firewall-rules.csv is 1.0 MiB but the limit is 1.0 MiB"),
+        "{error}"
+    );
+    assert!(stderr.contains("raise `limits:` in assure.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("waivers.yaml is 1.0 MiB but the limit is 1.0 MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn evidence_cannot_drive_the_terminal() {
+    let d = copy_example();
+    let rules = d.path().join("network/firewall-rules.csv");
+    let mut csv = std::fs::read_to_string(&rules).unwrap();
+    csv.push_str(
+        "\"rdp\u{1b}]0;owned\u{7}\u{1b}[2J\u{8}\r\u{202e}nimda\",inbound,allow,0.0.0.0/0,203.0.113.12,3389,x,y\n",
+    );
+    std::fs::write(&rules, csv).unwrap();
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(["check", path(d.path()), "--fail-on", "none"])
+        .env("CLICOLOR_FORCE", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("rdp\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{8}\\u{d}\\u{202e}nimda"),
+        "the key is shown escaped: {stdout}"
+    );
+    // Colour stays (ESC followed by `[` and a colour code); nothing else from the export reaches the terminal.
+    assert!(
+        stdout.contains("\u{1b}[31m") || stdout.contains("\u{1b}[1m"),
+        "colour is still on"
+    );
+    for raw in ["\u{1b}]", "\u{7}", "\u{1b}[2J", "\u{8}", "\r", "\u{202e}"] {
+        assert!(!stdout.contains(raw), "{raw:?} reached the terminal");
+    }
+}
+
+#[test]
+fn an_export_holding_no_records_is_an_error_unless_the_manifest_allows_it() {
+    let training = ["NDG3-ADMINS", "NDG3-ANNUAL", "NDG3-BOARD", "NDG3-SPECIALIST"];
+    let header = std::fs::read_to_string(Path::new(common::EXAMPLE).join("exports/lms/training.csv")).unwrap();
+    let header = format!("{}\n", header.lines().next().unwrap());
+    for (bytes, why) in [
+        (b"".to_vec(), "the file is empty"),
+        (header.into_bytes(), "the file holds no records"),
+        (vec![0u8; 4096], "the file holds only NUL bytes"),
+    ] {
+        let (v, stderr) = with_file("exports/lms/training.csv", &bytes);
+        let (ids, error) = errored(&v);
+        assert_eq!(ids, training, "{why}");
+        assert!(
+            error.contains(why) && error.contains("exports/lms/training.csv"),
+            "{error}"
+        );
+        assert!(stderr.contains("allow_empty: true"), "{stderr}");
+    }
+    let (v, _) = with_file("exports/intune/managedDevices.json", br#"{"value": []}"#);
+    let (ids, error) = errored(&v);
+    assert_eq!(
+        ids,
+        [
+            "NDG1-ENCRYPT",
+            "NDG6-EDR",
+            "NDG8-OS",
+            "NDG8-UPCOMING",
+            "NDG9-BASELINE",
+            "NDG9-HOST-FW",
+            "NDG9-STALE-DEVICES"
+        ]
+    );
+    assert!(error.contains("holds no records"), "{error}");
+
+    // Exit 3: the run could not assess everything.
+    let d = copy_example();
+    std::fs::write(d.path().join("exports/lms/training.csv"), b"").unwrap();
+    let (code, _, _) = assure(&["check", path(d.path()), "--fail-on", "none"]);
+    assert_eq!(code, Some(3));
+    // A dataset the manifest says may be empty is simply empty.
+    let manifest = d.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text = text.replacen(
+        "    files: exports/lms/training.csv\n",
+        "    files: exports/lms/training.csv\n    allow_empty: true\n",
+        1,
+    );
+    assert!(text.contains("allow_empty"));
+    std::fs::write(&manifest, text).unwrap();
+    let (v, _) = run(&d);
+    assert!(errored(&v).0.is_empty());
+}
+
+/// `check` on `d` as JSON with `--redact` when asked: the JSON, stderr.
+fn run_redacted(d: &tempfile::TempDir, redact: bool) -> (String, String) {
+    let mut args = vec!["check", path(d.path()), "--format", "json", "--fail-on", "none"];
+    if redact {
+        args.push("--redact");
+    }
+    let out = Command::cargo_bin("assure")
+        .unwrap()
+        .args(&args)
+        .env("COLUMNS", "200")
+        .env("NO_COLOR", "1")
+        .env("ASSURE_REDACT_KEY", "0123456789abcdef-test")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 3)));
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_malformed_row_never_prints_its_secrets_nor_personal_values_under_redact() {
+    let d = copy_example();
+    let staff = d.path().join("exports/hr/staff.tsv");
+    let text = std::fs::read_to_string(&staff).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[0].push_str("\tnational_insurance_number");
+    for (i, l) in lines.iter_mut().enumerate().skip(1) {
+        l.push_str(&format!("\tQQ{i:06}C"));
+    }
+    lines[3].push_str("\tstray cell");
+    let personal: Vec<String> = lines[2..5]
+        .iter()
+        .flat_map(|l| l.split('\t').take(2).map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    std::fs::write(&staff, lines.join("\n") + "\n").unwrap();
+    for redact in [false, true] {
+        let (json, stderr) = run_redacted(&d, redact);
+        assert!(stderr.contains("exports/hr/staff.tsv:4"), "{stderr}");
+        assert!(
+            stderr.contains("[hidden]"),
+            "the malformed row's cells are hidden: {stderr}"
+        );
+        assert!(
+            stderr.contains("[secret]"),
+            "the aligned rows around it mask the secret column: {stderr}"
+        );
+        for i in 1..lines.len() {
+            let ni = format!("QQ{i:06}C");
+            assert!(
+                !stderr.contains(&ni) && !json.contains(&ni),
+                "{ni} leaked (redact: {redact})"
+            );
+        }
+        if redact {
+            for value in &personal {
+                assert!(
+                    !stderr.contains(value.as_str()),
+                    "{value} leaked under --redact: {stderr}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_snippet_masks_a_secret_json_value_and_escapes_control_characters() {
+    let d = copy_example();
+    let devices = d.path().join("exports/intune/managedDevices.json");
+    let text = std::fs::read_to_string(&devices).unwrap().replacen(
+        "\"deviceName\": \"NSH-LT-00001\",",
+        "\"deviceName\": \"NSH-LT-00001\", \"imei\": \"352099001761481\" \"note\": \"\u{1b}]0;owned\u{7}\u{202e}\",",
+        1,
+    );
+    std::fs::write(&devices, text).unwrap();
+    let (json, stderr) = run_redacted(&d, false);
+    assert!(stderr.contains("exports/intune/managedDevices.json:6"), "{stderr}");
+    assert!(stderr.contains("\"imei\": [secret]"), "{stderr}");
+    assert!(!stderr.contains("352099001761481") && !json.contains("352099001761481"));
+    assert!(stderr.contains("\\u{1b}]0;owned\\u{7}\\u{202e}"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\u{202e}'));
+}
+
+#[test]
+fn a_schema_message_never_quotes_a_personal_value_under_redact() {
+    let d = copy_example();
+    let mfa = d.path().join("exports/entra/userRegistrationDetails.json");
+    let text = std::fs::read_to_string(&mfa).unwrap();
+    let upn = text
+        .split("\"userPrincipalName\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let text = text.replacen(&format!("\"{upn}\""), &format!("[\"{upn}\"]"), 1);
+    std::fs::write(&mfa, text).unwrap();
+    let (json, stderr) = run_redacted(&d, false);
+    assert!(
+        json.contains(&upn),
+        "without --redact the message says what the value is"
+    );
+    let (json, stderr_redacted) = run_redacted(&d, true);
+    assert!(stderr.contains("userPrincipalName"), "{stderr}");
+    assert!(
+        stderr_redacted.contains("[personal] is not of type"),
+        "{stderr_redacted}"
+    );
+    assert!(
+        !json.contains(&upn) && !stderr_redacted.contains(&upn),
+        "{upn} leaked under --redact"
     );
 }

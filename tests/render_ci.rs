@@ -1053,7 +1053,15 @@ mod html {
             "<p>{{ a.organisation.name }}</p>{% for s in report.standards %}{% for c in s.checks %}{% for f in c.findings %}<i>{{ f.key }}</i>{% endfor %}{% endfor %}{% endfor %}",
         )
         .unwrap();
-        let out = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap();
+        let out = render(
+            &hostile(),
+            &Templates {
+                dir: Some(dir.clone()),
+                repo: None,
+            },
+            25,
+        )
+        .unwrap();
         assert!(
             out.starts_with("<p>Northshire Hospitals NHS Foundation Trust</p>"),
             "{out}"
@@ -1064,7 +1072,15 @@ mod html {
         );
 
         std::fs::write(dir.join("report.html.j2"), "{% for x in %}").unwrap();
-        let err = render(&hostile(), &Templates { dir: Some(dir.clone()) }, 25).unwrap_err();
+        let err = render(
+            &hostile(),
+            &Templates {
+                dir: Some(dir.clone()),
+                repo: None,
+            },
+            25,
+        )
+        .unwrap_err();
         assert!(err.contains("report.html.j2"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

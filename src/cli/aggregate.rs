@@ -24,14 +24,21 @@ pub fn run(args: Args) -> u8 {
     let mut problems = Vec::new();
     for path in &args.results {
         let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
+        // Assessments named on the command line: read where they are, regular files within the evidence limit.
+        let text = crate::repo_file::read_given(path, crate::repo_file::EVIDENCE_LIMIT)
+            .map_err(|r| r.diagnostic("assure::io", &name))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| {
+                    crate::diagnostic::Diagnostic::error("assure::io", format!("{name} is not UTF-8 text"))
+                        .in_path(name.clone())
+                })
+            });
+        match text {
             Ok(text) => match crate::aggregate::read(&name, &text) {
                 Ok(v) => inputs.push((name, v)),
                 Err(d) => problems.push(d),
             },
-            Err(e) => problems.push(
-                crate::diagnostic::Diagnostic::error("assure::io", format!("cannot read {name}: {e}")).in_path(name),
-            ),
+            Err(d) => problems.push(d),
         }
     }
     if !problems.is_empty() {
@@ -42,6 +49,7 @@ pub fn run(args: Args) -> u8 {
     if let Some(file) = &args.html {
         let templates = crate::render::html::Templates {
             dir: args.templates.clone(),
+            repo: None,
         };
         let html = match crate::render::html::render_aggregate(&agg, &templates) {
             Ok(h) => h,

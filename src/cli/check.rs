@@ -176,7 +176,7 @@ pub fn run(args: Args) -> u8 {
                 }
             }
             if let Some(file) = &args.html
-                && let Err(code) = write_html(&a, args.templates.as_ref(), file)
+                && let Err(code) = write_html(&a, args.templates.as_ref(), &args.repo, file)
             {
                 return code;
             }
@@ -217,9 +217,15 @@ pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &s
 }
 
 /// Renders the HTML report into `file`.
-pub fn write_html(a: &Assessment, templates: Option<&PathBuf>, file: &PathBuf) -> Result<(), u8> {
+pub fn write_html(
+    a: &Assessment,
+    templates: Option<&PathBuf>,
+    repo: &std::path::Path,
+    file: &PathBuf,
+) -> Result<(), u8> {
     let templates = crate::render::html::Templates {
         dir: templates.cloned(),
+        repo: Some(repo.to_path_buf()),
     };
     let html =
         crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
@@ -304,7 +310,19 @@ fn assess_loaded(
     })?;
     evidence.add_references(&pack.references, false);
     let mut evidence_diags = evidence_diags;
-    evidence_diags.extend(crate::evidence::validate::validate(&mut evidence, &pack.datasets));
+    evidence_diags.extend(crate::evidence::validate::validate(
+        &mut evidence,
+        &pack.datasets,
+        args.redact,
+    ));
+    // An export's excerpt shows its dataset's secret fields masked, and personal ones too under --redact.
+    for d in &mut evidence_diags {
+        if let Some(layout) = d.layout() {
+            let confidential =
+                crate::snippet::Confidential::of(pack.datasets.get(&layout.dataset), layout, args.redact);
+            d.protect(&confidential);
+        }
+    }
     eprint_diagnostics(&evidence_diags);
 
     let as_of = match (&args.as_of, evidence.as_of) {
@@ -360,10 +378,14 @@ fn assess_loaded(
     }
 
     let baseline = match &args.baseline {
-        Some(path) => Some(crate::baseline::load(path).map_err(|d| {
-            eprint_diagnostics(&[d]);
-            EXIT_UNUSABLE
-        })?),
+        Some(path) => {
+            let jail = crate::repo_file::Jail::new(&args.repo).ok();
+            let loaded = crate::baseline::load(path, jail.as_ref(), evidence.limits.evidence);
+            Some(loaded.map_err(|d| {
+                eprint_diagnostics(&[d]);
+                EXIT_UNUSABLE
+            })?)
+        }
         None => None,
     };
     // Waivers and reviews of checks left out are left out with them (those naming no check still warn).

@@ -44,13 +44,14 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     if let Some(file) = &args.html
-        && let Err(code) = check::write_html(&a, args.templates.as_ref(), file)
+        && let Err(code) = check::write_html(&a, args.templates.as_ref(), &args.repo, file)
     {
         return code;
     }
     if args.html.is_none() && args.markdown.is_none() {
         let templates = crate::render::html::Templates {
             dir: args.templates.clone(),
+            repo: Some(args.repo.clone()),
         };
         match crate::render::html::render(&a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT) {
             Ok(html) => {

@@ -21,9 +21,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let report: Value = match std::fs::read_to_string(&args.report)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    // The report and the evidence are read as `check` reads them: inside the repo through its jail, a regular
+    // file within the size limit; a report elsewhere is the user's explicit choice.
+    let jail = crate::repo_file::Jail::new(&args.repo).ok();
+    let limit = crate::repo_file::EVIDENCE_LIMIT;
+    let shown = args.report.display().to_string();
+    let report: Value = match crate::repo_file::read_cli_path(jail.as_ref(), &args.report, limit)
+        .map_err(|r| format!("{}; {}", r.message(&shown), r.help()))
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
     {
         Ok(v) => v,
         Err(e) => {
@@ -47,31 +52,37 @@ pub fn run(args: Args) -> u8 {
             eprintln!("error: an evidence entry has no `path` or `sha256`");
             return EXIT_UNUSABLE;
         };
+        // The path comes from the report: shown with its control characters escaped.
+        let shown_rel = crate::render::text::visible(rel);
         // Reference records ship inside the standards pack, which the pack hash below covers.
         if rel.starts_with(crate::evidence::REFERENCE_PREFIX) {
             continue;
         }
-        let Some(path) = inside(&args.repo, rel) else {
-            say!("refused    {rel}  (the path leaves the repo)");
+        let (Some(jail), true) = (&jail, inside(rel)) else {
+            say!("refused    {shown_rel}  (the path leaves the repo)");
             problems += 1;
             continue;
         };
-        match std::fs::read(&path) {
+        match jail.read(rel, limit) {
             Ok(bytes) => {
                 let got = crate::standards::load::hex(&Sha256::digest(&bytes));
                 if got == want {
-                    say!("unchanged  {rel}");
+                    say!("unchanged  {shown_rel}");
                 } else {
                     say!(
-                        "CHANGED    {rel}  (sha256 {} in the report, {} on disk)",
+                        "CHANGED    {shown_rel}  (sha256 {} in the report, {} on disk)",
                         short(want),
                         short(&got)
                     );
                     problems += 1;
                 }
             }
-            Err(e) => {
-                say!("MISSING    {rel}  ({e})");
+            Err(crate::repo_file::Refusal::Missing) => {
+                say!("MISSING    {shown_rel}");
+                problems += 1;
+            }
+            Err(r) => {
+                say!("refused    {}", r.message(&shown_rel));
                 problems += 1;
             }
         }
@@ -104,12 +115,9 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-/// `repo/rel` when `rel` is a plain relative path (no root, no `..`).
-fn inside(repo: &Path, rel: &str) -> Option<PathBuf> {
-    let p = Path::new(rel);
-    p.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| repo.join(p))
+/// Whether `rel` is a plain relative path (no root, no `..`).
+fn inside(rel: &str) -> bool {
+    Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 fn short(hash: &str) -> &str {

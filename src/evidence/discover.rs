@@ -1,8 +1,8 @@
 //! Finding a dataset's files inside the config repo, and nowhere else.
 //!
 //! The repo is walked once without following symlinks. Globs are relative and may not contain `..`; a matched
-//! symlink is resolved and must stay inside the repo. Directory symlinks are not descended into, so symlink
-//! loops cannot hang the walk.
+//! file is read through [`crate::repo_file::Jail`], so a symlink must resolve to a regular file inside the repo.
+//! Directory symlinks are not descended into, so symlink loops cannot hang the walk.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
@@ -71,28 +71,4 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
         set.add(glob);
     }
     set.build().map_err(|e| e.to_string())
-}
-
-/// Resolves a matched symlink and checks it stays inside the repo.
-pub fn check_inside(root: &Path, file: &RepoFile) -> Result<PathBuf, String> {
-    if !file.is_symlink {
-        return Ok(file.path.clone());
-    }
-    let root = root
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve the repo path: {e}"))?;
-    let target = file
-        .path
-        .canonicalize()
-        .map_err(|e| format!("{} is a broken or looping symlink: {e}", file.rel))?;
-    if !target.starts_with(&root) {
-        return Err(format!(
-            "{} is a symlink to a file outside the config repo; copy the export into the repo instead",
-            file.rel
-        ));
-    }
-    if !target.is_file() {
-        return Err(format!("{} is a symlink to something that is not a file", file.rel));
-    }
-    Ok(target)
 }

@@ -6,12 +6,13 @@
 //! and every other dataset still loads. What a format reader notes about a file it could read (lines no pattern
 //! matched, values PowerShell truncated) becomes a warning naming the file and line.
 
-use super::discover::{RepoFile, check_inside, globs, walk};
+use super::discover::{RepoFile, globs, walk};
 use super::formats::{self, FormatError, Note, Page, Parsed, ReadOptions};
 use super::manifest::{DatasetSource, Format, MANIFEST, Manifest};
 use super::{Dataset, Evidence, EvidenceFile, Organisation, Record};
 use crate::diagnostic::Diagnostic;
 use crate::engine::path::FieldPath;
+use crate::repo_file::{Jail, Refusal};
 use crate::source::{SourceFile, decode_text};
 use crate::standards::schema::{Kind, validate};
 use rayon::prelude::*;
@@ -25,31 +26,38 @@ use std::sync::Arc;
 pub type Presets = BTreeMap<String, crate::standards::spec::PresetSpec>;
 
 pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let manifest_path = root.join(MANIFEST);
-    let bytes = std::fs::read(&manifest_path).map_err(|e| {
-        vec![
-            Diagnostic::error(
+    const NEEDED: &str = "a config repo needs an assure.yaml at its root naming the organisation and its datasets";
+    let jail =
+        Jail::new(root).map_err(|e| vec![Diagnostic::error("assure::manifest", e).in_path(MANIFEST).help(NEEDED)])?;
+    // The manifest sets the limits, so its own is fixed.
+    let bytes = jail.read(MANIFEST, crate::repo_file::CONFIG_LIMIT).map_err(|r| {
+        vec![match r {
+            Refusal::Missing => Diagnostic::error(
                 "assure::manifest",
-                format!("cannot read {}: {e}", manifest_path.display()),
+                format!("cannot read {}: there is no {MANIFEST}", root.join(MANIFEST).display()),
             )
-            .help("a config repo needs an assure.yaml at its root naming the organisation and its datasets"),
-        ]
+            .in_path(MANIFEST)
+            .help(NEEDED),
+            r => r.diagnostic("assure::manifest", MANIFEST),
+        }]
     })?;
     let text = decode_text(bytes).map_err(|e| vec![Diagnostic::error("assure::encoding", e).in_path(MANIFEST)])?;
     let file = SourceFile::new(MANIFEST, text);
     let (manifest, as_of, spans) = parse_manifest(&file)?;
 
+    let limits = manifest.limits.limits();
     let repo_files = walk(root).map_err(|e| vec![Diagnostic::error("assure::io", e)])?;
     let mut evidence = Evidence {
         organisation: Organisation::from_spec(&manifest.organisation),
         as_of,
         params: manifest.params.clone(),
         lists: manifest.lists.clone(),
+        limits,
         ..Evidence::default()
     };
-    let (waivers, mut diags) = crate::waivers::load(root);
+    let (waivers, mut diags) = crate::waivers::load(&jail, limits.config);
     evidence.waivers = waivers;
-    let (reviews, review_diags) = crate::reviews::load(root);
+    let (reviews, review_diags) = crate::reviews::load(&jail, limits.config);
     evidence.reviews = reviews;
     diags.extend(review_diags);
 
@@ -151,7 +159,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
             }
             continue;
         }
-        options.push((records, pattern, delimiter, src.format, src.fields));
+        options.push((records, pattern, delimiter, src.format, src.fields, src.allow_empty));
         evidence.datasets.insert(name.clone(), Dataset::default());
         jobs.extend(matched.into_iter().map(|f| Job {
             dataset: name,
@@ -173,9 +181,10 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         .with_max_len(1)
         .map(|&(_, i)| {
             let job = &jobs[i];
-            let (records, pattern, delimiter, format, renames) = &options[job.opts];
+            let (records, pattern, delimiter, format, renames, allow_empty) = &options[job.opts];
             let result = read_one(
-                root,
+                &jail,
+                limits.evidence,
                 job.file,
                 job.dataset,
                 &ReadOptions {
@@ -187,8 +196,11 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                     delimiter: delimiter.unwrap_or(b','),
                     renames,
                 },
-                format.is_some(),
-                delimiter.is_some(),
+                Given {
+                    format: format.is_some(),
+                    delimiter: delimiter.is_some(),
+                    allow_empty: *allow_empty,
+                },
             );
             (i, result)
         })
@@ -270,23 +282,31 @@ fn incomplete_collection(dataset: &str, files: &[(&str, Option<Page>)]) -> Optio
 type Loaded = Result<(EvidenceFile, Vec<Record>, Option<Page>, Vec<Diagnostic>), Diagnostic>;
 
 /// How one dataset's files are read: record path, line pattern, CSV delimiter (when set), explicit format,
-/// field renames.
+/// field renames, and whether a file may hold no records.
 type Plan = (
     Option<FieldPath>,
     Option<regex::Regex>,
     Option<u8>,
     Option<Format>,
     BTreeMap<String, String>,
+    bool,
 );
 
-fn read_one(
-    root: &Path,
-    file: &RepoFile,
-    dataset: &str,
-    opts: &ReadOptions<'_>,
-    format_given: bool,
-    delimiter_given: bool,
-) -> Loaded {
+/// What the manifest said of a dataset's files, beyond how to parse them: whether it named the format and the
+/// delimiter (else they are guessed), and whether a file may hold no records.
+#[derive(Clone, Copy)]
+struct Given {
+    format: bool,
+    delimiter: bool,
+    allow_empty: bool,
+}
+
+fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &ReadOptions<'_>, given: Given) -> Loaded {
+    let Given {
+        format: format_given,
+        delimiter: delimiter_given,
+        allow_empty,
+    } = given;
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(
@@ -297,8 +317,15 @@ fn read_one(
             "set `format:` for dataset `{dataset}` in assure.yaml (json, yaml, csv, tsv, lines or keyvalue)"
         )));
     }
-    let path = check_inside(root, file).map_err(|e| err("assure::outside-repo", e))?;
-    let bytes = std::fs::read(&path).map_err(|e| err("assure::io", format!("cannot read {}: {e}", file.rel)))?;
+    let bytes = jail.read(&file.rel, limit).map_err(|r| {
+        let code = match r {
+            Refusal::Outside => "assure::outside-repo",
+            Refusal::TooLarge(..) => "assure::too-large",
+            Refusal::NotRegular(_) | Refusal::SizeChanged => "assure::not-a-file",
+            _ => "assure::io",
+        };
+        r.diagnostic(code, &file.rel)
+    })?;
     let size = bytes.len() as u64;
     let hash = |b: &[u8]| crate::standards::load::hex(&Sha256::digest(b));
     // Decoding keeps plain UTF-8 bytes as they are, so their hash can be taken from the text while it is parsed;
@@ -331,6 +358,15 @@ fn read_one(
         || parse_source(&source, dataset, opts),
     );
     let (records, page, notes) = parsed?;
+    if !allow_empty && let Some(what) = emptiness(&source.text, records.len()) {
+        return Err(err(
+            "assure::empty-export",
+            format!("{} (dataset `{dataset}`): {what}, so its checks cannot be assessed", file.rel),
+        )
+        .help(format!(
+            "re-run the export (an export that lost its rows would otherwise pass or fail checks on nothing); if `{dataset}` may really be empty, set `allow_empty: true` on it in assure.yaml"
+        )));
+    }
     Ok((
         EvidenceFile {
             path: file.rel.clone(),
@@ -343,6 +379,20 @@ fn read_one(
         page,
         notes,
     ))
+}
+
+/// Why a file that parsed is still no evidence: nothing in it, only NUL bytes (what a crash or a full disk
+/// leaves of a file being written), or no records where the manifest expects some.
+fn emptiness(text: &str, records: usize) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("the file is empty")
+    } else if text.trim_matches(|c: char| c == '\0' || c.is_whitespace()).is_empty() {
+        Some("the file holds only NUL bytes")
+    } else if records == 0 {
+        Some("the file holds no records")
+    } else {
+        None
+    }
 }
 
 /// The text of an export: UTF-8 (with or without a byte order mark) or UTF-16 with one. Anything else is an
@@ -388,10 +438,18 @@ type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
 /// Parses one decoded file, with a diagnostic at the line of any error and a warning for each note.
 fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<ReadFile, Diagnostic> {
     let file = source.name.as_str();
+    // Excerpts of an export are masked by the dataset's confidential fields before they are shown.
+    let layout = Arc::new(crate::snippet::Layout {
+        dataset: dataset.to_string(),
+        format: opts.format,
+        delimiter: opts.delimiter,
+        renames: opts.renames.clone(),
+    });
     let Parsed { records, notes, page } =
         formats::parse_file(source, opts).map_err(|FormatError { message, line }| {
             let span = line.map(|l| source.line_span(l));
             Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
+                .evidence(layout.clone())
                 .at(source, span, "here")
                 .help("fix or re-export the file; checks that need this dataset report an error until then")
         })?;
@@ -400,6 +458,7 @@ fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>)
         .map(|Note { message, line, help }| {
             let span = line.map(|l| source.line_span(l));
             Diagnostic::warning("assure::export", format!("{file} (dataset `{dataset}`): {message}"))
+                .evidence(layout.clone())
                 .at(source, span, "here")
                 .help(help)
         })

@@ -37,6 +37,36 @@ pub struct Manifest {
     /// Pack list name -> items added to it (e.g. a firewall vendor's own allow action).
     #[serde(default)]
     pub lists: BTreeMap<String, Vec<Value>>,
+    /// Size limits on the files assure reads (docs/reliability.md); the defaults are well above real exports.
+    #[serde(default)]
+    pub limits: LimitsSpec,
+}
+
+/// Size limits, in MiB (1 MiB = 1,048,576 bytes).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSpec {
+    /// Largest evidence file (and `--baseline`) read, in MiB; default 2048 (2 GiB).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub evidence_mib: Option<u64>,
+    /// Largest `waivers.yaml`, `reviews.yaml` or template read, in MiB; default 16. The manifest itself is
+    /// always limited to 16 MiB, as it is read before its limits are known.
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub config_mib: Option<u64>,
+}
+
+impl LimitsSpec {
+    /// The limits in bytes, defaults filled in.
+    pub fn limits(&self) -> crate::repo_file::Limits {
+        let default = crate::repo_file::Limits::default();
+        let mib = |m: Option<u64>, d: u64| m.map_or(d, |m| m.saturating_mul(1 << 20));
+        crate::repo_file::Limits {
+            evidence: mib(self.evidence_mib, default.evidence),
+            config: mib(self.config_mib, default.config),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -159,6 +189,10 @@ pub struct DatasetSource {
     /// When true, no matching file means an empty dataset rather than an error.
     #[serde(default)]
     pub optional: bool,
+    /// When true, files holding no records (an empty export, a JSON list with nothing in it) are an empty
+    /// dataset; otherwise they are a dataset error, since an export that lost its rows would pass checks.
+    #[serde(default)]
+    pub allow_empty: bool,
 }
 
 #[cfg(test)]

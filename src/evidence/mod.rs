@@ -68,6 +68,8 @@ pub struct Evidence {
     pub waivers: Vec<crate::waivers::Waiver>,
     /// Assessor reviews from `reviews.yaml` (attached to results by the assessment).
     pub reviews: Vec<crate::reviews::Review>,
+    /// The size limits the manifest set (or the defaults), for later reads such as `--baseline`.
+    pub limits: crate::repo_file::Limits,
 }
 
 impl Organisation {

@@ -22,6 +22,24 @@ pub struct RecordProblem {
     /// Top-level field at fault, when there is one.
     pub field: Option<String>,
     pub message: String,
+    /// The offending value as JSON, when the message quotes it (so it can be masked if confidential).
+    pub instance: Option<String>,
+}
+
+/// A problem's message with the value it quotes replaced when its field is confidential: `[secret]` for a
+/// `secret` field, `[personal]` for a `personal` one under `--redact`.
+fn masked_message(p: &RecordProblem, spec: Option<&DatasetSpec>, redact: bool) -> String {
+    let (Some(field), Some(instance), Some(spec)) = (&p.field, &p.instance, spec) else {
+        return p.message.clone();
+    };
+    let hidden = if spec.secret.contains(field) {
+        crate::redact::SECRET
+    } else if redact && spec.personal.contains(field) {
+        "[personal]"
+    } else {
+        return p.message.clone();
+    };
+    p.message.replace(instance.as_str(), hidden)
 }
 
 /// Compiles a dataset's record schema (no remote references: the validator has no network).
@@ -54,6 +72,9 @@ pub fn problems(validator: &jsonschema::Validator, value: &Value) -> Vec<RecordP
             RecordProblem {
                 field,
                 message: e.to_string(),
+                // A missing property's message names the property, not a value.
+                instance: (!matches!(e.kind(), jsonschema::error::ValidationErrorKind::Required { .. }))
+                    .then(|| e.instance().to_string()),
             }
         })
         .collect()
@@ -91,6 +112,7 @@ impl RecordValidator {
             .map(|(name, _)| RecordProblem {
                 field: Some(name.clone()),
                 message: format!("{} is a required property", Value::String(name.clone())),
+                instance: None,
             })
             .collect();
         // Row cells are non-empty text or null; one reused string saves an allocation per cell.
@@ -128,6 +150,7 @@ impl RecordValidator {
             out.extend(problems(&property.validator, value).into_iter().map(|p| RecordProblem {
                 field: Some(property.name.clone()),
                 message: p.message,
+                instance: p.instance,
             }));
         }
         out
@@ -249,8 +272,9 @@ type BadRecord<'r> = (&'r Record, Vec<RecordProblem>);
 /// A dataset with the records that break its schema, or why its schema does not compile.
 type CheckedDataset<'e> = (&'e String, &'e super::Dataset, Result<Vec<BadRecord<'e>>, String>);
 
-/// Validates every dataset that has a schema; returns the diagnostics and marks failing datasets.
-pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec>) -> Vec<Diagnostic> {
+/// Validates every dataset that has a schema; returns the diagnostics and marks failing datasets. A message
+/// about a `secret` field (or, with `redact`, a `personal` one) never quotes its value.
+pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec>, redact: bool) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
     // Datasets are validated side by side (compiling a schema is serial work of its own); the diagnostics are
@@ -290,9 +314,10 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
             for p in record_problems {
                 let line = p.field.as_deref().map_or(record.line(), |f| record.field_line(f));
                 let location = format!("{}:{line}", evidence.file_path(record.file()));
+                let message = masked_message(p, datasets.get(name.as_str()), redact);
                 let what = match &p.field {
-                    Some(f) => format!("field `{f}`: {}", p.message),
-                    None => p.message.clone(),
+                    Some(f) => format!("field `{f}`: {message}"),
+                    None => message,
                 };
                 first.get_or_insert_with(|| format!("{location}: {what}"));
                 if shown < SHOWN_PER_DATASET {

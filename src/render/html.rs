@@ -7,11 +7,12 @@
 
 use super::view::ReportView;
 use crate::assessment::Assessment;
+use crate::repo_file::{CONFIG_LIMIT, Jail, Refusal, read_cli_path};
 use base64::Engine as _;
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Output, State};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub const TEMPLATE: &str = "report.html.j2";
 pub const AGGREGATE_TEMPLATE: &str = "aggregate.html.j2";
@@ -24,38 +25,32 @@ const BUILTIN_STYLESHEET: &str = include_str!("../../templates/report.css");
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
     pub dir: Option<PathBuf>,
+    /// The config repo being reported on: a templates directory inside it is the repo's, so its files may not
+    /// lead out of it (a template is printed into the report).
+    pub repo: Option<PathBuf>,
 }
 
 impl Templates {
-    /// The named template: from the directory when it holds one, else built in.
+    /// The named template: from the directory when it holds one, else built in. A template that is there but
+    /// refused (outside the repo, not a regular file, over 16 MiB) is an error, not a silent fallback.
     fn read(&self, name: &str, builtin: &'static str) -> Result<String, String> {
-        match &self.dir {
-            Some(dir) if dir.join(name).is_file() => read_template(dir, name),
-            _ => Ok(builtin.to_string()),
+        let Some(dir) = &self.dir else {
+            return Ok(builtin.to_string());
+        };
+        let path = dir.join(name);
+        let shown = path.display().to_string();
+        let jail = self.repo.as_deref().and_then(|r| Jail::new(r).ok());
+        match read_cli_path(jail.as_ref(), &path, CONFIG_LIMIT) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text")),
+            Err(Refusal::Missing) => Ok(builtin.to_string()),
+            Err(r) => Err(format!("{}; {}", r.message(&shown), r.help())),
         }
     }
 }
 
-fn read_template(dir: &Path, name: &str) -> Result<String, String> {
-    let path = dir.join(name);
-    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-/// Shows control characters (other than newline and tab) as visible escapes.
+/// Shows control characters (other than newline and tab) and bidirectional overrides as visible escapes.
 pub fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return s.into();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
+    super::text::visible_lines(s)
 }
 
 /// Every `{{ value }}` goes through here: control characters made visible, then the auto-escape of the template.

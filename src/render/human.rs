@@ -2,6 +2,7 @@
 //! closing summary. Colour comes from `anstyle` and is stripped by `anstream` when the stream is not a
 //! terminal or `NO_COLOR` is set.
 
+use super::text::visible;
 use crate::assessment::{Assessment, CheckResult, State};
 use crate::standards::spec::Severity;
 use crate::waivers::WaiverStatus;
@@ -34,7 +35,11 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
     let _ = writeln!(
         out,
         "{BOLD}{}{BOLD:#} ({}) · as of {} · {} {}",
-        a.organisation.name, a.organisation.ods_code, a.as_of, a.pack.name, a.pack.version
+        visible(&a.organisation.name),
+        visible(&a.organisation.ods_code),
+        a.as_of,
+        a.pack.name,
+        a.pack.version
     );
     // A critical site (a major trauma centre) sees its failing critical checks before anything else.
     if let Some(why) = &a.organisation.critical {
@@ -91,17 +96,25 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
         let _ = writeln!(
             out,
             "against {}: {} new, {} unchanged, {} fixed",
-            b.file, b.new, b.unchanged, b.fixed
+            visible(&b.file),
+            b.new,
+            b.unchanged,
+            b.fixed
         );
     }
     for w in a.waivers.iter().filter(|w| w.status != WaiverStatus::Applied) {
         let why = match w.status {
             WaiverStatus::Expired => format!("expired on {}: no longer applied", w.expires),
             WaiverStatus::Unused => "matches nothing that failed: remove it or correct its records".to_string(),
-            WaiverStatus::UnknownCheck => format!("names `{}`, which is not a check in the pack", w.check),
+            WaiverStatus::UnknownCheck => format!("names `{}`, which is not a check in the pack", visible(&w.check)),
             WaiverStatus::Applied => String::new(),
         };
-        let _ = writeln!(out, "{YELLOW}waiver{YELLOW:#} {} for {}: {why}", w.location, w.check);
+        let _ = writeln!(
+            out,
+            "{YELLOW}waiver{YELLOW:#} {} for {}: {why}",
+            visible(&w.location),
+            visible(&w.check)
+        );
     }
     if let Some(d) = &a.dspt {
         let _ = writeln!(out, "{}", dspt_line(d));
@@ -159,21 +172,21 @@ fn check(out: &mut String, r: &CheckResult) {
         r.id,
         r.title
     );
-    let _ = writeln!(out, "          {DIM}{}{DIM:#}", r.summary);
+    let _ = writeln!(out, "          {DIM}{}{DIM:#}", one_line(&r.summary));
     for f in r.findings.iter().take(MAX_FINDINGS) {
         let mut waived = f
             .waived_by
             .as_ref()
-            .map_or(String::new(), |w| format!("  {DIM}(waived: {w}){DIM:#}"));
+            .map_or(String::new(), |w| format!("  {DIM}(waived: {}){DIM:#}", visible(w)));
         if f.baseline == Some(crate::baseline::Change::New) {
             waived.push_str(&format!("  {YELLOW}new{YELLOW:#}"));
         }
         let _ = writeln!(
             out,
             "          {BLUE}{}:{}{BLUE:#}  {}  {}{waived}",
-            f.file,
+            visible(&f.file),
             f.line,
-            f.key,
+            visible(&f.key),
             one_line(&f.message)
         );
     }
@@ -190,9 +203,9 @@ fn check(out: &mut String, r: &CheckResult) {
             out,
             "          {YELLOW}pending{YELLOW:#} due {}  {BLUE}{}:{}{BLUE:#}  {}  {}",
             p.due,
-            p.file,
+            visible(&p.file),
             p.line,
-            p.key,
+            visible(&p.key),
             one_line(&p.message)
         );
     }
@@ -211,14 +224,14 @@ fn check(out: &mut String, r: &CheckResult) {
             one_line(&rv.assessor),
             one_line(&rv.date),
             one_line(&rv.comment),
-            rv.location
+            visible(&rv.location)
         );
     }
     if !r.fixed.is_empty() {
         let _ = writeln!(
             out,
             "          {GREEN}fixed since the baseline:{GREEN:#} {}",
-            r.fixed.join(", ")
+            visible(&r.fixed.join(", "))
         );
     }
     if r.state == State::Fail
@@ -228,12 +241,12 @@ fn check(out: &mut String, r: &CheckResult) {
     }
 }
 
-/// Keeps a finding on one line and neutralises control characters from evidence.
+/// Keeps a finding on one line (line breaks and tabs become spaces) and shows other control characters and
+/// bidirectional overrides from evidence as visible escapes, so none reaches the terminal.
 fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let spaced: String = s
+        .chars()
+        .map(|c| if c.is_whitespace() && c.is_control() { ' ' } else { c })
+        .collect();
+    visible(&spaced.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
 }

@@ -9,4 +9,5 @@ pub mod junit;
 pub mod markdown;
 pub mod oscal;
 pub mod sarif;
+pub mod text;
 pub mod view;
