@@ -261,7 +261,7 @@ datasets:
   acknowledgements:
     files: registers/acknowledgements.csv
   device_exceptions:             # equipment that cannot be upgraded, managed as exceptions (NDG8)
-    files: registers/device-exceptions.csv
+    files: registers/device-exceptions.csv{exceptions_empty}
   roles:
     files: registers/roles.yaml
   service_accounts:
@@ -608,7 +608,8 @@ waivers:
     expires: 2027-01-31
 """)
     write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF,
-                                               critical="\n  critical: Major trauma centre  # shown on the report's cover", params="""
+                                               critical="\n  critical: Major trauma centre  # shown on the report's cover",
+                                               exceptions_empty="", params="""
 params:
   NDG3-ANNUAL: { threshold: 90 }  # the trust's training needs analysis sets 90% for this year
 """))
@@ -705,7 +706,9 @@ reviews:
          "signed_on": "2026-06-15", "document_ref": "IG committee minutes 2026-06-14"}], "Attestations"))
     registers(t, root, False)
     privacy_alerts(root, [a["SamAccountName"] for a in t.accounts[10:16]], False)
-    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, critical="", params=""))
+    write(root, "assure.yaml", MANIFEST.format(name=t.name, ods=t.ods, as_of=AS_OF, critical="",
+                                               exceptions_empty="\n    allow_empty: true            # no equipment needs one",
+                                               params=""))
     write(root, "README.md", """# Exemplar Community Health NHS Trust (fictional)
 
 A config repo whose evidence meets every check in the pack: what good looks like, and a regression test that

@@ -181,7 +181,7 @@ pub fn run(args: Args) -> u8 {
                 return code;
             }
             if let Some(dir) = &args.output_dir
-                && let Err(code) = super::outputs::write_all(&a, dir, &base, args.templates.as_ref())
+                && let Err(code) = super::outputs::write_all(&a, dir, &base, args.templates.as_ref(), &args.repo)
             {
                 return code;
             }

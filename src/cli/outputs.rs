@@ -29,8 +29,8 @@ pub const FILES: [(&str, Kind); 9] = [
 ];
 
 /// Writes every format of `a` into `dir` (created if missing). `base` prefixes evidence paths in SARIF and
-/// annotations, as for `--format`.
-pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&PathBuf>) -> Result<(), u8> {
+/// annotations, as for `--format`; templates inside `repo` are read as repo files.
+pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&PathBuf>, repo: &Path) -> Result<(), u8> {
     std::fs::create_dir_all(dir).map_err(|e| {
         eprintln!("error: cannot create {}: {e}", dir.display());
         EXIT_UNUSABLE
@@ -40,7 +40,7 @@ pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&Path
         match kind {
             Kind::Format(format) => emit(&render(a, format, false, base), Some(&file))?,
             Kind::Markdown => emit(&crate::render::markdown::render(a), Some(&file))?,
-            Kind::Html => write_html(a, templates, &file)?,
+            Kind::Html => write_html(a, templates, repo, &file)?,
         }
     }
     Ok(())
