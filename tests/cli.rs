@@ -1057,3 +1057,26 @@ fn the_dspt_view_follows_the_organisation_type_and_a_critical_site_comes_first()
     assert_eq!(v["dspt"]["view"], "caf_aligned");
     assert_eq!(v["organisation"]["type_inferred"], true);
 }
+
+#[test]
+fn a_managed_exception_accepts_its_finding_on_its_last_day_and_not_the_day_after() {
+    let lab = |as_of: &str| {
+        let (_, v) = json(EXAMPLE, &["--as-of", as_of]);
+        let finding = result(&v, "NDG8-OS")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "NSH-LAB-0001")
+            .unwrap()
+            .clone();
+        let status = v["waivers"][0]["status"].as_str().unwrap().to_string();
+        (finding.get("waived_by").cloned(), status)
+    };
+    // registers/device-exceptions.csv:2 names 2027-03-31 as the analyser exception's last day.
+    let (by, status) = lab("2027-03-31");
+    assert_eq!(by, Some(Value::from("registers/device-exceptions.csv:2")));
+    assert_eq!(status, "applied");
+    let (by, status) = lab("2027-04-01");
+    assert_eq!(by, None, "a lapsed exception accepts nothing");
+    assert_eq!(status, "expired");
+}

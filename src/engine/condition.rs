@@ -774,10 +774,16 @@ impl<'a> LookupIndex<'a> {
                 .get_path(field, 0)
                 .and_then(scalar_text)
                 .and_then(|t| Version::parse(&t))?;
-            let prefixes: Vec<&Candidate<'a>> = candidates
+            let prefixes = candidates
                 .iter()
-                .filter(|c| c.version.as_ref().is_some_and(|v| v.is_prefix_of(&version)))
-                .collect();
+                .filter(|c| c.version.as_ref().is_some_and(|v| v.is_prefix_of(&version)));
+            if self.lookup.prefer.is_none() && self.lookup.earliest.is_none() {
+                // The longest prefix; among equals the last in file order (a trust's own records follow the pack's).
+                return prefixes
+                    .max_by_key(|c| c.version.as_ref().map_or(0, Version::len))
+                    .map(|c| c.record);
+            }
+            let prefixes: Vec<&Candidate<'a>> = prefixes.collect();
             let longest = prefixes
                 .iter()
                 .map(|c| c.version.as_ref().map_or(0, Version::len))
@@ -786,10 +792,6 @@ impl<'a> LookupIndex<'a> {
                 .into_iter()
                 .filter(|c| c.version.as_ref().map_or(0, Version::len) == longest)
                 .collect();
-            if self.lookup.prefer.is_none() && self.lookup.earliest.is_none() {
-                // The longest prefix; among equals the last in file order (a trust's own records follow the pack's).
-                return best.last().map(|c| c.record);
-            }
             return self.choose(record, best);
         }
         if self.lookup.prefer.is_some() || self.lookup.earliest.is_some() {

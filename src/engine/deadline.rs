@@ -96,12 +96,12 @@ pub fn clock(deadline: &Deadline, scope: &Scope<'_>, view: View<'_>, as_of: Time
     }
 }
 
-/// The due time as reports show it: a date when counted in dates, else an RFC 3339 time.
-pub fn due_text(deadline: &Deadline, due: Timestamp) -> String {
+/// A due or completion time as reports show it: a date when counted in dates, else an RFC 3339 time.
+pub fn due_text(deadline: &Deadline, t: Timestamp) -> String {
     if deadline.dates {
-        utc_date(due).to_string()
+        utc_date(t).to_string()
     } else {
-        due.to_string()
+        t.to_string()
     }
 }
 
@@ -109,26 +109,20 @@ pub fn due_text(deadline: &Deadline, due: Timestamp) -> String {
 pub fn why(deadline: &Deadline, clock: &Clock) -> Why {
     let done_field = deadline.done.as_ref().map(ToString::to_string);
     match clock {
-        Clock::Late { due, done } => Why {
-            field: done_field.clone(),
-            observed: Some(Value::String(if deadline.dates {
-                utc_date(*done).to_string()
-            } else {
-                done.to_string()
-            })),
-            text: format!(
-                "{} {} is after the due time {} ({} from {})",
-                done_field.unwrap_or_default(),
-                if deadline.dates {
-                    utc_date(*done).to_string()
-                } else {
-                    done.to_string()
-                },
-                due_text(deadline, *due),
-                deadline.within_text,
-                deadline.from
-            ),
-        },
+        Clock::Late { due, done } => {
+            let done_text = due_text(deadline, *done);
+            Why {
+                text: format!(
+                    "{} {done_text} is after the due time {} ({} from {})",
+                    done_field.clone().unwrap_or_default(),
+                    due_text(deadline, *due),
+                    deadline.within_text,
+                    deadline.from
+                ),
+                field: done_field,
+                observed: Some(Value::String(done_text)),
+            }
+        }
         Clock::Overdue { due } => Why {
             field: done_field.clone().or_else(|| Some(deadline.from.to_string())),
             observed: None,

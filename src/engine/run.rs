@@ -58,8 +58,8 @@ enum Mark {
     Skipped,
     Pass,
     Fail,
-    /// Meets the assertion, and its deadline has not passed yet: neither passing nor failing.
-    Pending,
+    /// Meets the assertion, and its deadline (this due time) has not passed yet: neither passing nor failing.
+    Pending(jiff::Timestamp),
     /// Could not be evaluated (the check then errors with the first such record's cause).
     Error,
 }
@@ -158,7 +158,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
             None => Mark::Pass,
             Some(d) => match deadline::clock(d, &scope, view, check.as_of) {
                 Clock::Met => Mark::Pass,
-                Clock::Pending { .. } => Mark::Pending,
+                Clock::Pending { due } => Mark::Pending(due),
                 _ => Mark::Fail,
             },
         })
@@ -190,11 +190,13 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         .filter(|(_, m)| **m == Mark::Fail)
         .map(|(r, _)| r)
         .collect();
-    let pending: Vec<&Record> = records
+    let pending: Vec<(&Record, jiff::Timestamp)> = records
         .iter()
         .zip(&marks)
-        .filter(|(_, m)| **m == Mark::Pending)
-        .map(|(r, _)| r)
+        .filter_map(|(r, m)| match m {
+            Mark::Pending(due) => Some((r, *due)),
+            _ => None,
+        })
         .collect();
     result.selected = marks.iter().filter(|m| **m != Mark::Skipped).count();
     result.failing = failing.len();
@@ -322,20 +324,12 @@ fn pending_items(
     d: &super::check::Deadline,
     scope: &Scope<'_>,
     evidence: &Evidence,
-    records: &[&Record],
+    records: &[(&Record, jiff::Timestamp)],
 ) -> Result<Vec<Pending>, String> {
     let message = check.templates.get_template(MESSAGE).ok();
     let mut items: Vec<(jiff::Timestamp, Pending)> = records
         .par_iter()
-        .map(|r| {
-            let joined = scope.join(r);
-            let view = View {
-                record: r,
-                joined: &joined,
-            };
-            let Clock::Pending { due } = deadline::clock(d, scope, view, check.as_of) else {
-                return Err(format!("the clock of {} changed while it was read", r.line()));
-            };
+        .map(|&(r, due)| {
             let f = finding(check, scope, evidence, message.as_ref(), r)?;
             let due_text = deadline::due_text(d, due);
             Ok((
@@ -377,7 +371,7 @@ fn distinct_counts(records: &[Record], marks: &[Mark], field: &super::path::Fiel
         let entry = states.entry(key).or_insert(Mark::Pass);
         *entry = match (*entry, *m) {
             (Mark::Fail, _) | (_, Mark::Fail) => Mark::Fail,
-            (Mark::Pending, _) | (_, Mark::Pending) => Mark::Pending,
+            (p @ Mark::Pending(_), _) | (_, p @ Mark::Pending(_)) => p,
             _ => Mark::Pass,
         };
     }
