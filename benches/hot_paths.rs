@@ -3,11 +3,11 @@
 //! `cargo bench --bench hot_paths`. End-to-end figures come from `examples/bench_trust.rs`; see
 //! docs/performance.md.
 
+use assure::core::source::SourceFile;
+use assure::core::vocab::Format;
 use assure::engine::run_check;
 use assure::evidence::formats::{ReadOptions, parse};
-use assure::evidence::manifest::Format;
 use assure::evidence::{Dataset, Evidence, Record};
-use assure::source::SourceFile;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -112,13 +112,13 @@ fn records(file: &str, format: Format, text: String) -> Vec<Record> {
 }
 
 fn check(yaml: &str) -> assure::engine::Check {
-    let mut files = assure::standards::embedded_files();
+    let mut files = assure::pack::embedded_files();
     files.retain(|(n, _)| !n.starts_with("ndg-"));
     files.push((
         "bench.yaml".into(),
         format!("standard: {{ id: B, title: Bench, statement: s }}\nchecks:\n  - id: B-1\n    title: bench\n    severity: low\n{yaml}").into_bytes(),
     ));
-    let (pack, diags) = assure::standards::load_files(files);
+    let (pack, diags) = assure::pack::load_files(files);
     // One check maps no framework entry, so the coverage warnings are expected; anything else is a bug here.
     let diags: Vec<_> = diags
         .into_iter()

@@ -14,7 +14,7 @@
 //! `assure check` keeps needs that hash of every byte, so it is the floor of any run that keeps one
 //! (docs/performance.md). The target is still measured against the bare parse alone.
 
-use assure::assessment::Assessment;
+use assure::assess::Assessment;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -45,11 +45,15 @@ fn main() {
 /// and the evidence, validate the evidence against the dataset schemas, compile, evaluate, assess, write JSON.
 fn pipeline(repo: &Path, jobs: usize) -> Result<(Assessment, Duration), String> {
     let start = Instant::now();
-    let args = assure::cli::check::Args::plain(repo.to_path_buf(), Default::default(), None, jobs, false);
+    let options = assure::assess::run::Options {
+        jobs,
+        ..assure::assess::run::Options::new(repo.to_path_buf())
+    };
     // Serialised as `assure check --format json` writes it: piece by piece, while the evidence is freed.
-    let (assessment, written) =
-        assure::cli::check::assess_then(&args, |a| assure::render::json::write(a, &mut std::io::sink()))
-            .map_err(|code| format!("exit {code}"))?;
+    let write = |a: &Assessment| assure::render::json::write(a, &mut std::io::sink());
+    let (assessed, written) = assure::assess::run::assess_then(assure::pack::embedded_files(), &options, None, write)
+        .map_err(|s| format!("stopped: {:?}", s.message))?;
+    let assessment = assessed.assessment;
     written.map_err(|e| e.to_string())?;
     Ok((assessment, start.elapsed()))
 }

@@ -9,12 +9,13 @@
 //! the reason it matched; datasets the pack reads but no file provides, and files nobody recognised, are left
 //! as clear TODOs in the draft.
 
+use crate::core::vocab::Format;
 use crate::evidence::discover::walk;
 use crate::evidence::formats;
-use crate::evidence::manifest::{Format, MANIFEST};
-use crate::standards::Pack;
-use crate::standards::spec::PresetSpec;
-use crate::waivers::WAIVERS;
+use crate::pack::Pack;
+use crate::spec::PresetSpec;
+use crate::spec::manifest::MANIFEST;
+use crate::spec::waivers::WAIVERS;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
@@ -33,7 +34,7 @@ pub struct Recognised {
 /// Looks at every file in the repo and matches it against the pack's presets.
 pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
     let files = walk(root)?;
-    let jail = crate::repo_file::Jail::new(root)?;
+    let jail = crate::core::repo_file::Jail::new(root)?;
     let mut out = Vec::new();
     for f in files
         .iter()
@@ -41,9 +42,11 @@ pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
     {
         // Read as `check` reads it: a regular file inside the repo, within the evidence limit.
         let fields = jail
-            .read(&f.rel, crate::repo_file::EVIDENCE_LIMIT)
+            .read(&f.rel, crate::core::repo_file::EVIDENCE_LIMIT)
             .ok()
-            .map(|b| crate::source::decode_text(b.clone()).unwrap_or_else(|_| String::from_utf8_lossy(&b).into_owned()))
+            .map(|b| {
+                crate::core::source::decode_text(b.clone()).unwrap_or_else(|_| String::from_utf8_lossy(&b).into_owned())
+            })
             .map_or_else(Vec::new, |t| fields_of(&f.rel, &t));
         let file_name = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_lowercase();
         let best = pack
@@ -109,8 +112,8 @@ fn fields_of(name: &str, text: &str) -> Vec<String> {
         Some(Format::Tsv) => formats::csv_headers(text, b'\t'),
         Some(format @ (Format::Json | Format::Yaml)) => {
             let doc = match format {
-                Format::Json => crate::json::parse(text, 0),
-                _ => crate::yaml::parse(text, 0),
+                Format::Json => crate::core::json::parse(text, 0),
+                _ => crate::core::yaml::parse(text, 0),
             };
             let Ok(doc) = doc else { return Vec::new() };
             let first = match &doc.value {
@@ -167,7 +170,7 @@ pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
         }
         let _ = writeln!(out, "    preset: {}", preset.id);
     }
-    let missing: Vec<(&String, &crate::standards::spec::DatasetSpec)> = pack
+    let missing: Vec<(&String, &crate::spec::DatasetSpec)> = pack
         .datasets
         .iter()
         .filter(|(name, _)| !by_dataset.contains_key(name.as_str()) && pack.checks.iter().any(|c| reads(c, name)))
@@ -205,7 +208,7 @@ pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
     out
 }
 
-fn reads(check: &crate::standards::load::CheckDef, dataset: &str) -> bool {
+fn reads(check: &crate::pack::load::CheckDef, dataset: &str) -> bool {
     check.spec.dataset == dataset || check.spec.lookup.iter().any(|l| l.dataset == dataset)
 }
 

@@ -6,7 +6,7 @@ const DOC: &str = include_str!("../docs/check-language.md");
 
 #[test]
 fn every_op_and_leaf_field_is_documented() {
-    let schema = assure::standards::schema::Kind::Standard.schema();
+    let schema = assure::spec::schema::Kind::Standard.schema();
     let props = schema["$defs"]["ConditionSpec"]["properties"]
         .as_object()
         .expect("ConditionSpec properties");
@@ -54,11 +54,11 @@ fn one_line_condition_examples_compile() {
 
 #[test]
 fn standards_doc_is_generated_from_the_pack() {
-    let (pack, diags) = assure::standards::load_files(assure::standards::embedded_files());
+    let (pack, diags) = assure::pack::load_files(assure::pack::embedded_files());
     assert!(diags.is_empty());
     let on_disk = std::fs::read_to_string("docs/standards.md").unwrap_or_default();
     assert!(
-        on_disk == assure::standards::docs::render(&pack),
+        on_disk == assure::pack::docs::render(&pack),
         "docs/standards.md is stale: run `cargo run -- list --format markdown > docs/standards.md`"
     );
     assert!(on_disk.contains("| NDG8-OS | critical |"));

@@ -126,7 +126,7 @@ fn export_csv_text_survives_each_encoding() {
             &[(fixture, "exports/ad/users.csv")],
             "  accounts: { files: exports/ad/users.csv, preset: ad-users-csv }\n",
         );
-        let (ev, diags) = load(dir.path(), &assure::standards::load::presets(&pack_files())).unwrap();
+        let (ev, diags) = load(dir.path(), &assure::pack::load::presets(&pack_files())).unwrap();
         assert!(
             diags.is_empty(),
             "{fixture}: {:?}",
@@ -369,7 +369,7 @@ fn defender_portal_and_advanced_hunting_csv_read_as_exported() {
         "  edr_devices: { files: exports/defender/device-inventory.csv, preset: defender-device-inventory }\n  \
          vulnerabilities: { files: exports/defender/vulnerabilities.csv, preset: defender-vulnerabilities }\n",
     );
-    let (ev, diags) = load(dir.path(), &assure::standards::load::presets(&pack_files())).unwrap();
+    let (ev, diags) = load(dir.path(), &assure::pack::load::presets(&pack_files())).unwrap();
     assert!(
         diags.is_empty(),
         "{:?}",

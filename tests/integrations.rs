@@ -59,7 +59,7 @@ fn template_commands_parse_with_the_cli() {
         (".pre-commit-hooks.yaml", "  entry: assure "),
     ] {
         let text = std::fs::read_to_string(file).unwrap();
-        let doc = assure::yaml::parse(&text, usize::MAX).unwrap_or_else(|e| panic!("{file}: {}", e.message));
+        let doc = assure::core::yaml::parse(&text, usize::MAX).unwrap_or_else(|e| panic!("{file}: {}", e.message));
         assert!(!doc.value.is_null());
         for line in text.lines().filter(|l| l.starts_with(marker)) {
             let command = format!("assure {}", line.trim_start_matches(marker).trim());
@@ -70,11 +70,11 @@ fn template_commands_parse_with_the_cli() {
         }
     }
     let azure = std::fs::read_to_string("ci/azure-pipelines.yml").unwrap();
-    assert!(assure::yaml::parse(&azure, usize::MAX).is_ok());
+    assert!(assure::core::yaml::parse(&azure, usize::MAX).is_ok());
     for flag in ["--junit", "--sarif", "--fail-on", "--output"] {
         assert!(azure.contains(flag));
     }
     let action = std::fs::read_to_string("action.yml").unwrap();
-    let doc = assure::yaml::parse(&action, usize::MAX).unwrap();
+    let doc = assure::core::yaml::parse(&action, usize::MAX).unwrap();
     assert_eq!(doc.value["runs"]["using"], "composite");
 }

@@ -1,7 +1,7 @@
 //! The check language, one behaviour per test: each op, type, quantifier, join, expectation and template.
 
 mod common;
-use assure::assessment::State;
+use assure::assess::State;
 use common::*;
 
 const ENCRYPT: &str = r#"
@@ -157,7 +157,7 @@ fn duration_between_two_fields() {
 
 const ICO_CLOCK: &str = "id: T-ICO\ntitle: ICO in 72h\nseverity: critical\ndataset: incidents\nkey: id\ndeadline: { from: detected_at, within: 72h, done: reported_at }\n";
 
-fn pending(r: &assure::assessment::CheckResult) -> Vec<(String, String)> {
+fn pending(r: &assure::assess::CheckResult) -> Vec<(String, String)> {
     r.pending.iter().map(|p| (p.key.clone(), p.due.clone())).collect()
 }
 
@@ -429,7 +429,7 @@ fn shared_lists_are_read_by_checks_and_extended_by_the_manifest() {
     let check = "  - id: T-FW\n    title: no exposed RDP\n    severity: high\n    dataset: firewall_rules\n    where:\n      all:\n        - { field: action, in: [\"{{ lists.allow }}\"], ignore_case: true }\n        - not: { field: source, as: cidr, subnet_of: \"{{ lists.internal }}\" }\n    assert: { field: port, ne: \"3389\" }\n";
     let mut files = pack_files(check);
     files[0].1 = b"name: test\ntitle: Test pack\nversion: 0.0.1\nlists:\n  allow: { description: allow actions, items: [allow, accept] }\n  internal: { description: internal, items: [10.0.0.0/8, \"fc00::/7\"] }\n".to_vec();
-    let (pack, diags) = assure::standards::load_files(files);
+    let (pack, diags) = assure::pack::load_files(files);
     assert!(diags.is_empty(), "{diags:?}");
     let data: std::collections::BTreeMap<String, Vec<serde_json::Value>> = serde_json::from_value(serde_json::json!({
         "firewall_rules": [

@@ -37,7 +37,7 @@ fn load(extra: &[(&str, &str)], caf: &str) -> Vec<String> {
     for f in files.iter_mut().filter(|f| f.0 == "frameworks/caf.yaml") {
         f.1 = caf.as_bytes().to_vec();
     }
-    let (_, diags) = assure::standards::load_files(files);
+    let (_, diags) = assure::pack::load_files(files);
     diags.iter().map(|d| d.one_line()).collect()
 }
 
@@ -85,7 +85,7 @@ fn a_last_day_compared_as_if_over_on_that_day_is_a_warning_at_the_comparison() {
         for f in files.iter_mut().filter(|f| f.0 == "datasets.yaml") {
             f.1 = datasets.as_bytes().to_vec();
         }
-        let (_, diags) = assure::standards::load_files(files);
+        let (_, diags) = assure::pack::load_files(files);
         diags
             .iter()
             .map(|d| d.one_line())

@@ -2,14 +2,14 @@
 //! evidence values: markup, template syntax, spreadsheet formulas, newlines, `%` `,` `:`, control characters
 //! and non-ASCII text.
 
-use assure::assessment::{
+use assure::assess::{
     Assessment, CheckResult, DiagnosticInfo, Expectation, Finding, PackInfo, Pending, SCHEMA_VERSION, StandardInfo,
     State, Tool,
 };
-use assure::diagnostic::Level;
+use assure::core::diagnostic::Level;
 use assure::evidence::{EvidenceFile, Organisation};
 use assure::render::{csv_plan, github, junit, sarif};
-use assure::standards::spec::Severity;
+use assure::spec::Severity;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -171,7 +171,7 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
         },
         as_of: "2026-11-01".to_string(),
         summary: Assessment::summarise(&results),
-        status: assure::assessment::overall_status(&[], &results),
+        status: assure::assess::overall_status(&[], &results),
         frameworks: Vec::new(),
         dspt: None,
         standards: vec![

@@ -10,12 +10,12 @@ fuzz_target!(|data: &[u8]| {
         serde_json::to_string(expr).unwrap_or_default(),
         serde_json::to_string(message).unwrap_or_default()
     );
-    let mut files: Vec<(String, Vec<u8>)> = assure::standards::embedded_files()
+    let mut files: Vec<(String, Vec<u8>)> = assure::pack::embedded_files()
         .into_iter()
         .filter(|(n, _)| !n.starts_with("ndg-"))
         .collect();
     files.push(("fuzz.yaml".into(), check.into_bytes()));
-    let (pack, _) = assure::standards::load_files(files);
+    let (pack, _) = assure::pack::load_files(files);
     let (checks, _) = pack.compile_all(&Default::default(), jiff::Timestamp::UNIX_EPOCH);
     let data = std::collections::BTreeMap::from([(
         "devices".to_string(),

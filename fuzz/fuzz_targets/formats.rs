@@ -1,7 +1,7 @@
 //! Every evidence format on arbitrary text; the first byte picks the format.
 #![no_main]
 use assure::evidence::formats::{ReadOptions, parse};
-use assure::evidence::manifest::Format;
+use assure::core::vocab::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,9 +18,9 @@ fuzz_target!(|data: &[u8]| {
         Format::Keyvalue,
     ];
     let format = formats[pick as usize % formats.len()];
-    let records = assure::engine::path::FieldPath::parse("value[*]").ok();
+    let records = assure::core::path::FieldPath::parse("value[*]").ok();
     let pattern = regex::Regex::new(r"^(?P<a>\S+) (?P<b>.*)").ok();
-    let file = assure::source::SourceFile::new("fuzz", text);
+    let file = assure::core::source::SourceFile::new("fuzz", text);
     let renames = std::collections::BTreeMap::from([("renamed".to_string(), "a".to_string())]);
     let opts = ReadOptions {
         format,

@@ -25,16 +25,16 @@ pub fn run(args: Args) -> u8 {
     for path in &args.results {
         let name = path.display().to_string();
         // Assessments named on the command line: read where they are, regular files within the evidence limit.
-        let text = crate::repo_file::read_given(path, crate::repo_file::EVIDENCE_LIMIT)
+        let text = crate::core::repo_file::read_given(path, crate::core::repo_file::EVIDENCE_LIMIT)
             .map_err(|r| r.diagnostic("assure::io", &name))
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| {
-                    crate::diagnostic::Diagnostic::error("assure::io", format!("{name} is not UTF-8 text"))
+                    crate::core::diagnostic::Diagnostic::error("assure::io", format!("{name} is not UTF-8 text"))
                         .in_path(name.clone())
                 })
             });
         match text {
-            Ok(text) => match crate::aggregate::read(&name, &text) {
+            Ok(text) => match crate::assess::aggregate::read(&name, &text) {
                 Ok(v) => inputs.push((name, v)),
                 Err(d) => problems.push(d),
             },
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
         eprint_diagnostics(&problems);
         return EXIT_UNUSABLE;
     }
-    let agg = crate::aggregate::aggregate(&inputs);
+    let agg = crate::assess::aggregate::aggregate(&inputs);
     if let Some(file) = &args.html {
         let templates = crate::render::html::Templates {
             dir: args.templates.clone(),

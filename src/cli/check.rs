@@ -2,9 +2,9 @@
 
 use super::select::SelectArgs;
 use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, emit, emit_with, eprint_diagnostics};
-use crate::assessment::Assessment;
-use crate::diagnostic::Diagnostic;
-use crate::standards::spec::Severity;
+use crate::assess::Assessment;
+use crate::assess::run::{Assessed, Options, Progress, Stopped};
+use crate::core::vocab::Severity;
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -64,27 +64,15 @@ pub struct Args {
 }
 
 impl Args {
-    /// An assessment with no outputs or gates of its own (for `report` and `diff`).
-    pub fn plain(repo: PathBuf, pack: PackArgs, as_of: Option<String>, jobs: usize, redact: bool) -> Args {
-        Args {
-            repo,
-            pack,
-            select: SelectArgs::default(),
-            as_of,
-            format: OutputFormat::Human,
-            fail_on: FailOn::None,
-            jobs,
-            baseline: None,
-            fail_on_new: false,
-            redact,
-            quiet: true,
-            output: None,
-            sarif: None,
-            junit: None,
-            markdown: None,
-            html: None,
-            output_dir: None,
-            templates: None,
+    /// The assessment these arguments ask for.
+    pub fn options(&self) -> Options {
+        Options {
+            repo: self.repo.clone(),
+            as_of: self.as_of.clone(),
+            jobs: self.jobs,
+            redact: self.redact,
+            baseline: self.baseline.clone(),
+            select: self.select.selector(),
         }
     }
 }
@@ -138,8 +126,26 @@ pub fn run(args: Args) -> u8 {
         (args.format == OutputFormat::Json)
             .then(|| emit_with(args.output.as_ref(), |out| crate::render::json::write(a, out)))
     };
-    match assess_then(&args, streamed) {
-        Ok((a, written)) => {
+    let progress = (!args.quiet).then(Bar::new).flatten();
+    let files = match args.pack.files() {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let assessed = crate::assess::run::assess_then(
+        files,
+        &args.options(),
+        progress.as_ref().map(|b| b as &dyn Progress),
+        streamed,
+    );
+    match assessed {
+        Ok((
+            Assessed {
+                assessment: a,
+                warnings,
+            },
+            written,
+        )) => {
+            eprint_diagnostics(&warnings);
             if let Some(s) = &a.selection {
                 eprintln!(
                     "note: {} selected check(s) run, {} left out (--check, --skip-check, --severity, --framework); the status covers the selected checks only",
@@ -198,8 +204,28 @@ pub fn run(args: Args) -> u8 {
                 EXIT_CLEAN
             }
         }
-        Err(code) => code,
+        Err(stopped) => stopped_code(stopped),
     }
+}
+
+/// The assessment after printing its warnings, or the exit code after printing why it stopped.
+pub(super) fn shown(result: Result<Assessed, Stopped>) -> Result<Assessment, u8> {
+    match result {
+        Ok(Assessed { assessment, warnings }) => {
+            eprint_diagnostics(&warnings);
+            Ok(assessment)
+        }
+        Err(stopped) => Err(stopped_code(stopped)),
+    }
+}
+
+/// Prints why an assessment stopped; the exit code for it.
+pub(super) fn stopped_code(stopped: Stopped) -> u8 {
+    eprint_diagnostics(&stopped.diagnostics);
+    if let Some(message) = stopped.message {
+        eprintln!("error: {message}");
+    }
+    EXIT_UNUSABLE
 }
 
 /// The text of the main output in `format`.
@@ -238,180 +264,31 @@ pub fn write_html(
     })
 }
 
-/// Runs the checks, with a progress bar on stderr when it is a terminal (and not `--quiet`).
-fn run_checks(
-    checks: &[crate::engine::Check],
-    evidence: &crate::evidence::Evidence,
-    args: &Args,
-) -> Vec<crate::assessment::CheckResult> {
-    use std::io::IsTerminal;
-    if args.quiet || !std::io::stderr().is_terminal() {
-        return crate::engine::run(checks, evidence, args.jobs);
-    }
-    let bar = indicatif::ProgressBar::new(checks.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} {wide_bar} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let results = crate::engine::run_with_progress(checks, evidence, args.jobs, &|| bar.inc(1));
-    bar.finish_and_clear();
-    results
-}
+/// A progress bar on stderr, when it is a terminal.
+struct Bar(indicatif::ProgressBar);
 
-/// Loads the pack and the evidence and runs the checks, all on `--jobs` threads; `Err` is an exit code after
-/// printing why.
-pub fn assess(args: &Args) -> Result<Assessment, u8> {
-    assess_then(args, |_| ()).map(|(a, ())| a)
-}
-
-/// [`assess`], then `then` on the assessment (on a worker, beside freeing the evidence on the others).
-pub fn assess_then<T: Send>(args: &Args, then: impl FnOnce(&Assessment) -> T + Send) -> Result<(Assessment, T), u8> {
-    on_pool(args.jobs, || {
-        let files = args.pack.files()?;
-        // Reading the evidence needs only the pack's presets, so it starts while the rest of the pack loads.
-        let presets = crate::standards::load::presets(&files);
-        let (pack, evidence) = rayon::join(
-            || PackArgs::load_from(files),
-            || crate::evidence::load(&args.repo, &presets),
-        );
-        let (assessment, evidence) = assess_loaded(&pack?, evidence, args)?;
-        let (then, ()) = rayon::join(|| then(&assessment), || free(evidence));
-        Ok((assessment, then))
-    })
-}
-
-/// [`assess`] with a pack already loaded.
-pub fn assess_with(pack: &crate::standards::Pack, args: &Args) -> Result<Assessment, u8> {
-    on_pool(args.jobs, || {
-        let (assessment, evidence) = assess_loaded(pack, crate::evidence::load(&args.repo, &pack.presets), args)?;
-        free(evidence);
-        Ok(assessment)
-    })
-}
-
-/// The evidence as loaded, with its diagnostics, or the diagnostics that stopped it.
-type Loaded = Result<(crate::evidence::Evidence, Vec<Diagnostic>), Vec<Diagnostic>>;
-
-fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
-    match crate::engine::run::pool(jobs) {
-        Some(pool) => pool.install(work),
-        None => work(),
-    }
-}
-
-/// The assessment, and the evidence it was made from (for the caller to free).
-fn assess_loaded(
-    pack: &crate::standards::Pack,
-    loaded: Loaded,
-    args: &Args,
-) -> Result<(Assessment, crate::evidence::Evidence), u8> {
-    let (mut evidence, evidence_diags) = loaded.map_err(|d| {
-        eprint_diagnostics(&d);
-        EXIT_UNUSABLE
-    })?;
-    evidence.add_references(&pack.references, false);
-    let mut evidence_diags = evidence_diags;
-    evidence_diags.extend(crate::evidence::validate::validate(
-        &mut evidence,
-        &pack.datasets,
-        args.redact,
-    ));
-    // An export's excerpt shows its dataset's secret fields masked, and personal ones too under --redact.
-    for d in &mut evidence_diags {
-        if let Some(layout) = d.layout() {
-            let confidential =
-                crate::snippet::Confidential::of(pack.datasets.get(&layout.dataset), layout, args.redact);
-            d.protect(&confidential);
-        }
-    }
-    eprint_diagnostics(&evidence_diags);
-
-    let as_of = match (&args.as_of, evidence.as_of) {
-        (Some(s), _) if s == "today" => jiff::Zoned::now().date(),
-        (Some(s), _) => s.parse::<jiff::civil::Date>().map_err(|_| {
-            eprintln!("error: --as-of {s} is not a date: write YYYY-MM-DD or `today`");
-            EXIT_UNUSABLE
-        })?,
-        (None, Some(d)) => d,
-        (None, None) => {
-            eprintln!("error: no assessment date: set `as_of:` in assure.yaml or pass --as-of YYYY-MM-DD (or `today`)");
-            return Err(EXIT_UNUSABLE);
-        }
-    };
-    let as_of_ts = as_of
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .map_err(|e| {
-            eprintln!("error: --as-of {as_of}: {e}");
-            EXIT_UNUSABLE
-        })?;
-
-    let mut problems: Vec<Diagnostic> = evidence
-        .params
-        .keys()
-        .filter(|id| pack.check(id).is_none())
-        .map(|id| {
-            Diagnostic::error(
-                "assure::param-override",
-                format!("assure.yaml sets params for `{id}`, which is not a check in the pack"),
-            )
-            .in_path(crate::evidence::manifest::MANIFEST)
-            .help("run `assure list` to see the check ids")
+impl Bar {
+    fn new() -> Option<Bar> {
+        use std::io::IsTerminal;
+        std::io::stderr().is_terminal().then(|| {
+            let style = indicatif::ProgressStyle::with_template("{spinner} checking {pos}/{len} {wide_bar} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            Bar(indicatif::ProgressBar::hidden().with_style(style))
         })
-        .collect();
-    let selection = args.select.resolve(pack).map_err(|e| {
-        eprintln!("error: {e}");
-        EXIT_UNUSABLE
-    })?;
-    let (mut checks, compile_diags) = pack.compile_all(&evidence.params, &evidence.lists, as_of_ts);
-    checks.retain(|c| selection.includes(&c.id));
-    if args.redact {
-        let redaction = crate::redact::Redaction::from_env().map_err(|e| {
-            eprintln!("error: {e}");
-            EXIT_UNUSABLE
-        })?;
-        checks.iter_mut().for_each(|c| c.redaction = Some(redaction.clone()));
     }
-    problems.extend(compile_diags);
-    if !problems.is_empty() {
-        eprint_diagnostics(&problems);
-        return Err(EXIT_UNUSABLE);
-    }
-
-    let baseline = match &args.baseline {
-        Some(path) => {
-            let jail = crate::repo_file::Jail::new(&args.repo).ok();
-            let loaded = crate::baseline::load(path, jail.as_ref(), evidence.limits.evidence);
-            Some(loaded.map_err(|d| {
-                eprint_diagnostics(&[d]);
-                EXIT_UNUSABLE
-            })?)
-        }
-        None => None,
-    };
-    // Waivers and reviews of checks left out are left out with them (those naming no check still warn).
-    let kept = |id: &str| pack.check(id).is_none() || selection.includes(id);
-    evidence.waivers.retain(|w| kept(&w.spec.check));
-    evidence.reviews.retain(|r| kept(&r.spec.check));
-    let results = run_checks(&checks, &evidence, args);
-    let mut assessment = Assessment::new(pack, &evidence, results, as_of, &evidence_diags);
-    if let Some(recorded) = selection.recorded {
-        assessment.restrict(recorded);
-    }
-    if let Some(b) = &baseline {
-        assessment.compare(b);
-    }
-    Ok((assessment, evidence))
 }
 
-/// Frees the evidence on two of the pool's threads: the dataset with the most records (at scale 1 a 60 MB
-/// export: 400,000 rows and the file's text) beside all the others, which are as slow to free (one allocation
-/// per JSON value). Either alone is a serial tail of about 10 ms.
-fn free(mut evidence: crate::evidence::Evidence) {
-    let largest = evidence
-        .datasets
-        .iter()
-        .max_by_key(|(_, d)| d.records.len())
-        .map(|(name, _)| name.clone())
-        .and_then(|name| evidence.datasets.remove(&name));
-    rayon::join(|| drop(largest), || drop(evidence));
+impl Progress for Bar {
+    fn start(&self, checks: usize) {
+        self.0.set_length(checks as u64);
+        self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn done_one(&self) {
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }

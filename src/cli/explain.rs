@@ -1,7 +1,7 @@
 //! `assure explain ID`: one check in full — what it asks, why, its parameters, mappings and its YAML.
 
 use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
-use crate::standards::compile::did_you_mean;
+use crate::core::suggest::did_you_mean;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

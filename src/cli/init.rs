@@ -1,7 +1,7 @@
 //! `assure init`: write a draft assure.yaml for a config repo.
 
 use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
-use crate::evidence::manifest::MANIFEST;
+use crate::spec::manifest::MANIFEST;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -43,7 +43,7 @@ pub fn run(args: Args) -> u8 {
     let written = schema
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&schema, crate::standards::schema::Kind::Manifest.schema_text()));
+        .and_then(|()| std::fs::write(&schema, crate::spec::schema::Kind::Manifest.schema_text()));
     if let Err(e) = written {
         eprintln!("error: cannot write {}: {e}", schema.display());
         return EXIT_UNUSABLE;

@@ -1,8 +1,8 @@
 //! `assure lint`: validate a standards pack and report every problem at once.
 
 use super::{EXIT_CLEAN, EXIT_UNUSABLE, eprint_diagnostics};
-use crate::diagnostic::{Diagnostic, Level};
-use crate::standards::{embedded_files, load_dir, load_files};
+use crate::core::diagnostic::Level;
+use crate::pack::{embedded_files, load_dir, load_files};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -36,7 +36,7 @@ pub fn run(args: Args) -> u8 {
                 return EXIT_UNUSABLE;
             }
         };
-        diags.extend(version_warnings(&old, &pack));
+        diags.extend(crate::pack::rules::versioned::warnings(&old, &pack));
     }
     say!("{}", super::pack_line(dir.as_ref(), &pack));
     eprint_diagnostics(&diags);
@@ -68,55 +68,4 @@ pub fn run(args: Args) -> u8 {
         }
     );
     EXIT_CLEAN
-}
-
-/// Warnings from comparing the pack with its previous release.
-fn version_warnings(old: &crate::standards::Pack, new: &crate::standards::Pack) -> Vec<Diagnostic> {
-    let diff = crate::standards::versions::diff(old, new);
-    let mut out = Vec::new();
-    for change in diff.changed.iter().filter(|c| c.unversioned()) {
-        let Some(def) = new.check(&change.id) else { continue };
-        let what: Vec<String> = change
-            .changes
-            .iter()
-            .filter(|c| c.meaning)
-            .map(|c| c.path.clone())
-            .collect();
-        let pointer = if def.spec.version.is_some() {
-            format!("{}/version", def.pointer)
-        } else {
-            format!("{}/id", def.pointer)
-        };
-        out.push(
-            Diagnostic::warning(
-                "assure::unversioned-change",
-                format!(
-                    "{} changed meaning since {} ({}) but its version is still {}",
-                    change.id,
-                    diff.old,
-                    what.join(", "),
-                    change.new_version
-                ),
-            )
-            .at(&def.file, def.spans.value(&pointer), "bump this")
-            .help(format!(
-                "set `version: {}` and say what changed in pack.yaml's changelog",
-                change.old_version + 1
-            )),
-        );
-    }
-    for removed in diff.removed.iter().filter(|r| !r.migrated) {
-        out.push(
-            Diagnostic::warning(
-                "assure::removed-check",
-                format!("check {} of {} is gone without a migration", removed.id, diff.old),
-            )
-            .in_path("pack.yaml")
-            .help(format!(
-                "add `{{ from: {}, to: NEW-ID, since: {} }}` (or no `to:` if it was retired) under `migrations:`",
-                removed.id, new.meta.version
-            )),
-        );
-    }
-    out
 }

@@ -76,7 +76,7 @@ pub fn run(args: Args) -> u8 {
         })
         .collect();
     match args.format {
-        ListFormat::Markdown => say_raw!("{}", crate::standards::docs::render(&pack)),
+        ListFormat::Markdown => say_raw!("{}", crate::pack::docs::render(&pack)),
         ListFormat::Oscal => say_raw!("{}", crate::render::oscal::catalog(&pack)),
         ListFormat::Json => say!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
         ListFormat::Human => {

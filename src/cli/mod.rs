@@ -34,8 +34,8 @@ mod select;
 mod test;
 mod verify;
 
-use crate::diagnostic::{Diagnostic, Level};
-use crate::standards::{Pack, embedded_files, load_dir, load_files_for_run};
+use crate::core::diagnostic::Diagnostic;
+use crate::pack::{Pack, embedded_files, load_dir};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -116,16 +116,7 @@ impl PackArgs {
 
     /// [`PackArgs::load`] from files already read.
     pub fn load_from(files: Vec<(String, Vec<u8>)>) -> Result<Pack, u8> {
-        let (pack, diags) = load_files_for_run(files);
-        if diags.iter().any(|d| d.level == Level::Error) {
-            eprint_diagnostics(&diags);
-            eprintln!(
-                "error: the standards pack has {} problem(s); run `assure lint` on it",
-                diags.len()
-            );
-            return Err(EXIT_UNUSABLE);
-        }
-        Ok(pack)
+        crate::assess::run::load_pack(files).map_err(check::stopped_code)
     }
 }
 
@@ -184,7 +175,7 @@ fn width() -> usize {
 
 pub fn eprint_diagnostics(diags: &[Diagnostic]) {
     if !diags.is_empty() {
-        eprint!("{}", crate::diagnostic::render(diags, stderr_color(), width()));
+        eprint!("{}", crate::core::diagnostic::render(diags, stderr_color(), width()));
     }
 }
 

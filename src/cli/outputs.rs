@@ -3,7 +3,7 @@
 
 use super::check::{OutputFormat, render, write_html};
 use super::{EXIT_UNUSABLE, emit};
-use crate::assessment::Assessment;
+use crate::assess::Assessment;
 use std::path::{Path, PathBuf};
 
 /// What one file of the directory holds.

@@ -3,6 +3,7 @@
 
 use super::check;
 use super::{EXIT_CLEAN, PackArgs, emit};
+use crate::assess::run::{Options, assess_then};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -33,8 +34,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let check_args = check::Args::plain(args.repo.clone(), args.pack, args.as_of.clone(), args.jobs, args.redact);
-    let a = match check::assess(&check_args) {
+    let files = match args.pack.files() {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let options = Options {
+        as_of: args.as_of.clone(),
+        jobs: args.jobs,
+        redact: args.redact,
+        ..Options::new(args.repo.clone())
+    };
+    let a = match check::shown(assess_then(files, &options, None, |_| ()).map(|(a, ())| a)) {
         Ok(a) => a,
         Err(code) => return code,
     };

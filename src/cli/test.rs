@@ -1,7 +1,7 @@
 //! `assure test`: run the inline tests of a standards pack.
 
 use super::{EXIT_CLEAN, EXIT_FAILING, PackArgs};
-use crate::testing::run_tests;
+use crate::pack::testing::run_tests;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -23,10 +23,10 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     // The report and the evidence are read as `check` reads them: inside the repo through its jail, a regular
     // file within the size limit; a report elsewhere is the user's explicit choice.
-    let jail = crate::repo_file::Jail::new(&args.repo).ok();
-    let limit = crate::repo_file::EVIDENCE_LIMIT;
+    let jail = crate::core::repo_file::Jail::new(&args.repo).ok();
+    let limit = crate::core::repo_file::EVIDENCE_LIMIT;
     let shown = args.report.display().to_string();
-    let report: Value = match crate::repo_file::read_cli_path(jail.as_ref(), &args.report, limit)
+    let report: Value = match crate::core::repo_file::read_cli_path(jail.as_ref(), &args.report, limit)
         .map_err(|r| format!("{}; {}", r.message(&shown), r.help()))
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
     {
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> u8 {
             return EXIT_UNUSABLE;
         };
         // The path comes from the report: shown with its control characters escaped.
-        let shown_rel = crate::render::text::visible(rel);
+        let shown_rel = crate::core::text::visible(rel);
         // Reference records ship inside the standards pack, which the pack hash below covers.
         if rel.starts_with(crate::evidence::REFERENCE_PREFIX) {
             continue;
@@ -65,7 +65,7 @@ pub fn run(args: Args) -> u8 {
         };
         match jail.read(rel, limit) {
             Ok(bytes) => {
-                let got = crate::standards::load::hex(&Sha256::digest(&bytes));
+                let got = crate::core::hash::hex(&Sha256::digest(&bytes));
                 if got == want {
                     say!("unchanged  {shown_rel}");
                 } else {
@@ -77,7 +77,7 @@ pub fn run(args: Args) -> u8 {
                     problems += 1;
                 }
             }
-            Err(crate::repo_file::Refusal::Missing) => {
+            Err(crate::core::repo_file::Refusal::Missing) => {
                 say!("MISSING    {shown_rel}");
                 problems += 1;
             }

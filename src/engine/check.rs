@@ -1,12 +1,12 @@
 //! Runtime types: a compiled, runnable check.
 //!
-//! A [`Check`] is what [`crate::standards::compile`] makes of a spec: parsed paths, typed literals with
+//! A [`Check`] is what [`crate::pack::compile`] makes of a spec: parsed paths, typed literals with
 //! parameters and the assessment date already applied, compiled regexes and a template environment holding
 //! its message, summary and remediation templates. The engine only ever sees these types.
 
-use super::path::FieldPath;
 use super::types::Typed;
-use crate::standards::spec::{Quantifier, Severity, ValueType, WhenEmpty};
+use crate::core::path::FieldPath;
+use crate::core::vocab::{Quantifier, Severity, ValueType, WhenEmpty};
 use ipnet::IpNet;
 use regex::Regex;
 use serde_json::Value;
@@ -50,7 +50,7 @@ pub struct Check {
     /// (secret, personal) fields of the dataset, then of each lookup's dataset, in lookup order.
     pub confidential: Vec<(Vec<String>, Vec<String>)>,
     /// With `--redact`: the key that pseudonymises personal fields in findings.
-    pub redaction: Option<crate::redact::Redaction>,
+    pub redaction: Option<crate::core::redact::Redaction>,
     /// For a manual check: the evidence an assessor must review.
     pub manual: Option<String>,
 }
@@ -221,39 +221,4 @@ pub struct Expect {
     pub max: Option<Aggregate>,
     /// Count distinct values of this field rather than records.
     pub distinct: Option<FieldPath>,
-}
-
-impl Check {
-    /// A manual check: nothing to evaluate; it reports the evidence an assessor must review.
-    pub fn manual(spec: &crate::standards::spec::CheckSpec, standard: &str, as_of: jiff::Timestamp) -> Check {
-        Check {
-            id: spec.id.clone(),
-            version: spec.version.unwrap_or(1),
-            title: spec.title.clone(),
-            severity: spec.severity,
-            standard: standard.to_string(),
-            rationale: spec.rationale.clone(),
-            references: spec.references.clone(),
-            maps: spec.maps.clone(),
-            params: BTreeMap::new(),
-            dataset: String::new(),
-            key: Vec::new(),
-            lookups: Vec::new(),
-            where_: None,
-            assert: None,
-            deadline: None,
-            expect: Expect::default(),
-            when_empty: WhenEmpty::default(),
-            sets: Vec::new(),
-            exprs: Vec::new(),
-            templates: Arc::new(minijinja::Environment::new()),
-            expr_env: Arc::new(minijinja::Environment::new()),
-            datasets: BTreeSet::new(),
-            as_of,
-            optional: BTreeSet::new(),
-            confidential: Vec::new(),
-            redaction: None,
-            manual: spec.manual.clone(),
-        }
-    }
 }

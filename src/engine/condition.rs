@@ -8,10 +8,10 @@
 
 use super::check::{Check, CmpOp, Condition, Leaf, Lookup, Op};
 use super::context::{RecordContext, Shared};
-use super::path::{FieldPath, Segment};
 use super::types::{Typed, Version, convert, describe, scalar_text};
+use crate::core::path::{FieldPath, Segment};
+use crate::core::vocab::{Quantifier, ValueType};
 use crate::evidence::{Evidence, Field, Record};
-use crate::standards::spec::{Quantifier, ValueType};
 use serde_json::Value;
 use std::borrow::Cow;
 // Join keys and sets are hashed once per record: a fast hash (they are never iterated, so order cannot leak).
@@ -250,7 +250,7 @@ impl<'a> Scope<'a> {
 
     /// Whether `cond` reads a lookup's record (a field under its name, or any expression, which may).
     pub fn uses_lookups(&self, cond: &Condition) -> bool {
-        let named = |p: &crate::engine::path::FieldPath| {
+        let named = |p: &crate::core::path::FieldPath| {
             p.head()
                 .is_some_and(|h| self.check.lookups.iter().any(|l| l.alias == h))
         };
@@ -698,7 +698,7 @@ impl<'a> Scope<'a> {
             Op::EndsWith(s) => text()?.ends_with(s.as_str()),
             Op::Matches(re) => re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
             Op::NotMatches(re) => !re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::SubnetOf(nets) => match convert(v, crate::standards::spec::ValueType::Cidr, false)? {
+            Op::SubnetOf(nets) => match convert(v, crate::core::vocab::ValueType::Cidr, false)? {
                 Typed::Cidr(n) => nets.iter().any(|net| net.contains(&n)),
                 _ => false,
             },

@@ -9,7 +9,7 @@
 use super::check::Deadline;
 use super::condition::{Scope, View, Why, is_empty};
 use super::types::{Typed, convert, describe, utc_date};
-use crate::standards::spec::ValueType;
+use crate::core::vocab::ValueType;
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -36,7 +36,7 @@ impl Clock {
 
 /// The record's clock at `as_of` (midnight UTC of the assessment date).
 pub fn clock(deadline: &Deadline, scope: &Scope<'_>, view: View<'_>, as_of: Timestamp) -> Clock {
-    let read = |path: &super::path::FieldPath| -> Result<Option<Timestamp>, String> {
+    let read = |path: &crate::core::path::FieldPath| -> Result<Option<Timestamp>, String> {
         let value = scope.get(view, path);
         if is_empty(value) {
             return Ok(None);

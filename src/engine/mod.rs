@@ -1,19 +1,19 @@
 //! The engine: compiled checks ([`Check`]) evaluated against evidence ([`run`]).
 //!
 //! - [`types`]: conversions to numbers, dates, durations, versions and networks;
-//! - [`path`]: field paths into records;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`context`]: what templates see of one record;
 //! - [`deadline`]: a clock per record (met, missed or pending);
 //! - [`reads`]: the fields a check reads, checked against the evidence before it runs;
+//! - [`result`]: what a check produced (state, findings, pending records, expectations);
 //! - [`run`]: a check over its dataset, and all checks in parallel.
 
 pub mod check;
 pub mod condition;
 pub mod context;
 pub mod deadline;
-pub mod path;
 pub mod reads;
+pub mod result;
 pub mod run;
 pub mod types;
 

@@ -8,10 +8,10 @@
 //! well-formed export costs one lookup per field.
 
 use super::check::{Check, Condition, Leaf};
-use super::path::{FieldPath, Segment};
 use super::types::{convert, scalar_text, type_name};
+use crate::core::path::{FieldPath, Segment};
+use crate::core::vocab::ValueType;
 use crate::evidence::{Evidence, Record};
-use crate::standards::spec::ValueType;
 
 /// One field a check reads: which dataset holds it, its top-level name, and the type it is read as.
 #[derive(Debug, Clone, PartialEq, Eq)]

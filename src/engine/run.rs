@@ -7,10 +7,10 @@
 use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
 use super::condition::{Explain, Memo, Scope, View, Why};
 use super::deadline::{self, Clock};
+use super::result::{CheckResult, Expectation, Finding, Pending, State};
 use super::types::{Typed, convert, scalar_text};
-use crate::assessment::{CheckResult, Expectation, Finding, Pending, State};
+use crate::core::vocab::WhenEmpty;
 use crate::evidence::{Evidence, Record};
-use crate::standards::spec::WhenEmpty;
 use rayon::prelude::*;
 
 /// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
@@ -355,7 +355,7 @@ fn pending_items(
 /// (selected, passing, failing) counted over the distinct values of `field` among the selected records: a value
 /// fails if any of its records fails, is pending if any is pending and none fails, and passes otherwise. A record
 /// without the field counts on its own.
-fn distinct_counts(records: &[Record], marks: &[Mark], field: &super::path::FieldPath) -> (usize, usize, usize) {
+fn distinct_counts(records: &[Record], marks: &[Mark], field: &crate::core::path::FieldPath) -> (usize, usize, usize) {
     use std::collections::BTreeMap;
     let mut states: BTreeMap<String, Mark> = BTreeMap::new();
     for (i, (r, m)) in records.iter().zip(marks).enumerate() {
@@ -493,7 +493,7 @@ fn finding(
         .any(|(s, p)| !s.is_empty() || (check.redaction.is_some() && !p.is_empty()));
     let clean = |r: &Record, i: usize| {
         let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
-        let value = crate::redact::sanitise(&r.value(), &secret, &personal, check.redaction.as_ref());
+        let value = crate::core::redact::sanitise(&r.value(), &secret, &personal, check.redaction.as_ref());
         Record::from_value(value, r.file(), r.line(), Vec::new())
     };
     let clean_record = confidential.then(|| clean(record, 0));

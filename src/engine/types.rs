@@ -4,8 +4,8 @@
 //! why it cannot); [`parse_literal`] does the same for values written in a standard, where strings may also be
 //! assessment-date expressions such as `as_of - 365d`.
 
+use crate::core::vocab::ValueType;
 use crate::evidence::Field;
-use crate::standards::spec::ValueType;
 use ipnet::IpNet;
 use jiff::civil::{Date, DateTime};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};

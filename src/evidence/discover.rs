@@ -1,7 +1,7 @@
 //! Finding a dataset's files inside the config repo, and nowhere else.
 //!
 //! The repo is walked once without following symlinks. Globs are relative and may not contain `..`; a matched
-//! file is read through [`crate::repo_file::Jail`], so a symlink must resolve to a regular file inside the repo.
+//! file is read through [`crate::core::repo_file::Jail`], so a symlink must resolve to a regular file inside the repo.
 //! Directory symlinks are not descended into, so symlink loops cannot hang the walk.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};

@@ -10,10 +10,10 @@
 //! otherwise be lost quietly becomes a [`Note`]: text lines no pattern matched, and values PowerShell wrote in
 //! place of objects nested deeper than `ConvertTo-Json -Depth`.
 
-use super::manifest::Format;
 use super::record::{Columns, Field, Record, Table};
-use crate::engine::path::{FieldPath, Segment};
-use crate::source::{SourceFile, pointer_push};
+use crate::core::path::{FieldPath, Segment};
+use crate::core::source::{SourceFile, pointer_push};
+use crate::core::vocab::Format;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -94,8 +94,8 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Parsed, Forma
         None => 3,
     };
     let doc = match opts.format {
-        Format::Json => crate::json::parse(&file.text, depth),
-        _ => crate::yaml::parse(&file.text, depth),
+        Format::Json => crate::core::json::parse(&file.text, depth),
+        _ => crate::core::yaml::parse(&file.text, depth),
     }
     .map_err(|e| FormatError {
         message: e.message,
@@ -146,10 +146,10 @@ fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Parsed, Forma
     let mut doc = doc;
     let mut out = Vec::with_capacity(pointers.len());
     let mut truncated = Truncated::default();
-    let line_of = |span: crate::source::Span| file.line_of(span.start) as u32;
+    let line_of = |span: crate::core::source::Span| file.line_of(span.start) as u32;
     let name_of: fn(&str) -> Option<Cow<'_, str>> = match opts.format {
-        Format::Json => crate::json::key_name,
-        _ => |text| crate::yaml::key_name(text).map(Cow::Owned),
+        Format::Json => crate::core::json::key_name,
+        _ => |text| crate::core::yaml::key_name(text).map(Cow::Owned),
     };
     for ptr in pointers {
         let line = doc.spans.value(&ptr).map_or(1, line_of);
@@ -1109,8 +1109,14 @@ mod tests {
 
     #[test]
     fn json_key_names_decode_escapes() {
-        assert_eq!(crate::json::key_name("\"deviceName\"").as_deref(), Some("deviceName"));
-        assert_eq!(crate::json::key_name("\"a\\\"b\\u00e9\"").as_deref(), Some("a\"bé"));
+        assert_eq!(
+            crate::core::json::key_name("\"deviceName\"").as_deref(),
+            Some("deviceName")
+        );
+        assert_eq!(
+            crate::core::json::key_name("\"a\\\"b\\u00e9\"").as_deref(),
+            Some("a\"bé")
+        );
         let text = "{\"value\": [\n {\n  \"na\\u006de\": \"A\",\n  \"ok\": 1\n }\n]}";
         let recs = read("e.json", text, Format::Json, None, None).unwrap();
         assert_eq!((recs[0].field_line("name"), recs[0].field_line("ok")), (3, 4));

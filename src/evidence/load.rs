@@ -8,13 +8,14 @@
 
 use super::discover::{RepoFile, globs, walk};
 use super::formats::{self, FormatError, Note, Page, Parsed, ReadOptions};
-use super::manifest::{DatasetSource, Format, MANIFEST, Manifest};
 use super::{Dataset, Evidence, EvidenceFile, Organisation, Record};
-use crate::diagnostic::Diagnostic;
-use crate::engine::path::FieldPath;
-use crate::repo_file::{Jail, Refusal};
-use crate::source::{SourceFile, decode_text};
-use crate::standards::schema::{Kind, validate};
+use crate::core::diagnostic::Diagnostic;
+use crate::core::path::FieldPath;
+use crate::core::repo_file::{Jail, Refusal};
+use crate::core::source::{SourceFile, decode_text};
+use crate::core::vocab::Format;
+use crate::spec::manifest::{DatasetSource, MANIFEST, Manifest};
+use crate::spec::schema::{Kind, validate};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -23,14 +24,14 @@ use std::sync::Arc;
 
 /// Loads the repo at `root`. `Err` holds the diagnostics that make the manifest unusable.
 /// Export presets by id (from the standards pack), which a dataset may name with `preset:`.
-pub type Presets = BTreeMap<String, crate::standards::spec::PresetSpec>;
+pub type Presets = BTreeMap<String, crate::spec::PresetSpec>;
 
 pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
     const NEEDED: &str = "a config repo needs an assure.yaml at its root naming the organisation and its datasets";
     let jail =
         Jail::new(root).map_err(|e| vec![Diagnostic::error("assure::manifest", e).in_path(MANIFEST).help(NEEDED)])?;
     // The manifest sets the limits, so its own is fixed.
-    let bytes = jail.read(MANIFEST, crate::repo_file::CONFIG_LIMIT).map_err(|r| {
+    let bytes = jail.read(MANIFEST, crate::core::repo_file::CONFIG_LIMIT).map_err(|r| {
         vec![match r {
             Refusal::Missing => Diagnostic::error(
                 "assure::manifest",
@@ -55,9 +56,9 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         limits,
         ..Evidence::default()
     };
-    let (waivers, mut diags) = crate::waivers::load(&jail, limits.config);
+    let (waivers, mut diags) = crate::evidence::waivers::load(&jail, limits.config);
     evidence.waivers = waivers;
-    let (reviews, review_diags) = crate::reviews::load(&jail, limits.config);
+    let (reviews, review_diags) = crate::evidence::reviews::load(&jail, limits.config);
     evidence.reviews = reviews;
     diags.extend(review_diags);
 
@@ -327,7 +328,7 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
         r.diagnostic(code, &file.rel)
     })?;
     let size = bytes.len() as u64;
-    let hash = |b: &[u8]| crate::standards::load::hex(&Sha256::digest(b));
+    let hash = |b: &[u8]| crate::core::hash::hex(&Sha256::digest(b));
     // Decoding keeps plain UTF-8 bytes as they are, so their hash can be taken from the text while it is parsed;
     // a file with a byte order mark is hashed before decoding changes it.
     let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
@@ -439,7 +440,7 @@ type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
 fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>) -> Result<ReadFile, Diagnostic> {
     let file = source.name.as_str();
     // Excerpts of an export are masked by the dataset's confidential fields before they are shown.
-    let layout = Arc::new(crate::snippet::Layout {
+    let layout = Arc::new(crate::core::snippet::Layout {
         dataset: dataset.to_string(),
         format: opts.format,
         delimiter: opts.delimiter,
@@ -487,7 +488,7 @@ fn with_preset(name: &str, src: &DatasetSource, presets: &Presets) -> Result<Dat
     Ok(out)
 }
 
-fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::source::Span>, message: String) -> Diagnostic {
+fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::core::source::Span>, message: String) -> Diagnostic {
     Diagnostic::error("assure::manifest", message).at(file, span, "here")
 }
 
@@ -499,8 +500,8 @@ pub fn parse_manifest_text(text: &str) -> Result<Manifest, Vec<Diagnostic>> {
 /// Parses and validates the manifest; any problem here makes the run unusable.
 fn parse_manifest(
     file: &Arc<SourceFile>,
-) -> Result<(Manifest, Option<jiff::civil::Date>, crate::source::SpanMap), Vec<Diagnostic>> {
-    let doc = crate::yaml::parse(&file.text, usize::MAX).map_err(|e| {
+) -> Result<(Manifest, Option<jiff::civil::Date>, crate::core::source::SpanMap), Vec<Diagnostic>> {
+    let doc = crate::core::yaml::parse(&file.text, usize::MAX).map_err(|e| {
         vec![manifest_diag(
             file,
             Some(e.span),
@@ -513,7 +514,7 @@ fn parse_manifest(
             .into_iter()
             .map(|v| {
                 let span = match &v.key {
-                    Some(k) => doc.spans.key(&crate::source::pointer_push(&v.pointer, k)),
+                    Some(k) => doc.spans.key(&crate::core::source::pointer_push(&v.pointer, k)),
                     None => doc.spans.value(&v.pointer),
                 };
                 manifest_diag(file, span, v.message)

@@ -1,15 +1,17 @@
 //! Evidence: a trust's exports loaded into datasets of records that remember their file and line.
 //!
-//! [`load`] reads a config repo through its manifest ([`manifest::Manifest`]), finds files safely inside the
+//! [`load`] reads a config repo through its manifest ([`crate::spec::manifest::Manifest`]), finds files safely inside the
 //! repo ([`discover`]), parses each format in parallel ([`formats`]) and applies field renames. A problem with
 //! one dataset is kept on that [`Dataset`] as its `error`, so only the checks that need it error; the rest run.
 
 pub mod discover;
 pub mod formats;
 pub mod load;
-pub mod manifest;
 pub mod record;
+pub mod repo_yaml;
+pub mod reviews;
 pub mod validate;
+pub mod waivers;
 
 pub use load::load;
 pub use record::{Field, Record};
@@ -65,17 +67,17 @@ pub struct Evidence {
     /// Items the manifest adds to the pack's shared lists: list name -> items.
     pub lists: BTreeMap<String, Vec<Value>>,
     /// Waivers from `waivers.yaml` (applied to results by the assessment).
-    pub waivers: Vec<crate::waivers::Waiver>,
+    pub waivers: Vec<crate::evidence::waivers::Waiver>,
     /// Assessor reviews from `reviews.yaml` (attached to results by the assessment).
-    pub reviews: Vec<crate::reviews::Review>,
+    pub reviews: Vec<crate::evidence::reviews::Review>,
     /// The size limits the manifest set (or the defaults), for later reads such as `--baseline`.
-    pub limits: crate::repo_file::Limits,
+    pub limits: crate::core::repo_file::Limits,
 }
 
 impl Organisation {
     /// The organisation as the manifest names it, its kind read from the ODS code when not stated.
-    pub fn from_spec(spec: &manifest::OrganisationSpec) -> Organisation {
-        let inferred = manifest::OrganisationType::from_ods(&spec.ods_code);
+    pub fn from_spec(spec: &crate::spec::manifest::OrganisationSpec) -> Organisation {
+        let inferred = crate::spec::manifest::OrganisationType::from_ods(&spec.ods_code);
         Organisation {
             name: spec.name.clone(),
             ods_code: spec.ods_code.clone(),
@@ -107,36 +109,6 @@ impl Evidence {
             evidence.datasets.insert(name.clone(), Dataset { records, error: None });
         }
         evidence
-    }
-
-    /// Adds the pack's reference records (`reference/*.yaml`) to their datasets. A trust's own records of the
-    /// dataset come first, so a lookup finds the trust's entry before the pack's; `replace_given` keeps a
-    /// dataset the caller supplied untouched (inline tests stay hermetic).
-    pub fn add_references(
-        &mut self,
-        references: &BTreeMap<String, crate::standards::load::Reference>,
-        replace_given: bool,
-    ) {
-        for (name, reference) in references {
-            if replace_given && self.datasets.contains_key(name) {
-                continue;
-            }
-            let file = self.files.len() as u32;
-            self.files.push(EvidenceFile {
-                path: format!("{REFERENCE_PREFIX}{}", reference.file),
-                dataset: name.clone(),
-                sha256: reference.sha256.clone(),
-                bytes: reference.bytes,
-                records: reference.records.len(),
-            });
-            let dataset = self.datasets.entry(name.clone()).or_default();
-            dataset.records.extend(
-                reference
-                    .records
-                    .iter()
-                    .map(|(value, line)| Record::from_value(value.clone(), file, *line, Vec::new())),
-            );
-        }
     }
 
     pub fn file_path(&self, file: u32) -> &str {

@@ -8,12 +8,12 @@
 //! [`Record::get`] and [`Record::resolve`], which hand out borrowed values and never allocate; templates read
 //! them through a lazy object ([`Record::to_template`]).
 
-use crate::engine::path::{FieldPath, Segment};
-use crate::source::SourceFile;
+use crate::core::path::{ColumnHint, FieldPath, Segment};
+use crate::core::source::SourceFile;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// One field value as read from a record, borrowed from the evidence.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,27 +83,6 @@ impl<'a> Field<'a> {
 /// Numbers every [`Columns`], so a field path can remember where it found its field ([`ColumnHint`]).
 static NEXT_COLUMNS_ID: AtomicU32 = AtomicU32::new(1);
 
-/// Where a field path last found its field: the id of the [`Columns`] in the high half and the column (or
-/// `u32::MAX` for none) in the low half; 0 before any. Checks read the same few fields of every row of a
-/// table, so the name is looked up once per table rather than once per row.
-#[derive(Debug, Default)]
-pub struct ColumnHint(AtomicU64);
-
-impl Clone for ColumnHint {
-    fn clone(&self) -> Self {
-        ColumnHint(AtomicU64::new(self.0.load(Ordering::Relaxed)))
-    }
-}
-
-/// A hint is a cache: paths are equal whatever they have looked up.
-impl PartialEq for ColumnHint {
-    fn eq(&self, _: &ColumnHint) -> bool {
-        true
-    }
-}
-
-impl Eq for ColumnHint {}
-
 /// Column names of one CSV file (after the manifest's renames), sorted for lookup.
 #[derive(Debug)]
 pub struct Columns {
@@ -151,15 +130,14 @@ impl Columns {
 
     /// [`Columns::index`], remembered in `hint` for the next row of the same file.
     fn index_hinted(&self, name: &str, hint: &ColumnHint) -> Option<usize> {
-        let known = hint.0.load(Ordering::Relaxed);
+        let known = hint.get();
         if self.id != 0 && (known >> 32) as u32 == self.id {
             let column = known as u32;
             return (column != u32::MAX).then_some(column as usize);
         }
         let found = self.index(name);
         let column = found.map_or(u32::MAX, |c| c as u32);
-        hint.0
-            .store(u64::from(self.id) << 32 | u64::from(column), Ordering::Relaxed);
+        hint.set(u64::from(self.id) << 32 | u64::from(column));
         found
     }
 

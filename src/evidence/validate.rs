@@ -4,10 +4,10 @@
 //! diagnostic naming the file, the line of the offending field and the field; the dataset is then marked with an
 //! error, so the checks that read it report *error* (not a misleading pass or fail) while every other check runs.
 
-use super::record::ColumnHint;
 use super::{Evidence, Field, Record};
-use crate::diagnostic::Diagnostic;
-use crate::standards::spec::DatasetSpec;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::path::ColumnHint;
+use crate::spec::DatasetSpec;
 use foldhash::HashSet;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -33,7 +33,7 @@ fn masked_message(p: &RecordProblem, spec: Option<&DatasetSpec>, redact: bool) -
         return p.message.clone();
     };
     let hidden = if spec.secret.contains(field) {
-        crate::redact::SECRET
+        crate::core::redact::SECRET
     } else if redact && spec.personal.contains(field) {
         "[personal]"
     } else {
@@ -367,9 +367,9 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::source::SourceFile;
+    use crate::core::vocab::Format;
     use crate::evidence::formats::{ReadOptions, parse};
-    use crate::evidence::manifest::Format;
-    use crate::source::SourceFile;
 
     fn rows(text: &str) -> Vec<Record> {
         let opts = ReadOptions {

@@ -9,7 +9,7 @@
 //! carriage return or line feed (or their full-width forms) gets a leading `'`, so a spreadsheet shows it as
 //! text instead of evaluating it. This applies to every cell, evidence-derived or not.
 
-use crate::assessment::{Assessment, CheckResult, State};
+use crate::assess::{Assessment, CheckResult, State};
 use std::cmp::Reverse;
 
 /// The header row.

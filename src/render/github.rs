@@ -12,9 +12,9 @@
 //! control characters are replaced by spaces, so evidence can neither end the command line early nor start a
 //! workflow command of its own.
 
-use crate::assessment::{Assessment, CheckResult, Finding, State};
+use crate::assess::{Assessment, CheckResult, Finding, State};
+use crate::core::vocab::Severity;
 use crate::render::sarif::repo_path;
-use crate::standards::spec::Severity;
 
 /// Pending records annotated per check before the rest are counted in one notice.
 pub const MAX_PENDING: usize = 10;

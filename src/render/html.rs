@@ -6,8 +6,8 @@
 //! shown as `\u{..}` text, so an export value can never become markup or template code.
 
 use super::view::ReportView;
-use crate::assessment::Assessment;
-use crate::repo_file::{CONFIG_LIMIT, Jail, Refusal, read_cli_path};
+use crate::assess::Assessment;
+use crate::core::repo_file::{CONFIG_LIMIT, Jail, Refusal, read_cli_path};
 use base64::Engine as _;
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Output, State};
@@ -50,7 +50,7 @@ impl Templates {
 
 /// Shows control characters (other than newline and tab) and bidirectional overrides as visible escapes.
 pub fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    super::text::visible_lines(s)
+    crate::core::text::visible_lines(s)
 }
 
 /// Every `{{ value }}` goes through here: control characters made visible, then the auto-escape of the template.
@@ -94,7 +94,7 @@ pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> R
 }
 
 /// The regional or national roll-up across organisations, in the same look.
-pub fn render_aggregate(agg: &crate::aggregate::Aggregate, templates: &Templates) -> Result<String, String> {
+pub fn render_aggregate(agg: &crate::assess::aggregate::Aggregate, templates: &Templates) -> Result<String, String> {
     render_with(templates, AGGREGATE_TEMPLATE, BUILTIN_AGGREGATE, |ctx| {
         ctx.insert("agg", Value::from(minijinja::value::Serde(agg)));
         ctx.insert("tool", Value::from(format!("assure {}", env!("CARGO_PKG_VERSION"))));

@@ -2,10 +2,10 @@
 //! closing summary. Colour comes from `anstyle` and is stripped by `anstream` when the stream is not a
 //! terminal or `NO_COLOR` is set.
 
-use super::text::visible;
-use crate::assessment::{Assessment, CheckResult, State};
-use crate::standards::spec::Severity;
-use crate::waivers::WaiverStatus;
+use crate::assess::waivers::WaiverStatus;
+use crate::assess::{Assessment, CheckResult, State};
+use crate::core::text::visible;
+use crate::core::vocab::Severity;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -130,12 +130,10 @@ fn render_filtered(a: &Assessment, show: impl Fn(&CheckResult) -> bool) -> Strin
 }
 
 /// One line on the DSPT view: how many outcomes meet the expected profile (or assertions are met).
-pub fn dspt_line(d: &crate::assessment::DsptView) -> String {
+pub fn dspt_line(d: &crate::assess::DsptView) -> String {
     let (view, unit, expected) = match d.view {
-        crate::standards::spec::DsptViewKind::CafAligned => {
-            ("CAF-aligned", "outcomes", "NHS England's expected profile")
-        }
-        crate::standards::spec::DsptViewKind::Assertions => ("assertions", "assertions", "met"),
+        crate::spec::DsptViewKind::CafAligned => ("CAF-aligned", "outcomes", "NHS England's expected profile"),
+        crate::spec::DsptViewKind::Assertions => ("assertions", "assertions", "met"),
     };
     let verified = if d.profile_verified {
         ""
@@ -178,7 +176,7 @@ fn check(out: &mut String, r: &CheckResult) {
             .waived_by
             .as_ref()
             .map_or(String::new(), |w| format!("  {DIM}(waived: {}){DIM:#}", visible(w)));
-        if f.baseline == Some(crate::baseline::Change::New) {
+        if f.baseline == Some(crate::assess::Change::New) {
             waived.push_str(&format!("  {YELLOW}new{YELLOW:#}"));
         }
         let _ = writeln!(

@@ -1,7 +1,7 @@
 //! JSON output: the [`Assessment`] as a versioned document (`schema_version`), documented in
 //! `docs/json-output.md`. Pretty-printed with sorted keys inside records, so runs diff cleanly.
 
-use crate::assessment::Assessment;
+use crate::assess::Assessment;
 use std::io::Write;
 
 pub fn render(assessment: &Assessment) -> String {

@@ -10,7 +10,7 @@
 //! Serialisation is quick-junit's: attribute and text values are XML-escaped, and characters that XML 1.0
 //! forbids (control characters, and here also U+FFFE/U+FFFF) are removed from evidence text.
 
-use crate::assessment::{Assessment, CheckResult, Finding, State};
+use crate::assess::{Assessment, CheckResult, Finding, State};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 /// Findings listed in a failure's body before the rest are counted.

@@ -2,8 +2,8 @@
 //! evidence value escaped so it cannot inject Markdown or HTML, and the whole bounded in size with a note
 //! when it is cut.
 
-use crate::assessment::{Assessment, CheckResult, Outcome, State};
-use crate::waivers::WaiverStatus;
+use crate::assess::waivers::WaiverStatus;
+use crate::assess::{Assessment, CheckResult, Outcome, State};
 use std::fmt::Write;
 
 /// Largest output, in characters: under GitHub's 65,536-character limit for a comment.
@@ -180,7 +180,7 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         }
     }
     // Clocks still running, across checks and soonest due first: not failures yet, the next ones if nothing is done.
-    let mut pending: Vec<(&CheckResult, &crate::assessment::Pending)> = a
+    let mut pending: Vec<(&CheckResult, &crate::assess::Pending)> = a
         .results
         .iter()
         .flat_map(|r| r.pending.iter().map(move |p| (r, p)))

@@ -1,4 +1,4 @@
-//! Renderers: an [`crate::assessment::Assessment`] in, text out. One output format per file.
+//! Renderers: an [`crate::assess::Assessment`] in, text out. One output format per file.
 
 pub mod csv_plan;
 pub mod github;
@@ -8,6 +8,6 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod oscal;
+pub mod pack_diff;
 pub mod sarif;
-pub mod text;
 pub mod view;

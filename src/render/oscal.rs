@@ -7,8 +7,8 @@
 //! could not be assessed (the reason says which). Not-applicable checks are listed as observations only.
 //! UUIDs are name-based (v5) from the run's inputs, so the same inputs give the same document.
 
-use crate::assessment::{Assessment, State};
-use crate::standards::Pack;
+use crate::assess::{Assessment, State};
+use crate::pack::Pack;
 use serde_json::{Value, json};
 
 pub const OSCAL_VERSION: &str = "1.0.6";

@@ -14,8 +14,8 @@
 //! characters other than newline and tab become spaces. The output is
 //! pretty-printed JSON with sorted object keys: the same assessment always gives the same bytes.
 
-use crate::assessment::{Assessment, CheckResult, Finding, Pending, State};
-use crate::standards::spec::Severity;
+use crate::assess::{Assessment, CheckResult, Finding, Pending, State};
+use crate::core::vocab::Severity;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};

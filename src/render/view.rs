@@ -2,8 +2,8 @@
 //! counts and chart geometry, findings cut to a limit, the improvement plan, a run id). Documented field by field
 //! in `docs/reports.md` for people who write their own templates.
 
-use crate::assessment::{Assessment, CheckResult, Finding, Pending, StandardInfo, State};
-use crate::waivers::WaiverReport;
+use crate::assess::waivers::WaiverReport;
+use crate::assess::{Assessment, CheckResult, Finding, Pending, StandardInfo, State};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -110,7 +110,7 @@ pub fn run_id(a: &Assessment) -> String {
         h.update(f.sha256.as_bytes());
     }
     let digest = h.finalize();
-    crate::standards::load::hex(&digest[..8])
+    crate::core::hash::hex(&digest[..8])
 }
 
 fn percent(part: usize, whole: usize) -> f64 {
@@ -202,11 +202,11 @@ impl<'a> ReportView<'a> {
             .collect();
         plan.sort_by(|x, y| y.severity.cmp(&x.severity).then_with(|| x.id.cmp(&y.id)));
         let severities = [
-            crate::standards::spec::Severity::Critical,
-            crate::standards::spec::Severity::High,
-            crate::standards::spec::Severity::Medium,
-            crate::standards::spec::Severity::Low,
-            crate::standards::spec::Severity::Info,
+            crate::core::vocab::Severity::Critical,
+            crate::core::vocab::Severity::High,
+            crate::core::vocab::Severity::Medium,
+            crate::core::vocab::Severity::Low,
+            crate::core::vocab::Severity::Info,
         ]
         .into_iter()
         .map(|s| SeverityCount {

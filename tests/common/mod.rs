@@ -1,11 +1,11 @@
 //! Helpers for integration tests: a pack built in memory around one check, run on inline data.
 #![allow(dead_code)]
 
-use assure::assessment::{CheckResult, State};
-use assure::diagnostic::Diagnostic;
+use assure::assess::{CheckResult, State};
+use assure::core::diagnostic::Diagnostic;
 use assure::engine::run_check;
 use assure::evidence::Evidence;
-use assure::standards::{Pack, load_files};
+use assure::pack::{Pack, load_files};
 use std::collections::BTreeMap;
 
 pub const DATASETS: &str = "datasets:
@@ -79,11 +79,13 @@ pub fn pack_with(check_yaml: &str) -> Pack {
 pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> CheckResult {
     let pack = pack_with(check_yaml);
     let data: BTreeMap<String, Vec<serde_json::Value>> =
-        serde_json::from_value(assure::yaml::parse(data, usize::MAX).expect("test data").value).expect("data shape");
+        serde_json::from_value(assure::core::yaml::parse(data, usize::MAX).expect("test data").value)
+            .expect("data shape");
     let params: BTreeMap<String, serde_json::Value> = if params.is_empty() {
         BTreeMap::new()
     } else {
-        serde_json::from_value(assure::yaml::parse(params, usize::MAX).expect("params").value).expect("params shape")
+        serde_json::from_value(assure::core::yaml::parse(params, usize::MAX).expect("params").value)
+            .expect("params shape")
     };
     let id = pack.checks[0].spec.id.clone();
     let overrides = BTreeMap::from([(id, params)]);

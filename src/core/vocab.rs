@@ -1,0 +1,106 @@
+//! The shared vocabulary: words the standards files, the engine, the evidence readers and the renderers all
+//! use (a check's severity, a value's type, a quantifier, an empty selection's state, an export's format).
+//! They live on the ground floor so the engine and the renderers need not import the authoring types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One value or a list of values.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// State of a check whose `where` selects no record.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenEmpty {
+    #[default]
+    NotApplicable,
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    String,
+    Number,
+    Bool,
+    Date,
+    Datetime,
+    Duration,
+    Version,
+    Cidr,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantifier {
+    Any,
+    All,
+    None,
+    Count,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Json,
+    Yaml,
+    Csv,
+    Tsv,
+    /// One record per line of text, fields from the named groups of `pattern`.
+    Lines,
+    /// `Key value` or `Key=value` lines (sshd_config style): one record per file.
+    Keyvalue,
+}
+
+impl Format {
+    /// The format a file name implies.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        Some(match ext.as_str() {
+            "json" => Format::Json,
+            "yaml" | "yml" => Format::Yaml,
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "txt" | "log" => Format::Lines,
+            "conf" | "cfg" => Format::Keyvalue,
+            _ => return None,
+        })
+    }
+}
