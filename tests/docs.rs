@@ -27,6 +27,72 @@ fn every_op_and_leaf_field_is_documented() {
     }
 }
 
+/// A leaf's fields that are not ops.
+const LEAF_FIELDS: &[&str] = &[
+    "all",
+    "any",
+    "not",
+    "expr",
+    "field",
+    "minus",
+    "plus",
+    "as",
+    "ignore_case",
+    "quantifier",
+    "count",
+];
+
+#[test]
+fn every_op_has_its_own_row_and_an_example_that_compiles() {
+    use assure::spec::ops::OPS;
+    let schema = assure::spec::schema::Kind::Standard.schema();
+    let props = schema["$defs"]["ConditionSpec"]["properties"].as_object().unwrap();
+    let schema_ops: Vec<&str> = props
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !LEAF_FIELDS.contains(k))
+        .collect();
+    let mut table_ops: Vec<&str> = OPS.iter().map(|o| o.name).collect();
+    let mut sorted = schema_ops.clone();
+    sorted.sort_unstable();
+    table_ops.sort_unstable();
+    assert_eq!(
+        sorted, table_ops,
+        "the schema's ops and the op table (src/spec/ops.rs) differ"
+    );
+    for op in OPS {
+        let row = format!("| `{}` | ", op.name);
+        assert_eq!(
+            DOC.matches(&row).count(),
+            1,
+            "the Ops table needs one row for `{}`",
+            op.name
+        );
+        assert!(
+            DOC.lines().any(|l| l.trim() == op.example),
+            "docs/check-language.md does not show the example of `{}`: {}",
+            op.name,
+            op.example
+        );
+        assert!(
+            op.example.contains(&format!(" {}: ", op.name)),
+            "the example of `{}` does not use it",
+            op.name
+        );
+        let check = format!(
+            "  - id: T-DOC\n    title: doc example\n    severity: low\n    dataset: devices\n    assert: {}\n",
+            op.example
+        );
+        let (_, diags) = common::load(&check);
+        assert!(
+            diags.is_empty(),
+            "the example of `{}` does not compile: {:?}",
+            op.name,
+            diags.iter().map(|d| d.one_line()).collect::<Vec<_>>()
+        );
+    }
+}
+
 #[test]
 fn one_line_condition_examples_compile() {
     let examples: Vec<&str> = DOC
@@ -62,4 +128,20 @@ fn standards_doc_is_generated_from_the_pack() {
         "docs/standards.md is stale: run `cargo run -- list --format markdown > docs/standards.md`"
     );
     assert!(on_disk.contains("| NDG8-OS | critical |"));
+}
+
+#[test]
+fn diagnostic_codes_doc_is_generated_from_the_enum() {
+    let expected = assure::core::codes::Code::catalogue();
+    if std::env::var_os("ASSURE_WRITE_DOCS").is_some() {
+        std::fs::write("docs/diagnostics.md", &expected).unwrap();
+    }
+    let on_disk = std::fs::read_to_string("docs/diagnostics.md").unwrap_or_default();
+    assert!(
+        on_disk == expected,
+        "docs/diagnostics.md is stale: run `ASSURE_WRITE_DOCS=1 cargo test --test docs` and commit it"
+    );
+    for code in assure::core::codes::Code::ALL {
+        assert!(code.as_str().starts_with("assure::") && !code.meaning().is_empty());
+    }
 }

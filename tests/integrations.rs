@@ -61,7 +61,13 @@ fn template_commands_parse_with_the_cli() {
         let text = std::fs::read_to_string(file).unwrap();
         let doc = assure::core::yaml::parse(&text, usize::MAX).unwrap_or_else(|e| panic!("{file}: {}", e.message));
         assert!(!doc.value.is_null());
-        for line in text.lines().filter(|l| l.starts_with(marker)) {
+        let commands: Vec<&str> = text.lines().filter(|l| l.starts_with(marker)).collect();
+        assert!(
+            !commands.is_empty(),
+            "{file} has no `{}` line: the template changed shape",
+            marker.trim()
+        );
+        for line in commands {
             let command = format!("assure {}", line.trim_start_matches(marker).trim());
             let command = command
                 .replace("$ASSURE_REPO", "repo")

@@ -2,6 +2,7 @@
 //! (status per organisation, a matrix of organisations by standard, results per check, the most common
 //! failures). Inputs are read leniently by field, so assessments from any 1.x schema version combine.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
@@ -79,14 +80,14 @@ fn n(v: &Value, pointer: &str) -> usize {
 /// Reads one assessment JSON; a file that is not one is an error naming it.
 pub fn read(path: &str, text: &str) -> Result<Value, Diagnostic> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error("assure::aggregate", format!("{path} is not JSON: {e}"))
+        Diagnostic::error(Code::Aggregate, format!("{path} is not JSON: {e}"))
             .in_path(format!("{path}:{}", e.line()))
             .help("pass files written by `assure check --format json`")
     })?;
     let version = s(&v, "/schema_version");
     if !version.starts_with("1.") {
         return Err(Diagnostic::error(
-            "assure::aggregate",
+            Code::Aggregate,
             format!("{path} is not an assure assessment of schema version 1.x (found `{version}`)"),
         )
         .in_path(path.to_string())

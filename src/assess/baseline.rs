@@ -6,6 +6,7 @@
 //! A failing check without findings (a set-level expectation) is new when the check did not fail before.
 
 use crate::assess::{Change, CheckResult, State};
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
@@ -33,12 +34,12 @@ pub struct BaselineSummary {
 pub fn load(path: &Path, jail: Option<&crate::core::repo_file::Jail>, limit: u64) -> Result<Baseline, Diagnostic> {
     let shown = path.display().to_string();
     let err = |m: String| {
-        Diagnostic::error("assure::baseline", m)
+        Diagnostic::error(Code::Baseline, m)
             .in_path(shown.clone())
             .help("pass a file written by `assure check --format json`")
     };
     let bytes = crate::core::repo_file::read_cli_path(jail, path, limit).map_err(|r| {
-        Diagnostic::error("assure::baseline", r.message(&shown))
+        Diagnostic::error(Code::Baseline, r.message(&shown))
             .in_path(shown.clone())
             .help(r.help())
     })?;

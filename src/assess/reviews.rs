@@ -4,6 +4,7 @@
 //! fit the check, are reported, never silently ignored.
 
 use crate::assess::{CheckResult, State};
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::engine::result::ReviewReport;
 use crate::evidence::reviews::Review;
@@ -18,7 +19,7 @@ pub fn apply(results: &mut [CheckResult], reviews: &[Review]) -> Vec<Diagnostic>
         let Some(result) = results.iter_mut().find(|r| r.id == spec.check) else {
             diags.push(
                 Diagnostic::warning(
-                    "assure::review",
+                    Code::Review,
                     format!("review of `{}`, which is not a check in the pack", spec.check),
                 )
                 .in_path(review.location.clone())
@@ -30,7 +31,7 @@ pub fn apply(results: &mut [CheckResult], reviews: &[Review]) -> Vec<Diagnostic>
         if manual_verdict && result.state != State::Manual {
             diags.push(
                 Diagnostic::warning(
-                    "assure::review",
+                    Code::Review,
                     format!(
                         "`{}` is automated: record `disputed` or `incorrect`, not a met/not_met verdict",
                         spec.check

@@ -8,6 +8,7 @@
 
 use super::Assessment;
 use super::select::Selector;
+use crate::core::codes::Code;
 use crate::core::diagnostic::{Diagnostic, Level};
 use crate::engine::Check;
 use crate::engine::result::CheckResult;
@@ -182,7 +183,7 @@ fn assess_loaded(
         .filter(|id| pack.check(id).is_none())
         .map(|id| {
             Diagnostic::error(
-                "assure::param-override",
+                Code::ParamOverride,
                 format!("assure.yaml sets params for `{id}`, which is not a check in the pack"),
             )
             .in_path(crate::spec::manifest::MANIFEST)

@@ -1,6 +1,7 @@
 //! `assure aggregate RESULTS.json...`: a regional or national roll-up across organisations, as JSON and HTML.
 
 use super::{EXIT_CLEAN, EXIT_UNUSABLE, emit, eprint_diagnostics};
+use crate::core::codes::Code;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -26,10 +27,10 @@ pub fn run(args: Args) -> u8 {
         let name = path.display().to_string();
         // Assessments named on the command line: read where they are, regular files within the evidence limit.
         let text = crate::core::repo_file::read_given(path, crate::core::repo_file::EVIDENCE_LIMIT)
-            .map_err(|r| r.diagnostic("assure::io", &name))
+            .map_err(|r| r.diagnostic(Code::Io, &name))
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| {
-                    crate::core::diagnostic::Diagnostic::error("assure::io", format!("{name} is not UTF-8 text"))
+                    crate::core::diagnostic::Diagnostic::error(Code::Io, format!("{name} is not UTF-8 text"))
                         .in_path(name.clone())
                 })
             });

@@ -5,6 +5,7 @@ use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, 
 use crate::assess::Assessment;
 use crate::assess::run::{Assessed, Options, Progress, Stopped};
 use crate::core::vocab::Severity;
+use crate::render::{Output, Render};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -159,26 +160,26 @@ pub fn run(args: Args) -> u8 {
             } else {
                 String::new()
             };
-            let written =
-                written.unwrap_or_else(|| emit(&render(&a, args.format, args.quiet, &base), args.output.as_ref()));
+            let written = written.unwrap_or_else(|| {
+                render(&a, args.format, args.quiet, &base).and_then(|text| emit(&text, args.output.as_ref()))
+            });
             if let Err(code) = written {
                 return code;
             }
             let extra = [
-                (
-                    &args.sarif,
-                    crate::render::sarif::render as fn(&Assessment, &str) -> String,
-                ),
-                (&args.junit, |a: &Assessment, _: &str| crate::render::junit::render(a)),
-                (&args.markdown, |a: &Assessment, _: &str| {
-                    crate::render::markdown::render(a)
-                }),
+                (&args.sarif, Output::Sarif { base: &base }),
+                (&args.junit, Output::Junit),
+                (&args.markdown, Output::Markdown),
             ];
-            for (file, render) in extra {
-                if let Some(file) = file
-                    && let Err(code) = emit(&render(&a, &base), Some(file))
-                {
-                    return code;
+            for (file, output) in extra {
+                if let Some(file) = file {
+                    let text = output.to_text(&a).map_err(|e| {
+                        eprintln!("error: cannot render {}: {e}", file.display());
+                        EXIT_UNUSABLE
+                    });
+                    if let Err(code) = text.and_then(|text| emit(&text, Some(file))) {
+                        return code;
+                    }
                 }
             }
             if let Some(file) = &args.html
@@ -229,17 +230,20 @@ pub(super) fn stopped_code(stopped: Stopped) -> u8 {
 }
 
 /// The text of the main output in `format`.
-pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> String {
-    match format {
-        OutputFormat::Human if quiet => crate::render::human::render_quiet(a),
-        OutputFormat::Human => crate::render::human::render(a),
-        OutputFormat::Json => crate::render::json::render(a),
-        OutputFormat::Sarif => crate::render::sarif::render(a, base),
-        OutputFormat::Junit => crate::render::junit::render(a),
-        OutputFormat::Github => crate::render::github::render(a, base),
-        OutputFormat::Csv => crate::render::csv_plan::render(a),
-        OutputFormat::Oscal => crate::render::oscal::assessment_results(a),
-    }
+pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> Result<String, u8> {
+    let output = match format {
+        OutputFormat::Human => Output::Human { quiet },
+        OutputFormat::Json => Output::Json,
+        OutputFormat::Sarif => Output::Sarif { base },
+        OutputFormat::Junit => Output::Junit,
+        OutputFormat::Github => Output::Github { base },
+        OutputFormat::Csv => Output::CsvPlan,
+        OutputFormat::Oscal => Output::Oscal,
+    };
+    output.to_text(a).map_err(|e| {
+        eprintln!("error: cannot render the {format:?} output: {e}");
+        EXIT_UNUSABLE
+    })
 }
 
 /// Renders the HTML report into `file`.

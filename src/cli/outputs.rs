@@ -38,7 +38,7 @@ pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&Path
     for (name, kind) in FILES {
         let file = dir.join(name);
         match kind {
-            Kind::Format(format) => emit(&render(a, format, false, base), Some(&file))?,
+            Kind::Format(format) => emit(&render(a, format, false, base)?, Some(&file))?,
             Kind::Markdown => emit(&crate::render::markdown::render(a), Some(&file))?,
             Kind::Html => write_html(a, templates, repo, &file)?,
         }

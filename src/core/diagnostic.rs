@@ -5,6 +5,7 @@
 //! the same text without colour at a fixed width for snapshot tests, and [`Diagnostic::location`] the plain
 //! `file:line:col` used in JSON output.
 
+use crate::core::codes::Code;
 use crate::core::snippet::{Confidential, Layout, Snippet, excerpt};
 use crate::core::source::{SourceFile, Span};
 use crate::core::text::{visible, visible_lines};
@@ -23,7 +24,7 @@ pub enum Level {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Stable code such as `assure::schema` or `assure::unknown-dataset`.
-    pub code: &'static str,
+    pub code: Code,
     pub level: Level,
     pub message: String,
     pub help: Option<String>,
@@ -40,7 +41,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             level: Level::Error,
@@ -55,7 +56,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             level: Level::Warning,
             ..Diagnostic::error(code, message)

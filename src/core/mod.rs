@@ -2,11 +2,12 @@
 //!
 //! - [`source`]: source files, spans and lines; [`yaml`] and [`json`]: span-aware parsers into values plus a
 //!   JSON-pointer -> span map;
-//! - [`diagnostic`]: problems with file, line and a labelled [`snippet`], and [`codes`]: every diagnostic code;
+//! - [`diagnostic`]: problems with file, line and a labelled [`snippet`]; [`codes`]: every diagnostic code;
 //! - [`text`]: control characters escaped for terminals; [`redact`]: stable pseudonyms;
 //! - [`repo_file`]: the one jailed reader of files inside the repo, with size limits;
 //! - [`vocab`]: the words the standards, the engine and the renderers share (severity, value types...);
 //! - [`path`]: field paths into records; [`hash`]: hex digests; [`suggest`]: "did you mean".
+pub mod codes;
 pub mod diagnostic;
 pub mod hash;
 pub mod json;

@@ -16,6 +16,7 @@
 //! inside the repo is the repo's, and jailed ([`read_cli_path`]). Refusals say why and what to do, and never
 //! carry the file's content.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use std::fs::File;
 use std::io::Read;
@@ -99,7 +100,7 @@ impl Refusal {
     }
 
     /// The refusal as a diagnostic coded `code`, naming `shown`.
-    pub fn diagnostic(&self, code: &'static str, shown: &str) -> Diagnostic {
+    pub fn diagnostic(&self, code: Code, shown: &str) -> Diagnostic {
         Diagnostic::error(code, self.message(shown))
             .in_path(shown.to_string())
             .help(self.help())

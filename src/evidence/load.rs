@@ -9,6 +9,7 @@
 use super::discover::{RepoFile, globs, walk};
 use super::formats::{self, FormatError, Note, Page, Parsed, ReadOptions};
 use super::{Dataset, Evidence, EvidenceFile, Organisation, Record};
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::path::FieldPath;
 use crate::core::repo_file::{Jail, Refusal};
@@ -29,25 +30,25 @@ pub type Presets = BTreeMap<String, crate::spec::PresetSpec>;
 pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>> {
     const NEEDED: &str = "a config repo needs an assure.yaml at its root naming the organisation and its datasets";
     let jail =
-        Jail::new(root).map_err(|e| vec![Diagnostic::error("assure::manifest", e).in_path(MANIFEST).help(NEEDED)])?;
+        Jail::new(root).map_err(|e| vec![Diagnostic::error(Code::Manifest, e).in_path(MANIFEST).help(NEEDED)])?;
     // The manifest sets the limits, so its own is fixed.
     let bytes = jail.read(MANIFEST, crate::core::repo_file::CONFIG_LIMIT).map_err(|r| {
         vec![match r {
             Refusal::Missing => Diagnostic::error(
-                "assure::manifest",
+                Code::Manifest,
                 format!("cannot read {}: there is no {MANIFEST}", root.join(MANIFEST).display()),
             )
             .in_path(MANIFEST)
             .help(NEEDED),
-            r => r.diagnostic("assure::manifest", MANIFEST),
+            r => r.diagnostic(Code::Manifest, MANIFEST),
         }]
     })?;
-    let text = decode_text(bytes).map_err(|e| vec![Diagnostic::error("assure::encoding", e).in_path(MANIFEST)])?;
+    let text = decode_text(bytes).map_err(|e| vec![Diagnostic::error(Code::Encoding, e).in_path(MANIFEST)])?;
     let file = SourceFile::new(MANIFEST, text);
     let (manifest, as_of, spans) = parse_manifest(&file)?;
 
     let limits = manifest.limits.limits();
-    let repo_files = walk(root).map_err(|e| vec![Diagnostic::error("assure::io", e)])?;
+    let repo_files = walk(root).map_err(|e| vec![Diagnostic::error(Code::Io, e)])?;
     let mut evidence = Evidence {
         organisation: Organisation::from_spec(&manifest.organisation),
         as_of,
@@ -267,7 +268,7 @@ fn incomplete_collection(dataset: &str, files: &[(&str, Option<Page>)]) -> Optio
         let followed = files.get(i + 1).is_some_and(|(_, next)| next.is_some());
         (!followed).then(|| {
             Diagnostic::error(
-                "assure::incomplete-export",
+                Code::IncompleteExport,
                 format!(
                     "{file}:{line} (dataset `{dataset}`): this Microsoft Graph page has an `@odata.nextLink` but no page follows it, so the export is incomplete: the records of the pages not saved are missing"
                 ),
@@ -311,7 +312,7 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
     let err = |code, message: String| Diagnostic::error(code, message).in_path(file.rel.clone());
     if !format_given && Format::from_name(&file.rel).is_none() {
         return Err(err(
-            "assure::format",
+            Code::Format,
             format!("cannot tell the format of {} from its name", file.rel),
         )
         .help(format!(
@@ -320,10 +321,10 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
     }
     let bytes = jail.read(&file.rel, limit).map_err(|r| {
         let code = match r {
-            Refusal::Outside => "assure::outside-repo",
-            Refusal::TooLarge(..) => "assure::too-large",
-            Refusal::NotRegular(_) | Refusal::SizeChanged => "assure::not-a-file",
-            _ => "assure::io",
+            Refusal::Outside => Code::OutsideRepo,
+            Refusal::TooLarge(..) => Code::TooLarge,
+            Refusal::NotRegular(_) | Refusal::SizeChanged => Code::NotAFile,
+            _ => Code::Io,
         };
         r.diagnostic(code, &file.rel)
     })?;
@@ -336,11 +337,7 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
         .any(|m| bytes.starts_with(m));
     let early = bom.then(|| hash(&bytes));
     let text = decode(bytes).map_err(|(message, help)| {
-        err(
-            "assure::encoding",
-            format!("{} (dataset `{dataset}`): {message}", file.rel),
-        )
-        .help(help)
+        err(Code::Encoding, format!("{} (dataset `{dataset}`): {message}", file.rel)).help(help)
     })?;
     let source = SourceFile::new(file.rel.clone(), text);
     // A CSV export saved where `;` separates values reads as such unless the manifest says otherwise.
@@ -361,7 +358,7 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
     let (records, page, notes) = parsed?;
     if !allow_empty && let Some(what) = emptiness(&source.text, records.len()) {
         return Err(err(
-            "assure::empty-export",
+            Code::EmptyExport,
             format!("{} (dataset `{dataset}`): {what}, so its checks cannot be assessed", file.rel),
         )
         .help(format!(
@@ -449,7 +446,7 @@ fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>)
     let Parsed { records, notes, page } =
         formats::parse_file(source, opts).map_err(|FormatError { message, line }| {
             let span = line.map(|l| source.line_span(l));
-            Diagnostic::error("assure::evidence", format!("{file} (dataset `{dataset}`): {message}"))
+            Diagnostic::error(Code::Evidence, format!("{file} (dataset `{dataset}`): {message}"))
                 .evidence(layout.clone())
                 .at(source, span, "here")
                 .help("fix or re-export the file; checks that need this dataset report an error until then")
@@ -458,7 +455,7 @@ fn parse_source(source: &Arc<SourceFile>, dataset: &str, opts: &ReadOptions<'_>)
         .into_iter()
         .map(|Note { message, line, help }| {
             let span = line.map(|l| source.line_span(l));
-            Diagnostic::warning("assure::export", format!("{file} (dataset `{dataset}`): {message}"))
+            Diagnostic::warning(Code::Export, format!("{file} (dataset `{dataset}`): {message}"))
                 .evidence(layout.clone())
                 .at(source, span, "here")
                 .help(help)
@@ -489,7 +486,7 @@ fn with_preset(name: &str, src: &DatasetSource, presets: &Presets) -> Result<Dat
 }
 
 fn manifest_diag(file: &Arc<SourceFile>, span: Option<crate::core::source::Span>, message: String) -> Diagnostic {
-    Diagnostic::error("assure::manifest", message).at(file, span, "here")
+    Diagnostic::error(Code::Manifest, message).at(file, span, "here")
 }
 
 /// Parses and validates manifest text, as `load` does (also the fuzzing entry point).

@@ -2,6 +2,7 @@
 //! validated against its schema, and deserialized entry by entry, so one bad entry is rejected with a
 //! diagnostic at its line while the others load.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::repo_file::{Jail, Refusal};
 use crate::core::source::{SourceFile, decode_text};
@@ -31,7 +32,7 @@ pub fn load<T: DeserializeOwned>(
     name: &'static str,
     key: &str,
     kind: Kind,
-    code: &'static str,
+    code: Code,
     help: &str,
 ) -> (ListFile<T>, Vec<Diagnostic>) {
     let empty = || ListFile {

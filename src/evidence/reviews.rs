@@ -1,6 +1,7 @@
 //! Loading `reviews.yaml` ([`crate::spec::reviews`]): entries checked against their schema; an invalid one is
 //! left out with a diagnostic. Attaching them to results is the assessment's job.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::spec::reviews::{REVIEWS, ReviewSpec};
 use crate::spec::schema::Kind;
@@ -19,7 +20,7 @@ pub fn load(jail: &crate::core::repo_file::Jail, limit: u64) -> (Vec<Review>, Ve
         REVIEWS,
         "reviews",
         Kind::Reviews,
-        "assure::review",
+        Code::Review,
         "every review needs check, verdict (disputed, incorrect, met or not_met), comment, assessor and date",
     );
     let reviews = list

@@ -5,6 +5,7 @@
 //! error, so the checks that read it report *error* (not a misleading pass or fail) while every other check runs.
 
 use super::{Evidence, Field, Record};
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::path::ColumnHint;
 use crate::spec::DatasetSpec;
@@ -300,7 +301,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
             Ok(bad) => bad,
             Err(e) => {
                 let message = format!("the schema of dataset `{name}` does not compile: {e}");
-                diags.push(Diagnostic::error("assure::dataset-schema", message.clone()).in_path("datasets.yaml"));
+                diags.push(Diagnostic::error(Code::DatasetSchema, message.clone()).in_path("datasets.yaml"));
                 errors.push((name.clone(), message));
                 continue;
             }
@@ -322,7 +323,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
                 first.get_or_insert_with(|| format!("{location}: {what}"));
                 if shown < SHOWN_PER_DATASET {
                     diags.push(
-                        Diagnostic::error("assure::evidence-schema", format!("dataset `{name}`, {what}"))
+                        Diagnostic::error(Code::EvidenceSchema, format!("dataset `{name}`, {what}"))
                             .in_path(location)
                             .help(format!(
                                 "fix the export or map its field names in assure.yaml; `assure schema --dataset {name}` prints what a record must look like"
@@ -335,7 +336,7 @@ pub fn validate(evidence: &mut Evidence, datasets: &BTreeMap<String, DatasetSpec
         if shown > SHOWN_PER_DATASET {
             diags.push(
                 Diagnostic::error(
-                    "assure::evidence-schema",
+                    Code::EvidenceSchema,
                     format!(
                         "dataset `{name}`: {} more problem(s) not shown",
                         shown - SHOWN_PER_DATASET

@@ -1,6 +1,7 @@
 //! Loading `waivers.yaml` ([`crate::spec::waivers`]): each waiver checked against its schema and its expiry
 //! read as a date; an invalid waiver is left out with a diagnostic. Applying them is the assessment's job.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::spec::schema::Kind;
 use crate::spec::waivers::{WAIVERS, WaiverSpec};
@@ -22,7 +23,7 @@ pub fn load(jail: &crate::core::repo_file::Jail, limit: u64) -> (Vec<Waiver>, Ve
         WAIVERS,
         "waivers",
         Kind::Waivers,
-        "assure::waiver",
+        Code::Waiver,
         "every waiver needs check, reason, approver and expires (YYYY-MM-DD)",
     );
     let mut waivers = Vec::new();
@@ -35,7 +36,7 @@ pub fn load(jail: &crate::core::repo_file::Jail, limit: u64) -> (Vec<Waiver>, Ve
             }),
             Err(_) => {
                 let mut d = Diagnostic::error(
-                    "assure::waiver",
+                    Code::Waiver,
                     format!("waiver rejected: `{}` is not a date", entry.spec.expires),
                 );
                 if let Some((file, spans)) = &list.file {

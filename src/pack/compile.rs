@@ -5,10 +5,12 @@
 //! expressions, compiles regexes (size-limited), expressions (strict, fuel-limited) and templates. Every
 //! problem is collected with the JSON pointer of the offending value so `lint` can point at its line.
 
+use crate::core::codes::Code;
 use crate::core::path::FieldPath;
 use crate::core::suggest::did_you_mean;
 use crate::engine::check::*;
 use crate::engine::types::{parse_literal, parse_time};
+use crate::spec::ops::Operand;
 use crate::spec::*;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -28,7 +30,7 @@ pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// One problem, at a JSON pointer inside the check's file.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub pointer: String,
     pub message: String,
     pub help: Option<String>,
@@ -71,7 +73,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
             || !spec.dataset.is_empty();
         if conditions {
             c.problem(
-                "assure::manual-check",
+                Code::ManualCheck,
                 format!("{base}/manual"),
                 "a manual check has no dataset, lookup, where, assert or expect".into(),
                 Some("remove `manual:` to make it an automated check, or remove its conditions".into()),
@@ -84,7 +86,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
     }
     if spec.dataset.is_empty() {
         c.problem(
-            "assure::no-dataset",
+            Code::NoDataset,
             format!("{base}/id"),
             "this check names no dataset".into(),
             Some(
@@ -115,7 +117,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         let p = format!("{base}/lookup/{i}");
         if !aliases.insert(l.alias.clone()) {
             c.problem(
-                "assure::duplicate-lookup",
+                Code::DuplicateLookup,
                 format!("{p}/as"),
                 format!("lookup name `{}` is used twice", l.alias),
                 None,
@@ -123,7 +125,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         }
         if l.on.is_empty() {
             c.problem(
-                "assure::lookup",
+                Code::Lookup,
                 format!("{p}/on"),
                 "`on` needs at least one pair `this_field: other_field`".into(),
                 None,
@@ -144,7 +146,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         let latest = l.latest.as_ref().and_then(|f| c.path(f, &format!("{p}/latest")));
         if latest.is_some() && version_prefix.is_some() {
             c.problem(
-                "assure::lookup",
+                Code::Lookup,
                 format!("{p}/latest"),
                 "a lookup picks by `version_prefix` or by `latest`, not both".into(),
                 None,
@@ -159,7 +161,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         let earliest = l.earliest.as_ref().and_then(|f| c.path(f, &format!("{p}/earliest")));
         if latest.is_some() && (earliest.is_some() || prefer.is_some()) {
             c.problem(
-                "assure::lookup",
+                Code::Lookup,
                 format!("{p}/latest"),
                 "`latest` picks one match on its own: remove `prefer` and `earliest`, or `latest`".into(),
                 None,
@@ -193,7 +195,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         .and_then(|d| c.deadline(d, &format!("{base}/deadline")));
     if spec.assert.is_none() && spec.expect.is_none() && spec.deadline.is_none() {
         c.problem(
-            "assure::no-assertion",
+            Code::NoAssertion,
             format!("{base}/id"),
             "this check asserts nothing".into(),
             Some("add `assert:` (a condition every selected record must meet), `deadline:` (a clock per record) or `expect:` (an expectation over the whole selection)".into()),
@@ -291,7 +293,7 @@ static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
 
 impl Compiler<'_> {
-    fn problem(&mut self, code: &'static str, pointer: String, message: String, help: Option<String>) {
+    fn problem(&mut self, code: Code, pointer: String, message: String, help: Option<String>) {
         self.problems.push(Problem {
             code,
             pointer,
@@ -301,7 +303,7 @@ impl Compiler<'_> {
         });
     }
 
-    fn key_problem(&mut self, code: &'static str, pointer: String, message: String, help: Option<String>) {
+    fn key_problem(&mut self, code: Code, pointer: String, message: String, help: Option<String>) {
         self.problems.push(Problem {
             code,
             pointer,
@@ -320,7 +322,7 @@ impl Compiler<'_> {
                 |s| format!("did you mean `{s}`? Otherwise declare it in datasets.yaml"),
             );
             self.problem(
-                "assure::unknown-dataset",
+                Code::UnknownDataset,
                 pointer.to_string(),
                 format!("unknown dataset `{name}`"),
                 Some(help),
@@ -330,7 +332,7 @@ impl Compiler<'_> {
 
     fn path(&mut self, text: &str, pointer: &str) -> Option<FieldPath> {
         FieldPath::parse(text)
-            .map_err(|e| self.problem("assure::field-path", pointer.to_string(), e, None))
+            .map_err(|e| self.problem(Code::FieldPath, pointer.to_string(), e, None))
             .ok()
     }
 
@@ -342,7 +344,7 @@ impl Compiler<'_> {
             let bound = |v: &Option<Value>, which: &str, me: &mut Self| {
                 v.as_ref().and_then(|b| {
                     check_param(p.kind, b, None, None)
-                        .map_err(|e| me.problem("assure::param", format!("{ptr}/{which}"), e, None))
+                        .map_err(|e| me.problem(Code::Param, format!("{ptr}/{which}"), e, None))
                         .ok()
                 })
             };
@@ -353,7 +355,7 @@ impl Compiler<'_> {
                     out.insert(name.clone(), v);
                 }
                 Err(e) => self.problem(
-                    "assure::param",
+                    Code::Param,
                     format!("{ptr}/default"),
                     format!("default of `{name}`: {e}"),
                     None,
@@ -365,7 +367,7 @@ impl Compiler<'_> {
                         out.insert(name.clone(), v);
                     }
                     Err(e) => self.problem(
-                        "assure::param-override",
+                        Code::ParamOverride,
                         format!("{ptr}/default"),
                         format!("the manifest's value for `{}.{name}`: {e}", self.input.spec.id),
                         None,
@@ -377,7 +379,7 @@ impl Compiler<'_> {
             for name in overrides.keys().filter(|n| !self.input.spec.params.contains_key(*n)) {
                 let known: Vec<&str> = self.input.spec.params.keys().map(String::as_str).collect();
                 self.problem(
-                    "assure::param-override",
+                    Code::ParamOverride,
                     format!("{base}/params"),
                     format!(
                         "the manifest sets `{}.{name}`, but the check has no parameter `{name}`",
@@ -414,7 +416,7 @@ impl Compiler<'_> {
                             |s| format!("did you mean `{s}`?"),
                         );
                         self.problem(
-                            "assure::unknown-list",
+                            Code::UnknownList,
                             pointer.to_string(),
                             format!("unknown list `{name}`"),
                             Some(help),
@@ -449,7 +451,7 @@ impl Compiler<'_> {
         }
         if replaced.contains("{{") || replaced.contains("{%") {
             self.problem(
-                "assure::value-template",
+                Code::ValueTemplate,
                 pointer.to_string(),
                 "only `{{ params.NAME }}` may appear inside a value".into(),
                 Some("values are data, not templates; use `expr:` for computed conditions".into()),
@@ -470,7 +472,7 @@ impl Compiler<'_> {
             Some(ValueType::Date) => true,
             Some(_) => {
                 self.problem(
-                    "assure::deadline",
+                    Code::Deadline,
                     format!("{ptr}/as"),
                     "a deadline counts in `date` or `datetime`".into(),
                     None,
@@ -484,7 +486,7 @@ impl Compiler<'_> {
             Ok(crate::engine::types::Typed::Duration(d)) if d.is_positive() => d,
             Ok(_) => {
                 self.problem(
-                    "assure::deadline",
+                    Code::Deadline,
                     within_ptr,
                     "`within` must be a positive duration".into(),
                     Some("e.g. `72h` or `14d`".into()),
@@ -492,7 +494,7 @@ impl Compiler<'_> {
                 return None;
             }
             Err(e) => {
-                self.problem("assure::value", within_ptr, e, Some("e.g. `72h` or `14d`".into()));
+                self.problem(Code::Value, within_ptr, e, Some("e.g. `72h` or `14d`".into()));
                 return None;
             }
         };
@@ -516,7 +518,7 @@ impl Compiler<'_> {
                 |s| format!("did you mean `{s}`?"),
             );
             self.problem(
-                "assure::unknown-param",
+                Code::UnknownParam,
                 pointer.to_string(),
                 format!("unknown parameter `{name}`"),
                 Some(help),
@@ -537,7 +539,7 @@ impl Compiler<'_> {
         .into_iter()
         .filter_map(|(n, on)| on.then_some(n))
         .collect();
-        let ops = present_ops(spec);
+        let ops: Vec<&str> = crate::spec::ops::present(spec).iter().map(|o| o.name).collect();
         if forms.len() != 1 {
             let message = if forms.is_empty() && !ops.is_empty() {
                 format!("`{}` needs a `field` to test", ops[0])
@@ -550,7 +552,7 @@ impl Compiler<'_> {
                 )
             };
             self.problem(
-                "assure::condition",
+                Code::Condition,
                 ptr.to_string(),
                 message,
                 Some("write `{ field: NAME, OP: VALUE }`, or combine conditions with all / any / not".into()),
@@ -560,7 +562,7 @@ impl Compiler<'_> {
         let list = |me: &mut Self, items: &Vec<ConditionSpec>, name: &str| -> Option<Vec<Condition>> {
             if items.is_empty() {
                 me.problem(
-                    "assure::condition",
+                    Code::Condition,
                     format!("{ptr}/{name}"),
                     format!("`{name}` needs at least one condition"),
                     None,
@@ -578,7 +580,7 @@ impl Compiler<'_> {
             && (!ops.is_empty() || spec.quantifier.is_some() || spec.as_type.is_some() || spec.minus.is_some())
         {
             self.problem(
-                "assure::condition",
+                Code::Condition,
                 ptr.to_string(),
                 format!(
                     "`{}` cannot be combined with leaf keys such as `{}`",
@@ -599,7 +601,7 @@ impl Compiler<'_> {
                 let src = spec.expr.clone()?;
                 if src.chars().count() > MAX_CODE_CHARS {
                     self.problem(
-                        "assure::expr",
+                        Code::Expr,
                         format!("{ptr}/expr"),
                         format!("expression is longer than {MAX_CODE_CHARS} characters"),
                         Some("split it into declarative conditions under `all:`".into()),
@@ -609,7 +611,7 @@ impl Compiler<'_> {
                 let env = expression_env();
                 if let Err(e) = env.compile_expression(&src) {
                     self.problem(
-                        "assure::expr",
+                        Code::Expr,
                         format!("{ptr}/expr"),
                         format!("expression does not compile: {e}"),
                         None,
@@ -629,12 +631,12 @@ impl Compiler<'_> {
             Some(m) => Some(self.path(m, &format!("{ptr}/minus"))?),
             None => None,
         };
-        let ops = present_ops(spec);
+        let ops: Vec<&str> = crate::spec::ops::present(spec).iter().map(|o| o.name).collect();
         let quantifier = spec.quantifier;
         if ops.len() > 1 {
             for extra in &ops[1..] {
                 self.key_problem(
-                    "assure::condition",
+                    Code::Condition,
                     format!("{ptr}/{extra}"),
                     format!("a leaf takes exactly one op, but this one also has `{}`", ops[0]),
                     Some("combine several tests with `all: [...]`".into()),
@@ -644,17 +646,17 @@ impl Compiler<'_> {
         }
         if ops.is_empty() && quantifier != Some(Quantifier::Count) {
             self.problem(
-                "assure::condition",
+                Code::Condition,
                 ptr.to_string(),
                 format!("the leaf on `{field}` has no op"),
-                Some("add one of eq ne lt le gt ge in not_in contains not_contains starts_with ends_with matches not_matches subnet_of exists absent empty exists_in not_exists_in".into()),
+                Some(format!("add one of {}", crate::spec::ops::names())),
             );
             return None;
         }
         match (quantifier, &spec.count) {
             (Some(Quantifier::Count), None) => {
                 self.problem(
-                    "assure::quantifier",
+                    Code::Quantifier,
                     format!("{ptr}/quantifier"),
                     "`quantifier: count` needs `count:`, e.g. `count: { ge: 2 }`".into(),
                     None,
@@ -663,7 +665,7 @@ impl Compiler<'_> {
             }
             (q, Some(_)) if q != Some(Quantifier::Count) => {
                 self.key_problem(
-                    "assure::quantifier",
+                    Code::Quantifier,
                     format!("{ptr}/count"),
                     "`count:` goes with `quantifier: count`".into(),
                     None,
@@ -674,7 +676,7 @@ impl Compiler<'_> {
         }
         if field.has_wildcard() && quantifier.is_none() {
             self.problem(
-                "assure::quantifier",
+                Code::Quantifier,
                 format!("{ptr}/field"),
                 format!("`{field}` can yield several values, so the leaf must say `quantifier: any|all|none|count`"),
                 None,
@@ -683,13 +685,13 @@ impl Compiler<'_> {
         }
         if minus.is_some()
             && (quantifier.is_some()
-                || !matches!(
-                    ops.first().copied(),
-                    Some("eq" | "ne" | "lt" | "le" | "gt" | "ge" | "in" | "not_in")
-                ))
+                || !ops
+                    .first()
+                    .and_then(|name| crate::spec::ops::op(name))
+                    .is_some_and(crate::spec::ops::OpDef::compares))
         {
             self.problem(
-                "assure::minus",
+                Code::Minus,
                 format!("{ptr}/minus"),
                 "`minus` gives a duration: compare it with eq ne lt le gt ge in or not_in, without a quantifier".into(),
                 None,
@@ -705,25 +707,15 @@ impl Compiler<'_> {
         let op_ptr = format!("{ptr}/{op_name}");
 
         // Substitute params in the op's value(s) before inferring the type.
-        let raw: Vec<Value> = match op_name {
-            "eq" => vec![spec.eq.clone()?],
-            "ne" => vec![spec.ne.clone()?],
-            "lt" => vec![spec.lt.clone()?],
-            "le" => vec![spec.le.clone()?],
-            "gt" => vec![spec.gt.clone()?],
-            "ge" => vec![spec.ge.clone()?],
-            "in" => spec.in_.clone()?,
-            "not_in" => spec.not_in.clone()?,
-            "contains" => vec![spec.contains.clone()?],
-            "not_contains" => vec![spec.not_contains.clone()?],
-            "starts_with" => vec![Value::String(spec.starts_with.clone()?)],
-            "ends_with" => vec![Value::String(spec.ends_with.clone()?)],
-            "matches" => vec![Value::String(spec.matches.clone()?)],
-            "not_matches" => vec![Value::String(spec.not_matches.clone()?)],
-            "subnet_of" => vec![Value::String(spec.subnet_of.clone()?)],
-            _ => Vec::new(),
+        let def = crate::spec::ops::op(op_name);
+        let operand = def.map(|d| d.operand);
+        let raw: Vec<Value> = match (def.and_then(|d| (d.value)(spec)), operand) {
+            (_, None | Some(Operand::Flag | Operand::Dataset)) => Vec::new(),
+            (Some(Value::Array(items)), Some(Operand::List)) => items,
+            (Some(v), _) => vec![v],
+            (None, _) => return None,
         };
-        let is_list = matches!(op_name, "in" | "not_in");
+        let is_list = operand == Some(Operand::List);
         let mut values = Vec::new();
         for (i, v) in raw.iter().enumerate() {
             let p = if is_list {
@@ -748,7 +740,7 @@ impl Compiler<'_> {
         });
         if minus.is_some() && ty != ValueType::Duration {
             self.problem(
-                "assure::minus",
+                Code::Minus,
                 format!("{ptr}/as"),
                 "`minus` gives a duration: remove `as` or write `as: duration`".into(),
                 None,
@@ -757,7 +749,7 @@ impl Compiler<'_> {
         }
         if is_list && raw.is_empty() {
             self.problem(
-                "assure::condition",
+                Code::Condition,
                 op_ptr,
                 format!("`{op_name}` needs a non-empty list"),
                 None,
@@ -767,19 +759,14 @@ impl Compiler<'_> {
         let as_of = self.input.as_of;
         let literal = |me: &mut Self, (v, p): &(Value, String), ty: ValueType| -> Option<crate::engine::types::Typed> {
             parse_literal(v, ty, ic, as_of)
-                .map_err(|e| me.problem("assure::value", p.clone(), e, None))
+                .map_err(|e| me.problem(Code::Value, p.clone(), e, None))
                 .ok()
         };
         let text = |me: &mut Self| -> Option<String> {
             let (v, _) = values.first()?;
             let s = v.as_str().map(str::to_string);
             if s.is_none() {
-                me.problem(
-                    "assure::value",
-                    op_ptr.clone(),
-                    format!("`{op_name}` takes a string"),
-                    None,
-                );
+                me.problem(Code::Value, op_ptr.clone(), format!("`{op_name}` takes a string"), None);
             }
             s
         };
@@ -791,7 +778,7 @@ impl Compiler<'_> {
                 .build()
                 .map_err(|e| {
                     me.problem(
-                        "assure::regex",
+                        Code::Regex,
                         op_ptr.clone(),
                         format!("regex does not compile: {}", first_line(&e.to_string())),
                         Some(format!(
@@ -815,7 +802,7 @@ impl Compiler<'_> {
                 };
                 if matches!(ty, ValueType::Cidr) && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                     self.problem(
-                        "assure::value",
+                        Code::Value,
                         op_ptr.clone(),
                         "networks are not ordered: use eq, ne, subnet_of or contains".into(),
                         None,
@@ -873,7 +860,7 @@ impl Compiler<'_> {
             "exists" => {
                 if spec.exists == Some(false) {
                     self.problem(
-                        "assure::condition",
+                        Code::Condition,
                         op_ptr,
                         "write `absent: true` rather than `exists: false`".into(),
                         None,
@@ -885,7 +872,7 @@ impl Compiler<'_> {
             "absent" => {
                 if spec.absent == Some(false) {
                     self.problem(
-                        "assure::condition",
+                        Code::Condition,
                         op_ptr,
                         "write `exists: true` rather than `absent: false`".into(),
                         None,
@@ -934,7 +921,7 @@ impl Compiler<'_> {
                     Some(d) if dated && minus.is_none() && quantifier.is_none() => Some(d),
                     _ => {
                         self.problem(
-                            "assure::plus",
+                            Code::Plus,
                             p,
                             "`plus` adds a duration (e.g. `1d`, `-12h`) to a date field: it needs `as: date` or `as: datetime`, without `minus` or a quantifier".into(),
                             None,
@@ -980,12 +967,12 @@ impl Compiler<'_> {
             } else {
                 "a number"
             };
-            self.problem("assure::comparison", p, format!("`{name}` needs {want}"), None);
+            self.problem(Code::Comparison, p, format!("`{name}` needs {want}"), None);
             return None;
         };
         if ratio && value.is_number() && n > 1.0 {
             self.problem(
-                "assure::comparison",
+                Code::Comparison,
                 p,
                 format!("a ratio of {n} is more than 1"),
                 Some(format!("write \"{n}%\" for a percentage")),
@@ -1015,7 +1002,7 @@ impl Compiler<'_> {
             && e.max.is_none()
         {
             self.problem(
-                "assure::expect",
+                Code::Expect,
                 ptr.to_string(),
                 "`expect` is empty".into(),
                 Some("add count, passing, failing, ratio, min or max".into()),
@@ -1026,7 +1013,7 @@ impl Compiler<'_> {
             && self.input.spec.deadline.is_none()
         {
             self.problem(
-                "assure::expect",
+                Code::Expect,
                 ptr.to_string(),
                 "`passing`, `failing` and `ratio` count records against `assert` (or `deadline`), which this check lacks"
                     .into(),
@@ -1064,7 +1051,7 @@ impl Compiler<'_> {
         let present: Vec<_> = all.iter().filter_map(|(op, v)| v.as_ref().map(|v| (*op, v))).collect();
         if present.len() != 1 {
             self.problem(
-                "assure::comparison",
+                Code::Comparison,
                 ptr.to_string(),
                 "write exactly one of eq ne lt le gt ge, e.g. `{ ge: 1 }`".into(),
                 None,
@@ -1082,7 +1069,7 @@ impl Compiler<'_> {
         let (op, value, p) = self.single_op(&a.comparison(), ptr)?;
         let ty = a.as_type.unwrap_or_else(|| infer(&value));
         let value = parse_literal(&value, ty, false, self.input.as_of)
-            .map_err(|e| self.problem("assure::value", p, e, None))
+            .map_err(|e| self.problem(Code::Value, p, e, None))
             .ok()?;
         Some(Aggregate { field, ty, op, value })
     }
@@ -1102,7 +1089,7 @@ impl Compiler<'_> {
             let code: usize = TEMPLATE_CODE.find_iter(src).map(|m| m.as_str().chars().count()).sum();
             if src.chars().count() > MAX_TEMPLATE_CHARS || code > MAX_CODE_CHARS {
                 self.problem(
-                    "assure::template",
+                    Code::Template,
                     format!("{base}/{name}"),
                     format!("{name} template is too long (at most {MAX_TEMPLATE_CHARS} characters, {MAX_CODE_CHARS} of them inside {{{{ }}}} and {{% %}})"),
                     None,
@@ -1111,7 +1098,7 @@ impl Compiler<'_> {
             }
             if let Err(e) = env.add_template_owned(name, src.clone()) {
                 self.problem(
-                    "assure::template",
+                    Code::Template,
                     format!("{base}/{name}"),
                     format!("{name} template does not compile: {e}"),
                     None,
@@ -1128,35 +1115,6 @@ fn first_line(s: &str) -> String {
         .unwrap_or(s)
         .trim()
         .to_string()
-}
-
-/// The ops set on a leaf, in a fixed order.
-fn present_ops(s: &ConditionSpec) -> Vec<&'static str> {
-    [
-        ("eq", s.eq.is_some()),
-        ("ne", s.ne.is_some()),
-        ("lt", s.lt.is_some()),
-        ("le", s.le.is_some()),
-        ("gt", s.gt.is_some()),
-        ("ge", s.ge.is_some()),
-        ("in", s.in_.is_some()),
-        ("not_in", s.not_in.is_some()),
-        ("contains", s.contains.is_some()),
-        ("not_contains", s.not_contains.is_some()),
-        ("starts_with", s.starts_with.is_some()),
-        ("ends_with", s.ends_with.is_some()),
-        ("matches", s.matches.is_some()),
-        ("not_matches", s.not_matches.is_some()),
-        ("subnet_of", s.subnet_of.is_some()),
-        ("exists", s.exists.is_some()),
-        ("absent", s.absent.is_some()),
-        ("empty", s.empty.is_some()),
-        ("exists_in", s.exists_in.is_some()),
-        ("not_exists_in", s.not_exists_in.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(n, on)| on.then_some(n))
-    .collect()
 }
 
 fn infer(v: &Value) -> ValueType {

@@ -6,6 +6,7 @@
 
 use super::compile::{CompileInput, Problem, compile};
 use super::references::Reference;
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::hash::hex;
 use crate::core::source::{SourceFile, SpanMap, decode_text};
@@ -93,15 +94,15 @@ impl CheckDef {
     }
 }
 
-fn label_for(code: &str) -> &'static str {
+fn label_for(code: Code) -> &'static str {
     match code {
-        "assure::unknown-dataset" => "not a known dataset",
-        "assure::unknown-framework" => "not in any catalogue",
-        "assure::regex" => "invalid regex",
-        "assure::value" => "invalid value",
-        "assure::duplicate-id" => "duplicate",
-        "assure::param" | "assure::param-override" => "out of bounds or mistyped",
-        "assure::schema" => "here",
+        Code::UnknownDataset => "not a known dataset",
+        Code::UnknownFramework => "not in any catalogue",
+        Code::Regex => "invalid regex",
+        Code::Value => "invalid value",
+        Code::DuplicateId => "duplicate",
+        Code::Param | Code::ParamOverride => "out of bounds or mistyped",
+        Code::Schema => "here",
         _ => "here",
     }
 }
@@ -150,7 +151,7 @@ impl Pack {
                     let known = lists.keys().cloned().collect::<Vec<_>>().join(", ");
                     diagnostics.push(
                         Diagnostic::error(
-                            "assure::unknown-list",
+                            Code::UnknownList,
                             format!("assure.yaml adds to list `{name}`, which the pack does not have"),
                         )
                         .help(format!("the pack's lists are: {known}")),
@@ -200,7 +201,7 @@ fn list_has(list: &[Value], item: &Value) -> bool {
 pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     if !dir.is_dir() {
         return Err(
-            Diagnostic::error("assure::standards-dir", format!("{} is not a directory", dir.display()))
+            Diagnostic::error(Code::StandardsDir, format!("{} is not a directory", dir.display()))
                 .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"),
         );
     }
@@ -211,7 +212,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         .into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
         let entry =
-            entry.map_err(|e| Diagnostic::error("assure::io", format!("cannot read the standards directory: {e}")))?;
+            entry.map_err(|e| Diagnostic::error(Code::Io, format!("cannot read the standards directory: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -222,7 +223,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
             .collect::<Vec<_>>()
             .join("/");
         let bytes = std::fs::read(entry.path())
-            .map_err(|e| Diagnostic::error("assure::io", format!("cannot read {name}: {e}")).in_path(name.clone()))?;
+            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {name}: {e}")).in_path(name.clone()))?;
         files.push((name, bytes));
     }
     Ok(files)
@@ -339,15 +340,11 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
     let parsed: Vec<Result<Parsed, Diagnostic>> = yaml_files
         .par_iter()
         .map(|(name, bytes)| {
-            let text = decode_text(bytes.clone())
-                .map_err(|e| Diagnostic::error("assure::encoding", e).in_path(name.clone()))?;
+            let text =
+                decode_text(bytes.clone()).map_err(|e| Diagnostic::error(Code::Encoding, e).in_path(name.clone()))?;
             let file = SourceFile::new(name.clone(), text);
             let doc = yaml::parse(&file.text, usize::MAX).map_err(|e| {
-                Diagnostic::error("assure::yaml", format!("invalid YAML: {}", e.message)).at(
-                    &file,
-                    Some(e.span),
-                    "here",
-                )
+                Diagnostic::error(Code::Yaml, format!("invalid YAML: {}", e.message)).at(&file, Some(e.span), "here")
             })?;
             let kind = kind_of(name);
             let violations = if schemas_hold {
@@ -390,7 +387,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                     {
                         diags.push(
                             Diagnostic::error(
-                                "assure::dataset-schema",
+                                Code::DatasetSchema,
                                 format!("the record schema of `{name}` is not a valid JSON Schema: {e}"),
                             )
                             .at(
@@ -407,7 +404,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                     let id = f.framework.id.clone();
                     if frameworks.contains_key(&id) {
                         diags.push(
-                            Diagnostic::error("assure::duplicate-id", format!("framework `{id}` is defined twice")).at(
+                            Diagnostic::error(Code::DuplicateId, format!("framework `{id}` is defined twice")).at(
                                 &file,
                                 doc.spans.value("/framework/id"),
                                 "duplicate",
@@ -419,7 +416,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                         if seen.insert(r.id.clone(), i).is_some() {
                             diags.push(
                                 Diagnostic::error(
-                                    "assure::duplicate-id",
+                                    Code::DuplicateId,
                                     format!("requirement `{}` is listed twice in `{id}`", r.id),
                                 )
                                 .at(
@@ -483,7 +480,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
     }
     if meta.is_none() && !diags.iter().any(|d| d.path.as_deref() == Some("pack.yaml")) {
         diags.push(
-            Diagnostic::error("assure::no-pack", "the standards directory has no pack.yaml")
+            Diagnostic::error(Code::NoPack, "the standards directory has no pack.yaml")
                 .help("add pack.yaml with `name`, `title` and `version`"),
         );
     }
@@ -495,7 +492,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         {
             diags.push(
                 Diagnostic::error(
-                    "assure::unknown-dataset",
+                    Code::UnknownDataset,
                     format!("preset `{}` names unknown dataset `{}`", p.id, p.dataset),
                 )
                 .at(&file, spans.value("/preset/dataset"), "not a known dataset"),
@@ -504,7 +501,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         }
         if presets.contains_key(&p.id) {
             diags.push(
-                Diagnostic::error("assure::duplicate-id", format!("preset `{}` is defined twice", p.id)).at(
+                Diagnostic::error(Code::DuplicateId, format!("preset `{}` is defined twice", p.id)).at(
                     &file,
                     spans.value("/preset/id"),
                     "duplicate",
@@ -548,7 +545,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         if let Some(prev) = standards.iter().find(|s| s.spec.id == standard.id) {
             diags.push(
                 Diagnostic::error(
-                    "assure::duplicate-id",
+                    Code::DuplicateId,
                     format!("standard `{}` is defined twice", standard.id),
                 )
                 .at(&file, spans.value("/standard/id"), "duplicate")
@@ -582,14 +579,11 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             let line = def.line();
             if let Some((other_file, other_line)) = check_ids.get(&def.spec.id) {
                 diags.push(
-                    Diagnostic::error(
-                        "assure::duplicate-id",
-                        format!("check id `{}` is used twice", def.spec.id),
-                    )
-                    .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
-                    .help(format!(
-                        "first defined at {other_file}:{other_line}; check ids must be unique across the pack"
-                    )),
+                    Diagnostic::error(Code::DuplicateId, format!("check id `{}` is used twice", def.spec.id))
+                        .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
+                        .help(format!(
+                            "first defined at {other_file}:{other_line}; check ids must be unique across the pack"
+                        )),
                 );
                 continue;
             }
@@ -631,7 +625,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             // A warning: the register then accepts nothing, which harms no verdict.
             diags.push(
                 Diagnostic::warning(
-                    "assure::unknown-check",
+                    Code::UnknownCheck,
                     format!(
                         "dataset `{name}` is an exception register for `{}`, which is not a check in this pack",
                         rule.check
@@ -647,7 +641,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         if !manual && !mapped.contains(&(framework.clone(), id.clone())) {
             diags.push(
                 Diagnostic::warning(
-                    "assure::uncovered-requirement",
+                    Code::UncoveredRequirement,
                     format!("`{id}` in the {framework} catalogue is mapped by no check"),
                 )
                 .at(&file, span, "not covered")
@@ -662,7 +656,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             {
                 diags.push(
                     Diagnostic::error(
-                        "assure::unknown-check",
+                        Code::UnknownCheck,
                         format!(
                             "migration of `{}` points at `{to}`, which is not a check in this pack",
                             migration.from
@@ -674,7 +668,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             if check_ids.contains_key(&migration.from) {
                 diags.push(
                     Diagnostic::error(
-                        "assure::duplicate-id",
+                        Code::DuplicateId,
                         format!(
                             "`{}` is migrated away but is still a check in this pack",
                             migration.from
@@ -687,7 +681,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
         if !m.changelog.is_empty() && !m.changelog.iter().any(|c| c.version == m.version) {
             diags.push(
                 Diagnostic::warning(
-                    "assure::changelog",
+                    Code::Changelog,
                     format!("the changelog has no entry for version {}", m.version),
                 )
                 .at(file, spans.value("/changelog"), "add an entry")
@@ -745,7 +739,7 @@ fn load_references(
         if datasets.is_some_and(|known| !known.contains_key(&dataset)) {
             diags.push(
                 Diagnostic::error(
-                    "assure::unknown-dataset",
+                    Code::UnknownDataset,
                     format!("reference data for unknown dataset `{dataset}`"),
                 )
                 .at(&file, spans.value("/reference/dataset"), "not a known dataset")
@@ -756,7 +750,7 @@ fn load_references(
         if let Some(other) = references.get(&dataset) {
             diags.push(
                 Diagnostic::error(
-                    "assure::duplicate-id",
+                    Code::DuplicateId,
                     format!("reference data for `{dataset}` is given twice"),
                 )
                 .at(&file, spans.value("/reference/dataset"), "duplicate")
@@ -780,7 +774,7 @@ fn load_references(
                 };
                 diags.push(
                     Diagnostic::error(
-                        "assure::evidence-schema",
+                        Code::EvidenceSchema,
                         format!("reference record does not match the `{dataset}` schema: {}", p.message),
                     )
                     .at(&file, spans.value(&pointer), "here"),
@@ -835,7 +829,7 @@ fn push_violations(diags: &mut Vec<Diagnostic>, file: &Arc<SourceFile>, spans: &
         } else {
             "does not match the schema"
         };
-        diags.push(Diagnostic::error("assure::schema", v.message.clone()).at(file, span, label));
+        diags.push(Diagnostic::error(Code::Schema, v.message.clone()).at(file, span, label));
     }
 }
 
@@ -847,9 +841,8 @@ fn deserialize<T: serde::de::DeserializeOwned>(
     match serde_path_to_error::deserialize::<_, T>(value.clone()) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.push(
-                Diagnostic::error("assure::schema", format!("{} at {}", e.inner(), e.path())).at(file, None, "here"),
-            );
+            diags
+                .push(Diagnostic::error(Code::Schema, format!("{} at {}", e.inner(), e.path())).at(file, None, "here"));
             None
         }
     }
@@ -901,7 +894,7 @@ fn semantic(
                 |s| format!("did you mean `{s}`?"),
             );
             problem(
-                "assure::unknown-framework",
+                Code::UnknownFramework,
                 format!("{base}/maps/{framework}"),
                 format!("no catalogue for framework `{framework}`"),
                 Some(help),
@@ -915,7 +908,7 @@ fn semantic(
                     |s| format!("did you mean `{s}`?"),
                 );
                 problem(
-                    "assure::unknown-framework",
+                    Code::UnknownFramework,
                     format!("{base}/maps/{framework}/{i}"),
                     format!("`{id}` is not in the {} catalogue", f.spec.title),
                     Some(help),
@@ -929,7 +922,7 @@ fn semantic(
             for name in test.data.keys() {
                 if !known.contains_key(name) {
                     problem(
-                        "assure::unknown-dataset",
+                        Code::UnknownDataset,
                         format!("{tp}/data/{name}"),
                         format!("test data names unknown dataset `{name}`"),
                         None,
@@ -940,7 +933,7 @@ fn semantic(
         for name in test.params.keys() {
             if !def.spec.params.contains_key(name) {
                 problem(
-                    "assure::unknown-param",
+                    Code::UnknownParam,
                     format!("{tp}/params/{name}"),
                     format!("test sets unknown parameter `{name}`"),
                     None,
@@ -951,7 +944,7 @@ fn semantic(
             && a.parse::<jiff::civil::Date>().is_err()
         {
             problem(
-                "assure::value",
+                Code::Value,
                 format!("{tp}/as_of"),
                 format!("`{a}` is not a date (write 2026-11-01)"),
                 None,
@@ -959,7 +952,7 @@ fn semantic(
         }
         if test.failing.is_some() && test.expect != TestExpect::Fail {
             problem(
-                "assure::test",
+                Code::Test,
                 format!("{tp}/failing"),
                 "`failing` lists failing records, so the test must `expect: fail`".into(),
                 None,

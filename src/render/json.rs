@@ -4,13 +4,7 @@
 use crate::assess::Assessment;
 use std::io::Write;
 
-pub fn render(assessment: &Assessment) -> String {
-    let mut out = serde_json::to_string_pretty(assessment).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
-}
-
-/// The same document as [`render`], written to `out` as it is serialised: with 100,000 findings the text runs
+/// The assessment written to `out` as it is serialised: with 100,000 findings the text runs
 /// to tens of megabytes, which need not be held (and faulted into memory) as one string first.
 pub fn write(assessment: &Assessment, out: &mut dyn Write) -> std::io::Result<()> {
     // The serialiser writes every token on its own; buffered here, a token is a copy into the buffer rather

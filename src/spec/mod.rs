@@ -1,7 +1,8 @@
 //! What people write, as serde + schemars types only: the standards pack's files ([`standards`]), a config
-//! repo's manifest ([`manifest`]), waivers ([`waivers`]) and reviews ([`reviews`]), and the schema registry of
-//! every input kind ([`schema`]). Behaviour lives downstream: the pack compiles these, evidence loads them.
+//! repo's manifest ([`manifest`]), waivers ([`waivers`]) and reviews ([`reviews`]), the schema registry of
+//! every input kind ([`schema`]), and the table of condition ops ([`ops`]). Behaviour lives downstream: the pack compiles these, evidence loads them.
 pub mod manifest;
+pub mod ops;
 pub mod reviews;
 pub mod schema;
 pub mod standards;

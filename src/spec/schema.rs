@@ -215,44 +215,13 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
 
 /// Other spellings of the ops (from SQL, jq, Python, MongoDB ...) and the op of the same meaning. A fuzzy match
 /// alone would offer `gt` for `gte`: close in spelling, another meaning.
-const OP_ALIASES: &[(&str, &str)] = &[
-    ("gte", "ge"),
-    (">=", "ge"),
-    ("greater_or_equal", "ge"),
-    ("lte", "le"),
-    ("<=", "le"),
-    ("less_or_equal", "le"),
-    (">", "gt"),
-    ("greater_than", "gt"),
-    ("<", "lt"),
-    ("less_than", "lt"),
-    ("neq", "ne"),
-    ("!=", "ne"),
-    ("<>", "ne"),
-    ("not_equal", "ne"),
-    ("not_equals", "ne"),
-    ("equals", "eq"),
-    ("equal", "eq"),
-    ("==", "eq"),
-    ("=", "eq"),
-    ("is", "eq"),
-    ("nin", "not_in"),
-    ("not_exists", "absent"),
-    ("missing", "absent"),
-    ("present", "exists"),
-    ("regex", "matches"),
-    ("match", "matches"),
-    ("startswith", "starts_with"),
-    ("endswith", "ends_with"),
-];
-
 /// The key to suggest for unknown key `key` among `allowed`: the op of the same meaning when `key` is another
 /// spelling of one, else the closest allowed key that does not flip a negation (`not_in` is never offered for
 /// `in`, nor `in` for `not_in`) or turn one comparison into another.
 pub fn suggest_key<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
-    if let Some((_, op)) = OP_ALIASES.iter().find(|(alias, _)| *alias == lower) {
-        return allowed.iter().find(|a| a == op).map(String::as_str);
+    if let Some(op) = super::ops::alias(&lower) {
+        return allowed.iter().find(|a| a.as_str() == op).map(String::as_str);
     }
     if let Some(same) = allowed.iter().find(|a| **a == lower) {
         return Some(same.as_str());

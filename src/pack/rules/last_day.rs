@@ -3,13 +3,14 @@
 //! is compared with the assessment date by `ge` (still in force) or `lt` (ended). `gt: as_of` fails a system on
 //! its last day of support, and `le: as_of` calls it ended a day early: both are warnings at the comparison.
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::pack::load::CheckDef;
 use crate::spec::{ConditionSpec, DatasetSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub const CODE: &str = "assure::last-day";
+pub const CODE: Code = Code::LastDay;
 
 /// Warnings for every comparison of a last-day field with the assessment date by `gt` or `le`.
 pub fn warnings(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>) -> Vec<Diagnostic> {

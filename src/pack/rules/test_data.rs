@@ -2,6 +2,7 @@
 //! evidence it stands for would have to, and a date written `YYYY-MM-DD` must be a day of the calendar. A test
 //! whose data no real export could hold proves nothing, so each mistake is an error at the record's field.
 
+use crate::core::codes::Code;
 use crate::pack::compile::Problem;
 use crate::spec::{CheckSpec, DatasetSpec};
 use serde_json::Value;
@@ -75,7 +76,7 @@ pub fn problems(spec: &CheckSpec, base: &str, validators: &Validators) -> Vec<Pr
 
 fn problem(pointer: String, message: String, help: Option<String>) -> Problem {
     Problem {
-        code: "assure::test-data",
+        code: Code::TestData,
         pointer,
         message,
         help,

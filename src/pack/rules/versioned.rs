@@ -2,6 +2,7 @@
 //! without a version bump (`assure::unversioned-change`), and a check removed without a migration
 //! (`assure::removed-check`).
 
+use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::pack::Pack;
 
@@ -24,7 +25,7 @@ pub fn warnings(old: &Pack, new: &Pack) -> Vec<Diagnostic> {
         };
         out.push(
             Diagnostic::warning(
-                "assure::unversioned-change",
+                Code::UnversionedChange,
                 format!(
                     "{} changed meaning since {} ({}) but its version is still {}",
                     change.id,
@@ -43,7 +44,7 @@ pub fn warnings(old: &Pack, new: &Pack) -> Vec<Diagnostic> {
     for removed in diff.removed.iter().filter(|r| !r.migrated) {
         out.push(
             Diagnostic::warning(
-                "assure::removed-check",
+                Code::RemovedCheck,
                 format!("check {} of {} is gone without a migration", removed.id, diff.old),
             )
             .in_path("pack.yaml")
