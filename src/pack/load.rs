@@ -618,76 +618,16 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             file: file.clone(),
         });
     }
-    for (name, spec) in datasets.iter().flatten() {
-        if let Some(rule) = &spec.exception_for
-            && !check_ids.contains_key(&rule.check)
-        {
-            // A warning: the register then accepts nothing, which harms no verdict.
-            diags.push(
-                Diagnostic::warning(
-                    Code::UnknownCheck,
-                    format!(
-                        "dataset `{name}` is an exception register for `{}`, which is not a check in this pack",
-                        rule.check
-                    ),
-                )
-                .in_path("datasets.yaml".to_string())
-                .help("name a check id under `exception_for.check`"),
-            );
-        }
-    }
-    for (framework, id, file, span) in requirement_sites {
-        let manual = frameworks.get(&framework).is_some_and(|f| f.manual.contains_key(&id));
-        if !manual && !mapped.contains(&(framework.clone(), id.clone())) {
-            diags.push(
-                Diagnostic::warning(
-                    Code::UncoveredRequirement,
-                    format!("`{id}` in the {framework} catalogue is mapped by no check"),
-                )
-                .at(&file, span, "not covered")
-                .help("map a check to it, or add `manual:` naming the evidence an assessor reviews by hand"),
-            );
-        }
-    }
+    let is_check = |id: &str| check_ids.contains_key(id);
+    diags.extend(super::rules::exception_registers::warnings(datasets.as_ref(), is_check));
+    diags.extend(super::rules::coverage::warnings(
+        requirement_sites,
+        &frameworks,
+        &mapped,
+    ));
     if let (Some(m), Some((file, spans))) = (&meta, &pack_site) {
-        for (i, migration) in m.migrations.iter().enumerate() {
-            if let Some(to) = &migration.to
-                && !check_ids.contains_key(to)
-            {
-                diags.push(
-                    Diagnostic::error(
-                        Code::UnknownCheck,
-                        format!(
-                            "migration of `{}` points at `{to}`, which is not a check in this pack",
-                            migration.from
-                        ),
-                    )
-                    .at(file, spans.value(&format!("/migrations/{i}/to")), "not a check"),
-                );
-            }
-            if check_ids.contains_key(&migration.from) {
-                diags.push(
-                    Diagnostic::error(
-                        Code::DuplicateId,
-                        format!(
-                            "`{}` is migrated away but is still a check in this pack",
-                            migration.from
-                        ),
-                    )
-                    .at(file, spans.value(&format!("/migrations/{i}/from")), "still in use"),
-                );
-            }
-        }
-        if !m.changelog.is_empty() && !m.changelog.iter().any(|c| c.version == m.version) {
-            diags.push(
-                Diagnostic::warning(
-                    Code::Changelog,
-                    format!("the changelog has no entry for version {}", m.version),
-                )
-                .at(file, spans.value("/changelog"), "add an entry")
-                .help("say what changed in this version, newest first"),
-            );
-        }
+        diags.extend(super::rules::migrations::problems(m, file, spans, is_check));
+        diags.extend(super::rules::changelog::warnings(m, file, spans));
     }
     standards.sort_by(|a, b| (a.spec.number, &a.spec.id).cmp(&(b.spec.number, &b.spec.id)));
     let order: HashMap<&str, usize> = standards

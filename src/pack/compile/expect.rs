@@ -1,8 +1,8 @@
 //! Set-level expectations (`count`, `passing`, `failing`, `ratio`, `min`, `max`, `distinct`) and the
 //! comparisons they hold.
 
-use super::*;
 use super::conditions::infer;
+use super::*;
 
 impl Compiler<'_> {
     /// A numeric comparison; with `ratio`, values may be fractions or percentage strings.

@@ -13,7 +13,6 @@ static LIST_REF: LazyLock<regex::Regex> =
 static PARAM_REF: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}").expect("static regex"));
 
-
 impl Compiler<'_> {
     pub(super) fn resolve_params(&mut self) -> BTreeMap<String, Value> {
         let base = self.input.pointer;

@@ -8,7 +8,6 @@ use std::sync::LazyLock;
 static TEMPLATE_CODE: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("static regex"));
 
-
 impl Compiler<'_> {
     pub(super) fn templates(&mut self, base: &str) -> minijinja::Environment<'static> {
         let mut env = minijinja::Environment::new();
