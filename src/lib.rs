@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod assessment;
 pub mod baseline;
 pub mod cli;
+pub mod collect;
 pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
