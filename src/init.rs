@@ -49,9 +49,12 @@ pub fn recognise(root: &Path, pack: &Pack) -> Result<Vec<Recognised>, String> {
             })
             .map_or_else(Vec::new, |t| fields_of(&f.rel, &t));
         let file_name = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_lowercase();
+        let format = Format::from_name(&f.rel);
         let best = pack
             .presets
             .values()
+            // A preset of another format (the portal's CSV, a hunting result's JSON) is not this file's.
+            .filter(|p| p.format.is_none_or(|wanted| Some(wanted) == format))
             .filter_map(|p| Some((p, found_fields(p, &fields)?)))
             .max_by_key(|(p, _)| {
                 (
@@ -118,7 +121,8 @@ fn fields_of(name: &str, text: &str) -> Vec<String> {
             let Ok(doc) = doc else { return Vec::new() };
             let first = match &doc.value {
                 serde_json::Value::Array(a) => a.first(),
-                serde_json::Value::Object(m) => match m.get("value") {
+                // A Graph collection's `value`, or a hunting result's `results` (what `assure collect` writes).
+                serde_json::Value::Object(m) => match m.get("value").or_else(|| m.get("results")) {
                     Some(serde_json::Value::Array(a)) => a.first(),
                     _ => Some(&doc.value),
                 },

@@ -7,7 +7,7 @@
 //! - [`evidence`]: a config repo's exports loaded into datasets of records that remember file and line;
 //! - [`engine`]: compiled checks evaluated against evidence, in parallel, into check results;
 //! - [`pack`]: a standards directory loaded, linted and compiled into the engine's checks;
-//! - [`init`]: a first manifest drafted from a repo's files;
+//! - [`init`]: a first manifest drafted from a repo's files; [`collect`]: exports refreshed from Microsoft's APIs;
 //! - [`assess`]: results assembled into an [`assess::Assessment`] with waivers, reviews and baselines applied;
 //! - [`render`]: an assessment in, one output format per file;
 //! - [`cli`]: the command line: arguments, exit codes, nothing else.
@@ -22,6 +22,7 @@
 
 pub mod assess;
 pub mod cli;
+pub mod collect;
 pub mod core;
 pub mod engine;
 pub mod evidence;

@@ -21,6 +21,7 @@ macro_rules! say_raw {
 
 mod aggregate;
 pub mod check;
+mod collect;
 mod completions;
 mod diff;
 mod explain;
@@ -71,6 +72,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Draft assure.yaml by recognising known exports in a config repo
     Init(init::Args),
+    /// Refresh Microsoft-sourced evidence (Intune, Entra, Defender) from the APIs, as the manifest's `collect:` says
+    Collect(collect::Args),
     /// Validate a standards pack and report every problem
     Lint(lint::Args),
     /// Run the inline tests of a standards pack
@@ -148,6 +151,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Diff(a) => diff::run(a),
         Command::Aggregate(a) => aggregate::run(a),
         Command::Init(a) => init::run(a),
+        Command::Collect(a) => collect::run(a),
         Command::Lint(a) => lint::run(a),
         Command::Test(a) => test::run(a),
         Command::List(a) => list::run(a),

@@ -12,6 +12,8 @@ pub enum Code {
     Baseline,
     /// Pack.yaml's changelog does not describe the pack's version.
     Changelog,
+    /// `assure collect` cannot plan, authenticate, fetch or write a source.
+    Collect,
     /// A comparison (in `expect`, `count` or an aggregate) has not exactly one of eq ne lt le gt ge.
     Comparison,
     /// A condition is malformed: no op, several ops, or an op used the wrong way.
@@ -117,10 +119,11 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 54] = [
+    pub const ALL: [Code; 55] = [
         Code::Aggregate,
         Code::Baseline,
         Code::Changelog,
+        Code::Collect,
         Code::Comparison,
         Code::Condition,
         Code::DatasetSchema,
@@ -180,6 +183,7 @@ impl Code {
             Code::Aggregate => "assure::aggregate",
             Code::Baseline => "assure::baseline",
             Code::Changelog => "assure::changelog",
+            Code::Collect => "assure::collect",
             Code::Comparison => "assure::comparison",
             Code::Condition => "assure::condition",
             Code::DatasetSchema => "assure::dataset-schema",
@@ -240,6 +244,7 @@ impl Code {
             Code::Aggregate => "an input to `assure aggregate` is unreadable, duplicated or from another pack",
             Code::Baseline => "the `--baseline` file cannot be read or is not an assessment",
             Code::Changelog => "pack.yaml's changelog does not describe the pack's version",
+            Code::Collect => "`assure collect` cannot plan, authenticate, fetch or write a source",
             Code::Comparison => {
                 "a comparison (in `expect`, `count` or an aggregate) has not exactly one of eq ne lt le gt ge"
             }

@@ -495,7 +495,7 @@ pub fn parse_manifest_text(text: &str) -> Result<Manifest, Vec<Diagnostic>> {
 }
 
 /// Parses and validates the manifest; any problem here makes the run unusable.
-fn parse_manifest(
+pub(crate) fn parse_manifest(
     file: &Arc<SourceFile>,
 ) -> Result<(Manifest, Option<jiff::civil::Date>, crate::core::source::SpanMap), Vec<Diagnostic>> {
     let doc = crate::core::yaml::parse(&file.text, usize::MAX).map_err(|e| {

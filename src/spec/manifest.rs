@@ -164,6 +164,35 @@ pub struct DatasetSource {
     /// dataset; otherwise they are a dataset error, since an export that lost its rows would pass checks.
     #[serde(default)]
     pub allow_empty: bool,
+    /// `assure collect` refreshes this dataset from Microsoft Graph or Defender for Endpoint: `true` (the source
+    /// that writes the dataset's preset, into its one `files` path) or `{ source, file }` (docs/exports.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect: Option<CollectSpec>,
+}
+
+/// A dataset's `collect:` setting.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum CollectSpec {
+    /// `true`: collect with the source that writes the dataset's preset, into its `files` path; `false`: never.
+    Enabled(bool),
+    /// Which source, and which file to write.
+    Detailed(CollectDetail),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CollectDetail {
+    /// The source to collect from (`intune-managed-devices`, `entra-sign-in-activity`,
+    /// `entra-registration-details`, `defender-machines-api`, `defender-vulnerabilities-hunting`,
+    /// `defender-software-hunting`); default: the one named like the dataset's preset.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub source: Option<String>,
+    /// The file to write, relative to the repo; default: `files`, when it is one path without wildcards. It must
+    /// be a file `files` matches, so `assure check` reads what was collected.
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 #[cfg(test)]
