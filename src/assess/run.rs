@@ -119,10 +119,17 @@ pub fn load_pack(files: Vec<(String, Vec<u8>)>) -> Result<Pack, Stopped> {
 /// The evidence as loaded, with its diagnostics, or the diagnostics that stopped it.
 type Loaded = Result<(Evidence, Vec<Diagnostic>), Vec<Diagnostic>>;
 
+/// Runs `work` on a pool of `jobs` worker threads (0: one per core), with generous stacks: evidence and
+/// templates are nested data walked recursively. Loading, checking and writing all run inside it, so `--jobs`
+/// is the thread count of the whole run. If the threads cannot be started, the work runs here.
 fn on_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
-    match crate::engine::run::pool(jobs) {
-        Some(pool) => pool.install(work),
-        None => work(),
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }
 
@@ -232,7 +239,7 @@ fn assess_loaded(
     let kept = |id: &str| pack.check(id).is_none() || selection.includes(id);
     evidence.waivers.retain(|w| kept(&w.spec.check));
     evidence.reviews.retain(|r| kept(&r.spec.check));
-    let results = run_checks(&checks, &evidence, options.jobs, progress);
+    let results = run_checks(&checks, &evidence, progress);
     let mut assessment = Assessment::new(pack, &evidence, results, as_of, &warnings);
     if let Some(recorded) = selection.recorded {
         assessment.restrict(recorded);
@@ -243,12 +250,12 @@ fn assess_loaded(
     Ok((Assessed { assessment, warnings }, evidence))
 }
 
-fn run_checks(checks: &[Check], evidence: &Evidence, jobs: usize, progress: Option<&dyn Progress>) -> Vec<CheckResult> {
+fn run_checks(checks: &[Check], evidence: &Evidence, progress: Option<&dyn Progress>) -> Vec<CheckResult> {
     let Some(progress) = progress else {
-        return crate::engine::run(checks, evidence, jobs);
+        return crate::engine::run(checks, evidence);
     };
     progress.start(checks.len());
-    let results = crate::engine::run_with_progress(checks, evidence, jobs, &|| progress.done_one());
+    let results = crate::engine::run_with_progress(checks, evidence, &|| progress.done_one());
     progress.finish();
     results
 }

@@ -13,43 +13,22 @@ use crate::core::vocab::WhenEmpty;
 use crate::evidence::{Evidence, Record};
 use rayon::prelude::*;
 
-/// Runs every check on `jobs` threads (0: one per core). Results keep the order of `checks`.
-pub fn run(checks: &[Check], evidence: &Evidence, jobs: usize) -> Vec<CheckResult> {
-    run_with_progress(checks, evidence, jobs, &|| {})
+/// Runs every check, in parallel on the current rayon pool (the caller chooses its size: `assess::run` runs
+/// the whole assessment inside one pool of `--jobs` threads). Results keep the order of `checks`.
+pub fn run(checks: &[Check], evidence: &Evidence) -> Vec<CheckResult> {
+    run_with_progress(checks, evidence, &|| {})
 }
 
 /// [`run`], calling `done` after each check (from worker threads) so a caller can show progress.
-pub fn run_with_progress(
-    checks: &[Check],
-    evidence: &Evidence,
-    jobs: usize,
-    done: &(dyn Fn() + Sync),
-) -> Vec<CheckResult> {
-    let one = |c: &Check| {
-        let r = run_check(c, evidence);
-        done();
-        r
-    };
-    let work = || checks.par_iter().map(one).collect::<Vec<_>>();
-    // Inside a pool of the requested size (as `assure check` runs), use it rather than start another.
-    let in_pool = rayon::current_thread_index().is_some() && (jobs == 0 || jobs == rayon::current_num_threads());
-    if in_pool {
-        return work();
-    }
-    match pool(jobs) {
-        Some(pool) => pool.install(work),
-        None => checks.iter().map(one).collect(),
-    }
-}
-
-/// A pool of `jobs` worker threads (0: one per core), with generous stacks: evidence and templates are nested
-/// data walked recursively. `None` if the threads cannot be started (the caller then works on its own thread).
-pub fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(16 << 20)
-        .build()
-        .ok()
+pub fn run_with_progress(checks: &[Check], evidence: &Evidence, done: &(dyn Fn() + Sync)) -> Vec<CheckResult> {
+    checks
+        .par_iter()
+        .map(|c| {
+            let r = run_check(c, evidence);
+            done();
+            r
+        })
+        .collect()
 }
 
 /// Per-record outcome: not selected, or selected and passing / failing the assertion.
