@@ -95,6 +95,44 @@ pub fn read(path: &str, text: &str) -> Result<Value, Diagnostic> {
     Ok(v)
 }
 
+/// The same organisation given more than once (by ODS code, or by name when it has none): a roll-up takes one
+/// result per organisation, so each repeat is an error naming both files.
+pub fn duplicates(inputs: &[(String, Value)]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (file, v) in inputs {
+        let ods = s(v, "/organisation/ods_code");
+        let who = if ods.is_empty() {
+            format!("name:{}", s(v, "/organisation/name"))
+        } else {
+            ods
+        };
+        let as_of = s(v, "/as_of");
+        if let Some((first, first_as_of)) = seen.get(&who) {
+            let same = if *first_as_of == as_of {
+                format!("both as of {as_of}")
+            } else {
+                format!("as of {first_as_of} and {as_of}")
+            };
+            problems.push(
+                Diagnostic::error(
+                    "assure::aggregate",
+                    format!(
+                        "{file} and {first} are both results of {} ({}), {same}: a roll-up counts each organisation once",
+                        s(v, "/organisation/name"),
+                        s(v, "/organisation/ods_code")
+                    ),
+                )
+                .in_path(file.clone())
+                .help("pass one result per organisation (the latest); `assure report --history` shows one organisation over time"),
+            );
+        } else {
+            seen.insert(who, (file, as_of));
+        }
+    }
+    problems
+}
+
 /// Combines assessments; organisations are ordered by ODS code then name, so input order does not matter.
 pub fn aggregate(inputs: &[(String, Value)]) -> Aggregate {
     let mut orgs: Vec<OrgResult> = Vec::new();

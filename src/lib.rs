@@ -12,11 +12,13 @@
 pub mod aggregate;
 pub mod assessment;
 pub mod baseline;
+pub mod check_title;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod evidence;
 pub mod exceptions;
+pub mod history;
 pub mod init;
 pub mod json;
 pub mod redact;

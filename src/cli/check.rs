@@ -380,7 +380,7 @@ fn assess_loaded(
     let baseline = match &args.baseline {
         Some(path) => {
             let jail = crate::repo_file::Jail::new(&args.repo).ok();
-            let loaded = crate::baseline::load(path, jail.as_ref(), evidence.limits.evidence);
+            let loaded = crate::baseline::load(path, jail.as_ref(), evidence.limits.evidence, &evidence.organisation);
             Some(loaded.map_err(|d| {
                 eprint_diagnostics(&[d]);
                 EXIT_UNUSABLE

@@ -229,7 +229,7 @@ impl Check {
         Check {
             id: spec.id.clone(),
             version: spec.version.unwrap_or(1),
-            title: spec.title.clone(),
+            title: crate::check_title::with_defaults(spec),
             severity: spec.severity,
             standard: standard.to_string(),
             rationale: spec.rationale.clone(),
