@@ -68,7 +68,11 @@ pub fn load(
             crate::assessment::SCHEMA_VERSION
         )));
     }
-    let field = |name: &str| doc.pointer(&format!("/organisation/{name}")).and_then(Value::as_str).unwrap_or("");
+    let field = |name: &str| {
+        doc.pointer(&format!("/organisation/{name}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
     let (name, ods) = (field("name"), field("ods_code"));
     let same = if ods.is_empty() && organisation.ods_code.is_empty() {
         name == organisation.name

@@ -48,18 +48,18 @@ fn shown(value: &Value, kind: Option<ParamType>) -> String {
     match value {
         Value::String(s) if kind == Some(ParamType::Duration) => duration_words(s),
         Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(|v| shown(v, None))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(items) => items.iter().map(|v| shown(v, None)).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
 }
 
 /// `title` with each `{{ params.NAME }}` replaced by the value in force (`values`); `Err(NAME)` for the first
 /// name that is not a parameter, `Err("")` when other template code is left.
-pub fn render(title: &str, specs: &BTreeMap<String, ParamSpec>, values: &BTreeMap<String, Value>) -> Result<String, String> {
+pub fn render(
+    title: &str,
+    specs: &BTreeMap<String, ParamSpec>,
+    values: &BTreeMap<String, Value>,
+) -> Result<String, String> {
     if !title.contains("{{") && !title.contains("{%") {
         return Ok(title.to_string());
     }
@@ -83,7 +83,11 @@ pub fn render(title: &str, specs: &BTreeMap<String, ParamSpec>, values: &BTreeMa
 
 /// The title with the pack's defaults, for listings and catalogues that describe the pack rather than a run.
 pub fn with_defaults(spec: &CheckSpec) -> String {
-    let defaults: BTreeMap<String, Value> = spec.params.iter().map(|(k, p)| (k.clone(), p.default.clone())).collect();
+    let defaults: BTreeMap<String, Value> = spec
+        .params
+        .iter()
+        .map(|(k, p)| (k.clone(), p.default.clone()))
+        .collect();
     render(&spec.title, &spec.params, &defaults).unwrap_or_else(|_| spec.title.clone())
 }
 
@@ -135,8 +139,14 @@ mod tests {
     #[test]
     fn an_unknown_parameter_is_named() {
         let specs = BTreeMap::new();
-        assert_eq!(render("{{ params.nope }}%", &specs, &BTreeMap::new()), Err("nope".to_string()));
+        assert_eq!(
+            render("{{ params.nope }}%", &specs, &BTreeMap::new()),
+            Err("nope".to_string())
+        );
         assert_eq!(render("Plain title", &specs, &BTreeMap::new()).unwrap(), "Plain title");
-        assert_eq!(render("{% if x %}T{% endif %}", &specs, &BTreeMap::new()), Err(String::new()));
+        assert_eq!(
+            render("{% if x %}T{% endif %}", &specs, &BTreeMap::new()),
+            Err(String::new())
+        );
     }
 }

@@ -187,7 +187,12 @@ fn changes(before: &Point, now: &Point) -> Changes {
         let is = now.fingerprints.get(id).unwrap_or(&empty);
         let fixed: Vec<&String> = was.difference(is).collect();
         let new: Vec<&String> = is.difference(was).collect();
-        let (title, severity) = now.titles.get(id).or_else(|| before.titles.get(id)).cloned().unwrap_or_default();
+        let (title, severity) = now
+            .titles
+            .get(id)
+            .or_else(|| before.titles.get(id))
+            .cloned()
+            .unwrap_or_default();
         checks.push(CheckChange {
             id: id.clone(),
             title,
@@ -230,7 +235,10 @@ struct Earlier {
 
 /// Builds the trend of `current` from earlier results (`(file, text)` pairs, e.g. from [`read_dir`]).
 /// Returns the history and its warnings, or every error found (all files are judged before giving up).
-pub fn build(current: &Assessment, earlier: &[(String, String)]) -> Result<(History, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn build(
+    current: &Assessment,
+    earlier: &[(String, String)],
+) -> Result<(History, Vec<Diagnostic>), Vec<Diagnostic>> {
     let now_doc = serde_json::to_value(current).unwrap_or(Value::Null);
     let (org_name, org_ods) = (&current.organisation.name, &current.organisation.ods_code);
     let mut errors = Vec::new();
@@ -302,8 +310,11 @@ pub fn build(current: &Assessment, earlier: &[(String, String)]) -> Result<(Hist
         let as_of = s(&doc, "/as_of");
         if as_of.parse::<jiff::civil::Date>().is_err() {
             errors.push(
-                err(format!("{file} has no `as_of` date of the form YYYY-MM-DD (found `{as_of}`)"), line_of(text, "\"as_of\""))
-                    .help("the history directory holds files written by `assure check --format json`"),
+                err(
+                    format!("{file} has no `as_of` date of the form YYYY-MM-DD (found `{as_of}`)"),
+                    line_of(text, "\"as_of\""),
+                )
+                .help("the history directory holds files written by `assure check --format json`"),
             );
             continue;
         }
@@ -330,7 +341,10 @@ pub fn build(current: &Assessment, earlier: &[(String, String)]) -> Result<(Hist
                 warnings.push(
                     Diagnostic::warning(
                         "assure::history",
-                        format!("{} is a result as of {as_of}, the date of this report: this run stands for it", e.file),
+                        format!(
+                            "{} is a result as of {as_of}, the date of this report: this run stands for it",
+                            e.file
+                        ),
                     )
                     .in_path(at(e))
                     .help("nothing to do if it is this run's own output; otherwise check the as-of dates"),
@@ -343,7 +357,10 @@ pub fn build(current: &Assessment, earlier: &[(String, String)]) -> Result<(Hist
                 warnings.push(
                     Diagnostic::warning(
                         "assure::history",
-                        format!("{} is a result as of {as_of}, after this report's date ({}): left out of the trend", e.file, current.as_of),
+                        format!(
+                            "{} is a result as of {as_of}, after this report's date ({}): left out of the trend",
+                            e.file, current.as_of
+                        ),
                     )
                     .in_path(at(e))
                     .help("report as of a later date (`--as-of`), or move the file out of the history directory"),
@@ -399,7 +416,13 @@ pub fn build(current: &Assessment, earlier: &[(String, String)]) -> Result<(Hist
 /// elsewhere is the user's explicit choice. Each file must be a regular file within `limit` bytes.
 pub fn read_dir(dir: &Path, repo: &Path, limit: u64) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
     let shown = dir.display().to_string();
-    let fail = |message: String, help: &str| vec![Diagnostic::error("assure::history", message).in_path(shown.clone()).help(help)];
+    let fail = |message: String, help: &str| {
+        vec![
+            Diagnostic::error("assure::history", message)
+                .in_path(shown.clone())
+                .help(help),
+        ]
+    };
     let jail = Jail::new(repo).ok();
     let inside = jail.as_ref().and_then(|j| j.relative(dir).map(|rel| (j, rel)));
     if let Some((j, _)) = &inside

@@ -131,17 +131,27 @@ fn aggregate_rejects_an_organisation_given_twice() {
         .replace("\"as_of\": \"2026-11-01\"", "\"as_of\": \"2026-10-01\"");
     std::fs::write(&again, text).unwrap();
     let (code, out, err) = assure(&["aggregate", first.to_str().unwrap(), again.to_str().unwrap()]);
-    let err = err.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ");
+    let err = err
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty(), "no roll-up is written");
     assert!(
-        err.contains("are both results of Northshire Hospitals NHS Foundation Trust (RNS), as of 2026-11-01 and 2026-10-01"),
+        err.contains(
+            "are both results of Northshire Hospitals NHS Foundation Trust (RNS), as of 2026-11-01 and 2026-10-01"
+        ),
         "{err}"
     );
     assert!(err.contains("RNS-again.json"), "{err}");
     // The same file twice is the same organisation twice.
     let (code, _, err) = assure(&["aggregate", first.to_str().unwrap(), first.to_str().unwrap()]);
-    let err = err.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ");
+    let err = err
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("both as of 2026-11-01"), "{err}");
 }
@@ -189,7 +199,13 @@ fn the_roll_up_of_200_organisations_keeps_its_width_with_a_heat_map_and_charts()
     // No table grows sideways with the organisations: the widest has the two name columns and the ten standards.
     let widest = header_counts(&page).into_iter().max().unwrap();
     assert_eq!(widest, 12, "{:?}", header_counts(&page));
-    let heat = page.split("class=\"heat-map\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let heat = page
+        .split("class=\"heat-map\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
     assert_eq!(heat.matches("<tr><th scope=\"row\">").count(), 200);
     assert_eq!(heat.matches("class=\"num heat heat-").count(), 2000);
     let ndg1 = base["results"]
@@ -200,7 +216,10 @@ fn the_roll_up_of_200_organisations_keeps_its_width_with_a_heat_map_and_charts()
         .count();
     assert!(ndg1 >= 3, "the example fails several NDG1 checks");
     assert_eq!(heat.matches("<td class=\"num heat heat-0\">0</td>").count() % 100, 0);
-    assert!(heat.contains("<td class=\"num heat heat-3\">"), "three or more failing is the top level");
+    assert!(
+        heat.contains("<td class=\"num heat heat-3\">"),
+        "three or more failing is the top level"
+    );
     // Charts: organisations by status (worst first) and the share clear per standard, each with a text title.
     assert!(page.contains(
         "<title id=\"status-chart\">Organisations by overall status: 66 Standards Not Met, 67 Approaching Standards, 67 Standards Met</title>"

@@ -13,7 +13,10 @@ const HISTORY: &str = "examples/northshire/history";
 
 /// Diagnostics as one line each: the terminal rendering wraps long messages (`\n  │ `).
 fn flat(err: &str) -> String {
-    err.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ")
+    err.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn report(history: &Path, dir: &Path) -> (i32, String, String, String) {
@@ -54,9 +57,17 @@ fn fingerprints(v: &Value) -> BTreeSet<(String, String)> {
 }
 
 fn passing(v: &Value) -> (usize, usize) {
-    let states: Vec<&str> = v["results"].as_array().unwrap().iter().map(|r| r["state"].as_str().unwrap()).collect();
+    let states: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
     let pass = states.iter().filter(|s| matches!(**s, "pass" | "waived")).count();
-    let assessed = states.iter().filter(|s| matches!(**s, "pass" | "waived" | "fail" | "error")).count();
+    let assessed = states
+        .iter()
+        .filter(|s| matches!(**s, "pass" | "waived" | "fail" | "error"))
+        .count();
     (pass, assessed)
 }
 
@@ -102,7 +113,10 @@ fn the_example_report_shows_a_trend_from_its_bundled_history() {
     let fixed = before.difference(&after).count();
     let new = after.difference(&before).count();
     let open = before.intersection(&after).count();
-    assert!(fixed > 0 && new > 0 && open > 0, "the bundled history has all three kinds: {fixed} {new} {open}");
+    assert!(
+        fixed > 0 && new > 0 && open > 0,
+        "the bundled history has all three kinds: {fixed} {new} {open}"
+    );
     let sentence = format!("{fixed} finding(s) fixed, {new} new and {open} still open.");
     assert!(html.contains(&sentence), "{sentence} not in the HTML");
     assert!(
@@ -125,10 +139,15 @@ fn the_example_report_shows_a_trend_from_its_bundled_history() {
     let table = table.split("</table>").next().unwrap();
     let mut at = 0;
     for (as_of, p, a) in &shares {
-        let row = table[at..].find(&format!("<th scope=\"row\">{as_of}")).unwrap_or_else(|| panic!("{as_of} in order"));
+        let row = table[at..]
+            .find(&format!("<th scope=\"row\">{as_of}"))
+            .unwrap_or_else(|| panic!("{as_of} in order"));
         at += row;
         let pct = (*p as f64 * 100.0 / *a as f64).round();
-        assert!(table[at..].contains(&format!("{pct}% ({p} of {a})")), "{as_of}: {pct}% ({p} of {a})");
+        assert!(
+            table[at..].contains(&format!("{pct}% ({p} of {a})")),
+            "{as_of}: {pct}% ({p} of {a})"
+        );
     }
     assert!(md.contains("### Direction of travel"));
     let (first, last) = (&shares[0].0, &shares[shares.len() - 1].0);
@@ -136,15 +155,32 @@ fn the_example_report_shows_a_trend_from_its_bundled_history() {
 
     // An accessible chart: an SVG image with a title and a description giving every value, above the fold and
     // in its own section, and a link from the first screen.
-    assert!(html.contains("<svg class=\"trend-chart\" role=\"img\" aria-labelledby=\"trend-chart-title trend-chart-desc\""));
-    let desc = html.split("<desc id=\"trend-chart-desc\">").nth(1).unwrap().split("</desc>").next().unwrap();
+    assert!(
+        html.contains("<svg class=\"trend-chart\" role=\"img\" aria-labelledby=\"trend-chart-title trend-chart-desc\"")
+    );
+    let desc = html
+        .split("<desc id=\"trend-chart-desc\">")
+        .nth(1)
+        .unwrap()
+        .split("</desc>")
+        .next()
+        .unwrap();
     for (as_of, p, a) in &shares {
-        assert!(desc.contains(&format!("{as_of}: ")) && desc.contains(&format!("({p} of {a} checks)")), "{desc}");
+        assert!(
+            desc.contains(&format!("{as_of}: ")) && desc.contains(&format!("({p} of {a} checks)")),
+            "{desc}"
+        );
     }
     let cover = html.split("id=\"summary\"").next().unwrap();
     assert!(cover.contains("glance-chart-title") && cover.contains("Direction of travel:"));
     // Per standard: one row per standard, with a sparkline titled in words.
-    let per_standard = html.split("class=\"trend-standards\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let per_standard = html
+        .split("class=\"trend-standards\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
     assert_eq!(per_standard.matches("<th scope=\"row\">").count(), 10);
     assert!(per_standard.contains("<svg class=\"spark\" role=\"img\" aria-label=\""));
 }
@@ -181,7 +217,11 @@ fn the_trend_is_deterministic_and_ordered_by_date_not_file_name() {
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted, "oldest first");
-    assert_eq!(strip(&md), strip(&bundled_md), "the file names do not change the Markdown");
+    assert_eq!(
+        strip(&md),
+        strip(&bundled_md),
+        "the file names do not change the Markdown"
+    );
     let (_, again, _, _) = report(&h, dir.path());
     assert_eq!(html, again, "same inputs, same bytes");
 }
@@ -190,8 +230,20 @@ fn the_trend_is_deterministic_and_ordered_by_date_not_file_name() {
 fn a_result_of_another_organisation_is_rejected_with_its_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("exemplar.json");
-    assure(&["check", "examples/exemplar", "--as-of", "2026-07-01", "--format", "json", "-o", other.to_str().unwrap()]);
-    let h = history_with(dir.path(), &[("2026-07.json", std::fs::read_to_string(&other).unwrap())]);
+    assure(&[
+        "check",
+        "examples/exemplar",
+        "--as-of",
+        "2026-07-01",
+        "--format",
+        "json",
+        "-o",
+        other.to_str().unwrap(),
+    ]);
+    let h = history_with(
+        dir.path(),
+        &[("2026-07.json", std::fs::read_to_string(&other).unwrap())],
+    );
     let (code, html, _, err) = report(&h, dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(html.is_empty(), "no report from a mixed history");
@@ -210,12 +262,24 @@ fn a_result_of_another_pack_or_not_an_assessment_is_rejected() {
     assert_ne!(other_pack, first, "the pack name is where the test expects it");
     let h = history_with(
         dir.path(),
-        &[("2026-05.json", other_pack.replace("\"as_of\": \"2026-08-01\"", "\"as_of\": \"2026-05-01\"")), ("notes.json", "{\n  \"as_of\": oops\n}".into())],
+        &[
+            (
+                "2026-05.json",
+                other_pack.replace("\"as_of\": \"2026-08-01\"", "\"as_of\": \"2026-05-01\""),
+            ),
+            ("notes.json", "{\n  \"as_of\": oops\n}".into()),
+        ],
     );
     let (code, _, _, err) = report(&h, dir.path());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("was assessed against the standards pack `another-pack`"), "{err}");
-    assert!(err.contains("notes.json is not JSON") && err.contains("notes.json:2"), "{err}");
+    assert!(
+        err.contains("was assessed against the standards pack `another-pack`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notes.json is not JSON") && err.contains("notes.json:2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -285,15 +349,33 @@ fn a_history_directory_in_the_repo_may_not_lead_outside_it() {
     std::fs::remove_dir_all(repo.path().join("history")).ok();
     std::os::unix::fs::symlink(outside.path(), repo.path().join("history")).unwrap();
     let r = repo.path().to_str().unwrap();
-    let (code, _, err) = assure(&["report", r, "--history", &format!("{r}/history"), "--markdown", "/dev/null"]);
+    let (code, _, err) = assure(&[
+        "report",
+        r,
+        "--history",
+        &format!("{r}/history"),
+        "--markdown",
+        "/dev/null",
+    ]);
     let err = flat(&err);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("leads outside it"), "{err}");
     // A file in the repo's own history directory that links outside is refused too.
     std::fs::remove_file(repo.path().join("history")).unwrap();
     std::fs::create_dir(repo.path().join("history")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("2026-08.json"), repo.path().join("history/2026-08.json")).unwrap();
-    let (code, _, err) = assure(&["report", r, "--history", &format!("{r}/history"), "--markdown", "/dev/null"]);
+    std::os::unix::fs::symlink(
+        outside.path().join("2026-08.json"),
+        repo.path().join("history/2026-08.json"),
+    )
+    .unwrap();
+    let (code, _, err) = assure(&[
+        "report",
+        r,
+        "--history",
+        &format!("{r}/history"),
+        "--markdown",
+        "/dev/null",
+    ]);
     let err = flat(&err);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("outside the config repo"), "{err}");
@@ -303,7 +385,14 @@ fn a_history_directory_in_the_repo_may_not_lead_outside_it() {
 fn a_baseline_of_another_organisation_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("exemplar.json");
-    assure(&["check", "examples/exemplar", "--format", "json", "-o", other.to_str().unwrap()]);
+    assure(&[
+        "check",
+        "examples/exemplar",
+        "--format",
+        "json",
+        "-o",
+        other.to_str().unwrap(),
+    ]);
     let (code, _, err) = assure(&["check", REPO, "--baseline", other.to_str().unwrap(), "--format", "json"]);
     let err = flat(&err);
     assert_eq!(code, 2, "{err}");

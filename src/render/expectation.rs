@@ -67,14 +67,39 @@ pub fn plain(e: &Expectation) -> String {
     };
     let Some(words) = op_words(op) else { return raw() };
     let none = op == "eq" && value == "0";
-    let amount = if none { "no".to_string() } else { format!("{words} {value}") };
+    let amount = if none {
+        "no".to_string()
+    } else {
+        format!("{words} {value}")
+    };
     let unit = things(value, distinct);
     let sentence = match e.name.as_str() {
-        "failing" if none => format!("No {} in scope may fail; {} {}.", things("1", distinct), found(&e.actual), do_word(&e.actual)),
-        "failing" => format!("{amount} {unit} in scope may fail; {} {}.", found(&e.actual), do_word(&e.actual)),
-        "passing" => format!("{amount} {unit} in scope must pass; {} {}.", found(&e.actual), do_word(&e.actual)),
-        "count" => format!("{amount} {unit} must be in scope; {} {}.", found(&e.actual), be_word(&e.actual)),
-        "ratio" => format!("{amount} of the {} in scope must pass; {} do.", things("2", distinct), e.actual),
+        "failing" if none => format!(
+            "No {} in scope may fail; {} {}.",
+            things("1", distinct),
+            found(&e.actual),
+            do_word(&e.actual)
+        ),
+        "failing" => format!(
+            "{amount} {unit} in scope may fail; {} {}.",
+            found(&e.actual),
+            do_word(&e.actual)
+        ),
+        "passing" => format!(
+            "{amount} {unit} in scope must pass; {} {}.",
+            found(&e.actual),
+            do_word(&e.actual)
+        ),
+        "count" => format!(
+            "{amount} {unit} must be in scope; {} {}.",
+            found(&e.actual),
+            be_word(&e.actual)
+        ),
+        "ratio" => format!(
+            "{amount} of the {} in scope must pass; {} do.",
+            things("2", distinct),
+            e.actual
+        ),
         _ => return raw(),
     };
     capitalised(&sentence)
@@ -113,11 +138,26 @@ mod tests {
     #[test]
     fn counts_read_as_sentences() {
         assert_eq!(plain(&e("failing", "eq 0", "2")), "No record in scope may fail; 2 do.");
-        assert_eq!(plain(&e("failing", "eq 0", "1")), "No record in scope may fail; 1 does.");
-        assert_eq!(plain(&e("failing", "le 3", "5")), "At most 3 records in scope may fail; 5 do.");
-        assert_eq!(plain(&e("passing", "ge 1", "0")), "At least 1 record in scope must pass; none does.");
-        assert_eq!(plain(&e("count", "eq 3", "2")), "Exactly 3 records must be in scope; 2 are.");
-        assert_eq!(plain(&e("count", "ge 1", "0")), "At least 1 record must be in scope; none is.");
+        assert_eq!(
+            plain(&e("failing", "eq 0", "1")),
+            "No record in scope may fail; 1 does."
+        );
+        assert_eq!(
+            plain(&e("failing", "le 3", "5")),
+            "At most 3 records in scope may fail; 5 do."
+        );
+        assert_eq!(
+            plain(&e("passing", "ge 1", "0")),
+            "At least 1 record in scope must pass; none does."
+        );
+        assert_eq!(
+            plain(&e("count", "eq 3", "2")),
+            "Exactly 3 records must be in scope; 2 are."
+        );
+        assert_eq!(
+            plain(&e("count", "ge 1", "0")),
+            "At least 1 record must be in scope; none is."
+        );
         assert_eq!(
             plain(&e("failing", "eq 0 (distinct host)", "4")),
             "No distinct value of `host` in scope may fail; 4 do."

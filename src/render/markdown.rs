@@ -86,8 +86,11 @@ fn render_bounded_with(a: &Assessment, history: Option<&crate::history::History>
     }
     out.push('\n');
     let trend = history.map(|h| {
-        let standards: Vec<(String, Option<u32>, String)> =
-            a.standards.iter().map(|s| (s.id.clone(), s.number, s.title.clone())).collect();
+        let standards: Vec<(String, Option<u32>, String)> = a
+            .standards
+            .iter()
+            .map(|s| (s.id.clone(), s.number, s.title.clone()))
+            .collect();
         super::trend::TrendView::new(h, &standards)
     });
     if let Some(t) = &trend {

@@ -26,7 +26,10 @@ pub fn overview(t: &TrendView<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### Direction of travel\n\n{}\n", text(&t.headline));
     let from = t.points.len().saturating_sub(RECENT);
-    let _ = writeln!(out, "| as of | status | checks passing | failing | in error | findings |");
+    let _ = writeln!(
+        out,
+        "| as of | status | checks passing | failing | in error | findings |"
+    );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|");
     for v in &t.points[from..] {
         let p = v.point;
@@ -60,7 +63,11 @@ pub fn overview(t: &TrendView<'_>) -> String {
                 None => out.push_str(" – |"),
             }
         }
-        let values: Vec<Option<f64>> = s.cells.iter().map(|c| c.as_ref().map(|c| c.percent.parse().unwrap_or(0.0))).collect();
+        let values: Vec<Option<f64>> = s
+            .cells
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.percent.parse().unwrap_or(0.0)))
+            .collect();
         let _ = writeln!(out, " {} | {} |", sparkline(&values), s.change);
     }
     out.push('\n');

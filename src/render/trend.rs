@@ -97,9 +97,13 @@ fn xs(points: &[Point], left: f64, right: f64) -> Vec<f64> {
     match days {
         Some(d) if len > 1 && d[len - 1] > d[0] => {
             let span = (d[len - 1] - d[0]) as f64;
-            d.iter().map(|x| left + (right - left) * ((x - d[0]) as f64) / span).collect()
+            d.iter()
+                .map(|x| left + (right - left) * ((x - d[0]) as f64) / span)
+                .collect()
         }
-        _ if len > 1 => (0..len).map(|i| left + (right - left) * i as f64 / (len - 1) as f64).collect(),
+        _ if len > 1 => (0..len)
+            .map(|i| left + (right - left) * i as f64 / (len - 1) as f64)
+            .collect(),
         _ => vec![(left + right) / 2.0; len],
     }
 }
@@ -134,10 +138,14 @@ impl<'a> TrendView<'a> {
                 x: fmt(x[i]),
                 y: fmt(y_of(p.percent(), TOP, BOTTOM)),
                 label_y: fmt((y_of(p.percent(), TOP, BOTTOM) - 8.0).max(11.0)),
-                labelled: (points.len() - 1 - i) % step == 0,
+                labelled: (points.len() - 1 - i).is_multiple_of(step),
             })
             .collect();
-        let line = views.iter().map(|v| format!("{},{}", v.x, v.y)).collect::<Vec<_>>().join(" ");
+        let line = views
+            .iter()
+            .map(|v| format!("{},{}", v.x, v.y))
+            .collect::<Vec<_>>()
+            .join(" ");
         let recent_from = points.len().saturating_sub(RECENT);
         let spark_x = xs(points, 2.0, SPARK_WIDTH - 2.0);
         let standards = standards
@@ -181,17 +189,34 @@ impl<'a> TrendView<'a> {
                             })
                         })
                         .collect(),
-                    line: drawn.iter().map(|(x, y)| format!("{},{}", fmt(*x), fmt(*y))).collect::<Vec<_>>().join(" "),
+                    line: drawn
+                        .iter()
+                        .map(|(x, y)| format!("{},{}", fmt(*x), fmt(*y)))
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     last_x: drawn.last().map_or_else(String::new, |(x, _)| fmt(*x)),
                     last_y: drawn.last().map_or_else(String::new, |(_, y)| fmt(*y)),
-                    change: if len > 1 { change_words(before, now) } else { String::new() },
+                    change: if len > 1 {
+                        change_words(before, now)
+                    } else {
+                        String::new()
+                    },
                     words,
                 }
             })
             .collect();
         let description = points
             .iter()
-            .map(|p| format!("{}: {}% ({} of {} checks) passing, {}", p.as_of, whole(p.percent()), p.passing, p.assessed, p.status))
+            .map(|p| {
+                format!(
+                    "{}: {}% ({} of {} checks) passing, {}",
+                    p.as_of,
+                    whole(p.percent()),
+                    p.passing,
+                    p.assessed,
+                    p.status
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ");
         TrendView {

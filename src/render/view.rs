@@ -258,8 +258,11 @@ impl<'a> ReportView<'a> {
         })
         .collect();
         let trend = history.map(|h| {
-            let standards: Vec<(String, Option<u32>, String)> =
-                a.standards.iter().map(|s| (s.id.clone(), s.number, s.title.clone())).collect();
+            let standards: Vec<(String, Option<u32>, String)> = a
+                .standards
+                .iter()
+                .map(|s| (s.id.clone(), s.number, s.title.clone()))
+                .collect();
             super::trend::TrendView::new(h, &standards)
         });
         let new_since = |id: &str| {
@@ -272,7 +275,7 @@ impl<'a> ReportView<'a> {
             .iter()
             .take(TOP_RISKS)
             .map(|r| Risk {
-                result: *r,
+                result: r,
                 anchor: anchor("check", &r.id),
                 new: new_since(&r.id),
             })
