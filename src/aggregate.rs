@@ -68,11 +68,13 @@ pub struct Aggregate {
     pub packs: Vec<String>,
 }
 
-fn s(v: &Value, pointer: &str) -> String {
+/// The string at `pointer`, or empty: assessments are read leniently by field.
+pub(crate) fn s(v: &Value, pointer: &str) -> String {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("").to_string()
 }
 
-fn n(v: &Value, pointer: &str) -> usize {
+/// The count at `pointer`, or 0.
+pub(crate) fn n(v: &Value, pointer: &str) -> usize {
     v.pointer(pointer).and_then(Value::as_u64).unwrap_or(0) as usize
 }
 

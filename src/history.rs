@@ -11,6 +11,7 @@
 //! same as-of date holding different assessments. The same assessment twice, a file of this run's date (this
 //! run stands for it) and a file dated after this run are left out with a warning.
 
+use crate::aggregate::{n, s};
 use crate::assessment::Assessment;
 use crate::diagnostic::Diagnostic;
 use crate::repo_file::{Jail, read_given};
@@ -100,14 +101,6 @@ pub struct History {
     pub changes: Option<Changes>,
 }
 
-fn s(v: &Value, pointer: &str) -> String {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or("").to_string()
-}
-
-fn n(v: &Value, pointer: &str) -> usize {
-    v.pointer(pointer).and_then(Value::as_u64).unwrap_or(0) as usize
-}
-
 /// The first line of `text` holding `needle`, for pointing at a field in a JSON file.
 fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
@@ -124,6 +117,12 @@ fn identity(v: &Value) -> String {
         id.push_str(&s(f, "/sha256"));
     }
     id
+}
+
+/// A point from an assessment document, as this run's would be (for tests of the views).
+#[cfg(test)]
+pub(crate) fn point_of(v: &Value) -> Point {
+    point(v, None)
 }
 
 /// A point from an assessment document (an earlier file, or this run serialised).

@@ -410,3 +410,36 @@ fn a_baseline_of_another_organisation_is_rejected() {
 fn json_str(s: &str) -> Value {
     serde_json::from_str(s).unwrap()
 }
+
+#[test]
+fn record_keys_from_an_earlier_result_are_escaped_and_never_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = history_files();
+    let mut last: Value = json(files.last().unwrap());
+    let hostile = "<script>alert(1)</script>{{ 7*7 }} [x](https://evil.example)";
+    let leavers = last["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["id"] == "NDG4-LEAVERS")
+        .unwrap();
+    leavers["findings"].as_array_mut().unwrap().push(serde_json::json!({
+        "key": hostile, "file": "exports/ad/users.csv", "line": 2, "message": "m"
+    }));
+    let h = dir.path().join("h");
+    std::fs::create_dir_all(&h).unwrap();
+    for f in &files[..files.len() - 1] {
+        std::fs::copy(f, h.join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(h.join("2026-10.json"), serde_json::to_string_pretty(&last).unwrap()).unwrap();
+    let (code, html, md, err) = report(&h, dir.path());
+    assert_eq!(code, 0, "{err}");
+    // It was fixed since: listed under the fixed records, as text.
+    assert!(!html.contains("<script>alert(1)"), "no markup from evidence");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;{{ 7*7 }}"),
+        "escaped, and the template is literal"
+    );
+    assert!(!html.contains(">49<") && !html.contains("alert(1)&lt;&#x2f;script&gt;49"));
+    assert!(!md.contains("<script>"));
+}

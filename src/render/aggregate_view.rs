@@ -77,6 +77,11 @@ fn status_rank(status: &str) -> usize {
     }
 }
 
+/// The heat map's colour for a number of failing checks: 0, 1, 2, or 3 for three or more.
+fn heat_level(failing: usize) -> usize {
+    failing.min(3)
+}
+
 impl<'a> AggregateView<'a> {
     pub fn new(agg: &'a Aggregate) -> AggregateView<'a> {
         let total = agg.organisations.len();
@@ -124,7 +129,7 @@ impl<'a> AggregateView<'a> {
                         let failing = s.failing.get(i).copied().unwrap_or(0);
                         HeatCell {
                             failing,
-                            level: failing.min(3),
+                            level: heat_level(failing),
                         }
                     })
                     .collect(),
@@ -135,5 +140,24 @@ impl<'a> AggregateView<'a> {
             standards,
             heat,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_status_comes_first_and_three_or_more_failing_is_the_top_level() {
+        let mut ranked = vec!["Standards Met", "Other", "Standards Not Met", "Approaching Standards"];
+        ranked.sort_by_key(|s| status_rank(s));
+        assert_eq!(
+            ranked,
+            ["Standards Not Met", "Approaching Standards", "Standards Met", "Other"]
+        );
+        let levels: Vec<usize> = [0, 1, 2, 3, 7].into_iter().map(heat_level).collect();
+        assert_eq!(levels, [0, 1, 2, 3, 3]);
+        assert_eq!(status_class("Standards Exceeded"), "status-met");
+        assert_eq!(status_class("Not stated"), "status-other");
     }
 }

@@ -85,14 +85,7 @@ fn render_bounded_with(a: &Assessment, history: Option<&crate::history::History>
         );
     }
     out.push('\n');
-    let trend = history.map(|h| {
-        let standards: Vec<(String, Option<u32>, String)> = a
-            .standards
-            .iter()
-            .map(|s| (s.id.clone(), s.number, s.title.clone()))
-            .collect();
-        super::trend::TrendView::new(h, &standards)
-    });
+    let trend = history.map(|h| super::trend::TrendView::new(h, &a.standards));
     if let Some(t) = &trend {
         out.push_str(&super::markdown_trend::overview(t));
     }

@@ -123,8 +123,8 @@ fn change_words(before: Option<(usize, usize)>, now: Option<(usize, usize)>) -> 
 }
 
 impl<'a> TrendView<'a> {
-    /// `standards`: (id, number, title) in report order.
-    pub fn new(history: &'a History, standards: &[(String, Option<u32>, String)]) -> TrendView<'a> {
+    /// The trend of `history` for the `standards` of the report, in its order.
+    pub fn new(history: &'a History, standards: &[crate::assessment::StandardInfo]) -> TrendView<'a> {
         let points = &history.points;
         let x = xs(points, LEFT, RIGHT);
         // At most about eight dates fit under the axis; the rest are in the table and the description.
@@ -150,7 +150,8 @@ impl<'a> TrendView<'a> {
         let spark_x = xs(points, 2.0, SPARK_WIDTH - 2.0);
         let standards = standards
             .iter()
-            .map(|(id, number, title)| {
+            .map(|info| {
+                let (id, number, title) = (&info.id, &info.number, &info.title);
                 let counts: Vec<Option<(usize, usize)>> = points
                     .iter()
                     .map(|p| p.standards.get(id).copied().filter(|(_, assessed)| *assessed > 0))
@@ -258,5 +259,103 @@ pub fn headline(points: &[Point]) -> String {
             };
             format!("{head}, {moved} {b}% on {}.", before.as_of)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(points: &[(&str, usize, usize)]) -> History {
+        let doc = |as_of: &str, pass: usize, fail: usize| {
+            let mut results = Vec::new();
+            for i in 0..pass + fail {
+                let state = if i < pass { "pass" } else { "fail" };
+                results.push(
+                    serde_json::json!({ "id": format!("C{i}"), "standard": "S1", "state": state, "findings": [] }),
+                );
+            }
+            serde_json::json!({ "as_of": as_of, "results": results })
+        };
+        let points: Vec<Point> = points
+            .iter()
+            .map(|(d, p, f)| crate::history::point_of(&doc(d, *p, *f)))
+            .collect();
+        History { points, changes: None }
+    }
+
+    #[test]
+    fn the_headline_says_up_down_or_unchanged() {
+        assert!(
+            headline(&history(&[("2026-01-01", 1, 3), ("2026-02-01", 2, 2)]).points).contains("up 25 points from 25%")
+        );
+        assert!(
+            headline(&history(&[("2026-01-01", 2, 2), ("2026-02-01", 1, 3)]).points)
+                .contains("down 25 points from 50%")
+        );
+        assert!(
+            headline(&history(&[("2026-01-01", 2, 2), ("2026-02-01", 2, 2)]).points).contains("unchanged from 50%")
+        );
+        assert!(headline(&history(&[("2026-02-01", 2, 2)]).points).contains("no earlier result"));
+    }
+
+    #[test]
+    fn dates_are_placed_by_the_days_between_them() {
+        let h = history(&[("2026-01-01", 1, 1), ("2026-01-11", 1, 1), ("2026-02-10", 1, 1)]);
+        let x = xs(&h.points, 0.0, 40.0);
+        assert_eq!(x, vec![0.0, 10.0, 40.0]);
+        // Dates that do not read as dates are spaced evenly.
+        let mut odd = history(&[("2026-01-01", 1, 1), ("2026-01-11", 1, 1), ("2026-02-10", 1, 1)]);
+        odd.points[1].as_of = "soon".into();
+        assert_eq!(xs(&odd.points, 0.0, 40.0), vec![0.0, 20.0, 40.0]);
+    }
+
+    fn one_standard() -> [crate::assessment::StandardInfo; 1] {
+        [crate::assessment::StandardInfo {
+            id: "S1".into(),
+            number: Some(1),
+            title: "One".into(),
+            statement: String::new(),
+            obligation: None,
+            attribution: None,
+        }]
+    }
+
+    #[test]
+    fn the_table_keeps_the_last_six_dates_and_the_axis_at_most_eight_labels() {
+        let dates: Vec<String> = (1..=9).map(|m| format!("2026-{m:02}-01")).collect();
+        let eight: Vec<(&str, usize, usize)> = dates[..8].iter().map(|d| (d.as_str(), 1, 1)).collect();
+        let h = history(&eight);
+        let t = TrendView::new(&h, &one_standard());
+        assert_eq!(t.recent, dates[2..8].iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(t.standards[0].cells.len(), RECENT);
+        assert!(t.points.iter().all(|p| p.labelled), "eight dates all fit");
+        let nine: Vec<(&str, usize, usize)> = dates.iter().map(|d| (d.as_str(), 1, 1)).collect();
+        let h = history(&nine);
+        let t = TrendView::new(&h, &one_standard());
+        let labelled: Vec<bool> = t.points.iter().map(|p| p.labelled).collect();
+        assert_eq!(
+            labelled,
+            [true, false, true, false, true, false, true, false, true],
+            "every other, ending on this run"
+        );
+        let six: Vec<(&str, usize, usize)> = dates[..6].iter().map(|d| (d.as_str(), 1, 1)).collect();
+        let h = history(&six);
+        assert_eq!(TrendView::new(&h, &one_standard()).recent.len(), 6);
+    }
+
+    #[test]
+    fn the_chart_runs_from_0_at_the_bottom_to_100_at_the_top() {
+        let h = history(&[("2026-01-01", 0, 4), ("2026-02-01", 4, 0)]);
+        let t = TrendView::new(&h, &one_standard());
+        assert_eq!(
+            t.line,
+            format!("{},{} {},{}", fmt(LEFT), fmt(BOTTOM), fmt(RIGHT), fmt(TOP))
+        );
+        assert_eq!(t.standards[0].change, "4 more passing");
+        assert_eq!(
+            t.standards[0].words,
+            "2026-01-01: 0 of 4 passing; 2026-02-01: 4 of 4 passing"
+        );
     }
 }

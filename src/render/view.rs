@@ -257,14 +257,7 @@ impl<'a> ReportView<'a> {
             checks: a.results.iter().filter(|r| r.severity == s).count(),
         })
         .collect();
-        let trend = history.map(|h| {
-            let standards: Vec<(String, Option<u32>, String)> = a
-                .standards
-                .iter()
-                .map(|s| (s.id.clone(), s.number, s.title.clone()))
-                .collect();
-            super::trend::TrendView::new(h, &standards)
-        });
+        let trend = history.map(|h| super::trend::TrendView::new(h, &a.standards));
         let new_since = |id: &str| {
             history
                 .and_then(|h| h.changes.as_ref())
