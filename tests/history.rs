@@ -224,6 +224,27 @@ fn the_trend_is_deterministic_and_ordered_by_date_not_file_name() {
     );
     let (_, again, _, _) = report(&h, dir.path());
     assert_eq!(html, again, "same inputs, same bytes");
+    // Whatever the thread count.
+    let pages: Vec<String> = ["1", "3"]
+        .iter()
+        .map(|jobs| {
+            let out = dir.path().join(format!("j{jobs}.html"));
+            let (code, _, err) = assure(&[
+                "report",
+                REPO,
+                "--history",
+                h.to_str().unwrap(),
+                "-j",
+                jobs,
+                "--html",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            std::fs::read_to_string(out).unwrap()
+        })
+        .collect();
+    assert_eq!(pages[0], pages[1]);
+    assert_eq!(pages[0], html);
 }
 
 #[test]
