@@ -177,6 +177,12 @@ pub fn aggregate(inputs: &[(String, Value)]) -> Aggregate {
                 severity: s(r, "/severity"),
                 ..CheckRow::default()
             });
+            // A title states the threshold each organisation set, so titles can differ: the roll-up shows the
+            // same one whatever the order of its inputs.
+            let title = s(r, "/title");
+            if title < row.title {
+                row.title = title;
+            }
             match state.as_str() {
                 "pass" => row.pass += 1,
                 "fail" => row.fail += 1,

@@ -226,3 +226,21 @@ fn the_roll_up_of_200_organisations_keeps_its_width_with_a_heat_map_and_charts()
     ), "{}", page.split("status-chart\">").nth(1).unwrap_or("").split("</title>").next().unwrap_or(""));
     assert!(page.contains("Personal confidential data: 100 of 200 organisations clear"));
 }
+
+#[test]
+fn a_check_titled_with_each_organisation_s_threshold_reads_the_same_whatever_the_input_order() {
+    let doc = |ods: &str, pct: u32| {
+        serde_json::json!({
+            "schema_version": "1.0",
+            "organisation": { "name": ods, "ods_code": ods },
+            "results": [{ "id": "NDG3-ANNUAL", "standard": "NDG3", "severity": "high", "state": "fail",
+                          "title": format!("At least {pct}% of active staff trained") }]
+        })
+    };
+    let a = ("a.json".to_string(), doc("RAA", 95));
+    let b = ("b.json".to_string(), doc("RBB", 90));
+    let one = assure::aggregate::aggregate(&[a.clone(), b.clone()]);
+    let other = assure::aggregate::aggregate(&[b, a]);
+    assert_eq!(one.checks[0].title, other.checks[0].title);
+    assert_eq!(one.checks[0].title, "At least 90% of active staff trained");
+}
