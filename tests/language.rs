@@ -953,3 +953,53 @@ fn a_message_is_trimmed_at_both_ends_but_not_inside() {
     let r = run(&check, "devices:\n  - { deviceName: PC1, isEncrypted: false }\n");
     assert_eq!(r.findings[0].message, "PC1\n  is not encrypted");
 }
+
+const TITLED: &str = r#"
+id: T-TITLED
+title: At least {{ params.threshold }}% of devices are encrypted within {{ params.window }}
+severity: high
+params:
+  threshold: { type: number, default: 95, min: 50, max: 100 }
+  window: { type: duration, default: 14d, min: 1d, max: 90d }
+dataset: devices
+assert: { field: isEncrypted, eq: true }
+expect: { ratio: { ge: "{{ params.threshold }}%" } }
+"#;
+
+#[test]
+fn a_title_states_the_threshold_in_force_with_durations_in_words() {
+    let data = "devices:\n  - { deviceName: A, isEncrypted: true }\n";
+    assert_eq!(
+        run(TITLED, data).title,
+        "At least 95% of devices are encrypted within 14 days"
+    );
+    let r = run_with(TITLED, data, "2026-11-01", "{ threshold: 90, window: 21d }");
+    assert_eq!(r.title, "At least 90% of devices are encrypted within 21 days");
+    assert_eq!(
+        r.expectations[0].expected, "ge 90%",
+        "the same value as the expectation uses"
+    );
+}
+
+#[test]
+fn a_title_may_name_only_the_check_s_parameters() {
+    for (title, expected) in [
+        ("At least {{ params.nope }}%", "unknown parameter `nope`"),
+        (
+            "\"{% if x %}Some{% endif %} devices\"",
+            "only `{{ params.NAME }}` may appear in a title",
+        ),
+    ] {
+        let check = format!(
+            "  - id: T-BAD\n    title: {title}\n    severity: low\n    dataset: devices\n    assert: {{ field: isEncrypted, eq: true }}\n"
+        );
+        let (pack, diags) = load(&check);
+        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
+        // Line 8 is the title: the pack file opens with five lines of standard, `checks:` and the id.
+        assert!(
+            all.iter().any(|d| d.contains(expected) && d.contains("test.yaml:8:")),
+            "{title}: {all:?}"
+        );
+    }
+}

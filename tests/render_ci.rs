@@ -1084,4 +1084,91 @@ mod html {
         assert!(err.contains("report.html.j2"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// `n` failing checks of falling severity (`C00` the most severe).
+    fn failing(n: usize) -> Assessment {
+        let severities = [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Info,
+        ];
+        let results = (0..n)
+            .map(|i| {
+                check(
+                    &format!("NDG1-C{i:02}"),
+                    "NDG1",
+                    severities[(i / 3).min(4)],
+                    State::Fail,
+                )
+            })
+            .collect();
+        assessment(results)
+    }
+
+    fn section<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+        page.split(from).nth(1).unwrap().split(to).next().unwrap()
+    }
+
+    #[test]
+    fn the_first_screen_lists_the_five_most_severe_risks_and_links_the_rest() {
+        let page = html(&failing(7));
+        let risks = section(&page, "<ol class=\"risks\"", "</ol>");
+        assert_eq!(risks.matches("<li>").count(), 5);
+        let first = risks.find("NDG1-C00").unwrap();
+        let fifth = risks.find("NDG1-C04").unwrap();
+        assert!(
+            first < fifth && !risks.contains("NDG1-C05"),
+            "most severe first, five at most"
+        );
+        assert!(page.contains("All 7 actions in the improvement plan"));
+        let page = html(&failing(5));
+        assert_eq!(
+            section(&page, "<ol class=\"risks\"", "</ol>").matches("<li>").count(),
+            5
+        );
+        assert!(
+            !page.contains("actions in the improvement plan"),
+            "nothing more to link to"
+        );
+        let page = html(&failing(0));
+        assert!(page.contains("No check failed and every check could be assessed."));
+    }
+
+    #[test]
+    fn the_plan_shows_ten_actions_and_folds_the_rest() {
+        let page = html(&failing(11));
+        let plan = section(&page, "id=\"plan\"", "</section>");
+        let (shown, folded) = plan.split_once("<details class=\"plan-rest\">").unwrap();
+        assert_eq!(
+            shown
+                .matches("<td class=\"fill\"></td><td class=\"fill\"></td></tr>")
+                .count(),
+            10
+        );
+        assert!(folded.contains("The other 1 action(s)") && folded.contains("NDG1-C10"));
+        let page = html(&failing(10));
+        assert!(!section(&page, "id=\"plan\"", "</section>").contains("plan-rest"));
+    }
+
+    #[test]
+    fn findings_are_folded_and_expectations_read_as_sentences() {
+        let mut c = encrypt();
+        c.expectations = vec![assure::assess::Expectation {
+            name: "ratio".into(),
+            expected: "ge 90%".into(),
+            actual: "87.3%".into(),
+            measured: Some(0.873),
+            threshold: Some(0.9),
+            holds: false,
+        }];
+        let page = html(&assessment(vec![c]));
+        assert!(page.contains("At least 90% of the records in scope must pass; 87.3% do. <strong>Not met.</strong>"));
+        assert!(!page.contains("expected ge 90%"));
+        let article = section(&page, "id=\"check-ndg1-encrypt\"", "</article>");
+        let (visible, folded) = article.split_once("<details class=\"check-detail\">").unwrap();
+        assert!(!visible.contains("<table"), "no findings table outside the fold");
+        assert!(folded.contains("Findings for NDG1-ENCRYPT"));
+    }
 }

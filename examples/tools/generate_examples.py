@@ -3,9 +3,13 @@
 
 - examples/northshire: a fictional mid-size acute trust (about 1,500 staff and devices, thousands of records in
   the shapes of real exports, read through the pack's presets) with failures planted across the standards;
-- examples/exemplar: a fictional community trust whose evidence passes every check.
+- examples/exemplar: a fictional community trust whose evidence passes every check;
+- examples/northshire/history: Northshire's earlier monthly results (`assure check --format json`), assessed
+  by assure itself on earlier states of the same evidence, so `assure report --history` shows a real trend.
 
 Run from the repository root:  python3 examples/tools/generate_examples.py
+(the history needs an assure binary: $ASSURE, else target/debug/assure or target/release/assure, else
+`cargo run`; the same binary and pack give the same files.)
 Names and identifiers are invented. The planted records are listed in each example's README.md, and
 tests/examples.rs snapshots the results, so a change here shows up as a reviewed snapshot diff.
 """
@@ -16,6 +20,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import tempfile
 
 AS_OF = "2026-11-01"
 FIRST = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo", "Grace", "Oscar",
@@ -721,6 +727,116 @@ cargo run --release -- check examples/exemplar     # exits 0
 """)
 
 
+# Northshire's earlier months: what was different then, oldest first. Each month's evidence is today's with
+# these changes, assessed as of the first of that month; what a month fixes stays fixed in the months after.
+HISTORY = ["2026-08-01", "2026-09-01", "2026-10-01"]
+
+
+def edit_csv(path, change, delimiter=","):
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))
+        header = list(rows[0].keys()) if rows else []
+    rows = change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(csv_text(header, rows, delimiter=delimiter))
+
+
+def edit_json_values(path, change):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["value"] = change(doc["value"])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=2) + "\n")
+
+
+def drop_lines(path, starts):
+    with open(path, encoding="utf-8") as f:
+        lines = f.readlines()
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(line for line in lines if not line.startswith(tuple(starts)))
+
+
+def edit_json_list(path, change):
+    with open(path, encoding="utf-8") as f:
+        records = json.load(f)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(change(records), indent=2) + "\n")
+
+
+def edit_text(path, old, new):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, new))
+
+
+def earlier_northshire(root, as_of):
+    """Turns a copy of today's Northshire evidence into its state at `as_of` (one of HISTORY)."""
+    month = HISTORY.index(as_of)
+    p = lambda rel: os.path.join(root, rel)
+    # Not yet issued or raised: the cyber alerts and privacy alerts of October.
+    drop_lines(p("logs/cyber-alerts.log"), ["CC-4602", "CC-4611", "CC-4614"])
+    edit_csv(p("exports/privacy-monitoring/alerts.csv"),
+             lambda rows: [r for r in rows if r["reviewed_at"] or r["raised_at"] < as_of])
+    # Fixed in September: Tom Brown (who left in June) still had an enabled account.
+    if month < 1:
+        edit_csv(p("exports/ad/users.csv"),
+                 lambda rows: [dict(r, Enabled="True") if r["SamAccountName"] == "t.brown" else r for r in rows])
+        edit_text(p("exports/hr/leavers.csv"), "E1006,Brown,31/07/2026", "E1006,Brown,30/06/2026")
+    # Fixed in October: an account needed no password; the SFTP gateway allowed root logins.
+    if month < 2:
+        edit_csv(p("exports/ad/users.csv"),
+                 lambda rows: [dict(r, PasswordNotRequired="True") if r["SamAccountName"] == "svc-pacs" else r for r in rows])
+        edit_text(p("configs/sftp01/sshd_config"), "PermitRootLogin prohibit-password", "PermitRootLogin yes")
+    # Fixed in November: RDP open to the internet for a supplier, a firewall managed without MFA, laptops out of
+    # compliance (three of them unencrypted), PACS backups without an immutable copy, the EPR not forwarding its
+    # logs, two desktops not onboarded to Defender, and training further behind (most of it in August).
+    late = {f"NSH-LT-{10001 + i:05d}" for i in range(1, 1480, 3)[:120 - 30 * month]}
+    unencrypted = {"NSH-LT-10101", "NSH-LT-10102", "NSH-LT-10104"}
+    edit_json_values(p("exports/intune/managedDevices.json"),
+                     lambda ds: [dict(d, complianceState="noncompliant", isEncrypted=d["deviceName"] not in unencrypted)
+                                 if d["deviceName"] in late | unencrypted else d for d in ds])
+    with open(p("network/firewall-rules.csv"), "a", encoding="utf-8") as f:
+        f.write("supplier-rdp,inbound,allow,0.0.0.0/0,203.0.113.14,3389,,\n")
+    edit_text(p("network/firewall-admin.yaml"), "- device: fw-edge-02\n  internet_facing: false\n  mfa: true",
+              "- device: fw-edge-02\n  internet_facing: false\n  mfa: false")
+    edit_json_list(p("registers/backups.json"),
+                   lambda bs: [dict(b, immutable_copy=False) if b["system"] == "PACS" else b for b in bs])
+    edit_text(p("registers/log-sources.yaml"), "- system: EPR\n  forwarding: true", "- system: EPR\n  forwarding: false")
+    edit_csv(p("exports/defender/machines.csv"),
+             lambda rows: [r for r in rows if r["DeviceName"] not in ("NSH-DT-10004", "NSH-DT-10007")])
+    behind = {f"E{20001 + i}" for i in range(0, 1500, 5 + 2 * month)}
+    edit_csv(p("exports/lms/training.csv"),
+             lambda rows: [dict(r, completed_on="2025-01-15") if r["staff_id"] in behind and "Awareness" in r["course"] else r
+                           for r in rows])
+
+
+def assure_command():
+    if os.environ.get("ASSURE"):
+        return [os.environ["ASSURE"]]
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    for build in ("debug", "release"):
+        exe = os.path.join(target, build, "assure")
+        if os.path.exists(exe):
+            return [exe]
+    return ["cargo", "run", "--quiet", "--"]
+
+
+def northshire_history(root):
+    out = os.path.join(root, "history")
+    os.makedirs(out)
+    for as_of in HISTORY:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, "northshire")
+            shutil.copytree(root, copy, ignore=shutil.ignore_patterns("history"))
+            earlier_northshire(copy, as_of)
+            target = os.path.join(out, f"{as_of[:7]}.json")
+            run = subprocess.run(assure_command() + ["check", copy, "--as-of", as_of, "--format", "json", "-o", target],
+                                 capture_output=True, text=True)
+            if run.returncode not in (0, 1):
+                raise SystemExit(f"assure check failed for {as_of} ({run.returncode}):\n{run.stderr}")
+
+
 def main():
     for name, build in (("northshire", northshire), ("exemplar", exemplar)):
         root = os.path.join("examples", name)
@@ -732,6 +848,7 @@ def main():
         build(root)
         if readme is not None:
             write(root, "README.md", readme)
+    northshire_history(os.path.join("examples", "northshire"))
 
 
 if __name__ == "__main__":

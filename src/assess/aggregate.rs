@@ -69,11 +69,13 @@ pub struct Aggregate {
     pub packs: Vec<String>,
 }
 
-fn s(v: &Value, pointer: &str) -> String {
+/// The string at `pointer`, or empty: assessments are read leniently by field.
+pub(crate) fn s(v: &Value, pointer: &str) -> String {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("").to_string()
 }
 
-fn n(v: &Value, pointer: &str) -> usize {
+/// The count at `pointer`, or 0.
+pub(crate) fn n(v: &Value, pointer: &str) -> usize {
     v.pointer(pointer).and_then(Value::as_u64).unwrap_or(0) as usize
 }
 
@@ -94,6 +96,44 @@ pub fn read(path: &str, text: &str) -> Result<Value, Diagnostic> {
         .help("pass files written by `assure check --format json`"));
     }
     Ok(v)
+}
+
+/// The same organisation given more than once (by ODS code, or by name when it has none): a roll-up takes one
+/// result per organisation, so each repeat is an error naming both files.
+pub fn duplicates(inputs: &[(String, Value)]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (file, v) in inputs {
+        let ods = s(v, "/organisation/ods_code");
+        let who = if ods.is_empty() {
+            format!("name:{}", s(v, "/organisation/name"))
+        } else {
+            ods
+        };
+        let as_of = s(v, "/as_of");
+        if let Some((first, first_as_of)) = seen.get(&who) {
+            let same = if *first_as_of == as_of {
+                format!("both as of {as_of}")
+            } else {
+                format!("as of {first_as_of} and {as_of}")
+            };
+            problems.push(
+                Diagnostic::error(
+                    Code::Aggregate,
+                    format!(
+                        "{file} and {first} are both results of {} ({}), {same}: a roll-up counts each organisation once",
+                        s(v, "/organisation/name"),
+                        s(v, "/organisation/ods_code")
+                    ),
+                )
+                .in_path(file.clone())
+                .help("pass one result per organisation (the latest); `assure report --history` shows one organisation over time"),
+            );
+        } else {
+            seen.insert(who, (file, as_of));
+        }
+    }
+    problems
 }
 
 /// Combines assessments; organisations are ordered by ODS code then name, so input order does not matter.
@@ -138,6 +178,12 @@ pub fn aggregate(inputs: &[(String, Value)]) -> Aggregate {
                 severity: s(r, "/severity"),
                 ..CheckRow::default()
             });
+            // A title states the threshold each organisation set, so titles can differ: the roll-up shows the
+            // same one whatever the order of its inputs.
+            let title = s(r, "/title");
+            if title < row.title {
+                row.title = title;
+            }
             match state.as_str() {
                 "pass" => row.pass += 1,
                 "fail" => row.fail += 1,

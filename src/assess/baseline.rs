@@ -28,10 +28,16 @@ pub struct BaselineSummary {
     pub fixed: usize,
 }
 
-/// Reads a previous `assure check --format json` output: a file inside the repo `jail` is read as a repo file
-/// (it may not lead out of the repo); one elsewhere is the user's explicit choice. Either must be a regular
-/// file within `limit` bytes.
-pub fn load(path: &Path, jail: Option<&crate::core::repo_file::Jail>, limit: u64) -> Result<Baseline, Diagnostic> {
+/// Reads a previous `assure check --format json` output of `organisation`: a file inside the repo `jail` is
+/// read as a repo file (it may not lead out of the repo); one elsewhere is the user's explicit choice. Either
+/// must be a regular file within `limit` bytes. A baseline of another organisation is refused: every finding
+/// would read as new.
+pub fn load(
+    path: &Path,
+    jail: Option<&crate::core::repo_file::Jail>,
+    limit: u64,
+    organisation: &crate::evidence::Organisation,
+) -> Result<Baseline, Diagnostic> {
     let shown = path.display().to_string();
     let err = |m: String| {
         Diagnostic::error(Code::Baseline, m)
@@ -55,6 +61,28 @@ pub fn load(path: &Path, jail: Option<&crate::core::repo_file::Jail>, limit: u64
             doc.get("schema_version").map_or("none".to_string(), |v| v.to_string()),
             crate::assess::SCHEMA_VERSION
         )));
+    }
+    let field = |name: &str| {
+        doc.pointer(&format!("/organisation/{name}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let (name, ods) = (field("name"), field("ods_code"));
+    let same = if ods.is_empty() && organisation.ods_code.is_empty() {
+        name == organisation.name
+    } else {
+        ods == organisation.ods_code
+    };
+    if !same {
+        return Err(Diagnostic::error(
+            Code::Baseline,
+            format!(
+                "the baseline is an assessment of {name} ({ods}), not of {} ({}): every finding would read as new",
+                organisation.name, organisation.ods_code
+            ),
+        )
+        .in_path(shown.clone())
+        .help("pass a previous `assure check --format json` output of this organisation"));
     }
     let results = doc
         .get("results")

@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod assessment;
 pub mod baseline;
 pub mod exceptions;
+pub mod history;
 pub mod impact;
 pub mod reviews;
 pub mod run;

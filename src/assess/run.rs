@@ -222,7 +222,7 @@ fn assess_loaded(
     let baseline = match &options.baseline {
         Some(path) => {
             let jail = crate::core::repo_file::Jail::new(&options.repo).ok();
-            match super::baseline::load(path, jail.as_ref(), evidence.limits.evidence) {
+            match super::baseline::load(path, jail.as_ref(), evidence.limits.evidence, &evidence.organisation) {
                 Ok(b) => Some(b),
                 Err(d) => {
                     warnings.push(d);

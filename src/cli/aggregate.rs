@@ -42,6 +42,7 @@ pub fn run(args: Args) -> u8 {
             Err(d) => problems.push(d),
         }
     }
+    problems.extend(crate::assess::aggregate::duplicates(&inputs));
     if !problems.is_empty() {
         eprint_diagnostics(&problems);
         return EXIT_UNUSABLE;

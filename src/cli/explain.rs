@@ -28,7 +28,7 @@ pub fn run(args: Args) -> u8 {
         s.id,
         s.version.unwrap_or(1),
         s.severity.as_str(),
-        s.title
+        crate::pack::titles::with_defaults(s)
     );
     if let Some(std) = pack.standard(&def.standard) {
         say!(

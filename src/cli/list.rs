@@ -30,7 +30,7 @@ struct Row<'a> {
     id: &'a str,
     standard: &'a str,
     severity: &'a str,
-    title: &'a str,
+    title: String,
     maps: &'a BTreeMap<String, Vec<String>>,
 }
 
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> u8 {
             id: &c.spec.id,
             standard: &c.standard,
             severity: c.spec.severity.as_str(),
-            title: &c.spec.title,
+            title: crate::pack::titles::with_defaults(&c.spec),
             maps: &c.spec.maps,
         })
         .collect();

@@ -28,6 +28,9 @@ pub struct Args {
     /// Replace fields the datasets mark `personal` with stable pseudonyms keyed by ASSURE_REDACT_KEY
     #[arg(long)]
     pub redact: bool,
+    /// Add the direction of travel from the earlier `assure check --format json` results in DIR (*.json)
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
@@ -48,27 +51,48 @@ pub fn run(args: Args) -> u8 {
         Ok(a) => a,
         Err(code) => return code,
     };
+    let history = match &args.history {
+        Some(dir) => match crate::assess::history::load(&a, dir, &args.repo) {
+            Ok((h, warnings)) => {
+                super::eprint_diagnostics(&warnings);
+                Some(h)
+            }
+            Err(problems) => {
+                super::eprint_diagnostics(&problems);
+                return super::EXIT_UNUSABLE;
+            }
+        },
+        None => None,
+    };
     if let Some(file) = &args.markdown
-        && let Err(code) = emit(&crate::render::markdown::render(&a), Some(file))
+        && let Err(code) = emit(
+            &crate::render::markdown::render_with_history(&a, history.as_ref()),
+            Some(file),
+        )
     {
         return code;
     }
-    if let Some(file) = &args.html
-        && let Err(code) = check::write_html(&a, args.templates.as_ref(), &args.repo, file)
-    {
-        return code;
-    }
-    if args.html.is_none() && args.markdown.is_none() {
+    if args.html.is_some() || args.markdown.is_none() {
         let templates = crate::render::html::Templates {
             dir: args.templates.clone(),
             repo: Some(args.repo.clone()),
         };
-        match crate::render::html::render(&a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT) {
-            Ok(html) => {
-                if let Err(code) = emit(&html, None) {
-                    return code;
+        let limit = crate::render::view::DEFAULT_FINDINGS_LIMIT;
+        match crate::render::html::render_with_history(&a, history.as_ref(), &templates, limit) {
+            // Written as `check --html` writes it, so both give the same file.
+            Ok(html) => match &args.html {
+                Some(file) => {
+                    if let Err(e) = std::fs::write(file, html) {
+                        eprintln!("error: cannot write {}: {e}", file.display());
+                        return super::EXIT_UNUSABLE;
+                    }
                 }
-            }
+                None => {
+                    if let Err(code) = emit(&html, None) {
+                        return code;
+                    }
+                }
+            },
             Err(e) => {
                 eprintln!("error: {e}");
                 return super::EXIT_UNUSABLE;

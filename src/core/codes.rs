@@ -44,6 +44,8 @@ pub enum Code {
     FieldPath,
     /// A manifest entry's format cannot be read or does not fit the file.
     Format,
+    /// An earlier result given to `--history` is unreadable, from another organisation or pack, or conflicts with another.
+    History,
     /// A paged export (Graph `@odata.nextLink`) is missing pages.
     IncompleteExport,
     /// A file cannot be read.
@@ -119,7 +121,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 55] = [
+    pub const ALL: [Code; 56] = [
         Code::Aggregate,
         Code::Baseline,
         Code::Changelog,
@@ -139,6 +141,7 @@ impl Code {
         Code::Expr,
         Code::FieldPath,
         Code::Format,
+        Code::History,
         Code::IncompleteExport,
         Code::Io,
         Code::LastDay,
@@ -199,6 +202,7 @@ impl Code {
             Code::Expr => "assure::expr",
             Code::FieldPath => "assure::field-path",
             Code::Format => "assure::format",
+            Code::History => "assure::history",
             Code::IncompleteExport => "assure::incomplete-export",
             Code::Io => "assure::io",
             Code::LastDay => "assure::last-day",
@@ -266,6 +270,9 @@ impl Code {
             Code::Expr => "an `expr:` does not compile as a minijinja expression",
             Code::FieldPath => "a field path does not parse",
             Code::Format => "a manifest entry's format cannot be read or does not fit the file",
+            Code::History => {
+                "an earlier result given to `--history` is unreadable, from another organisation or pack, or conflicts with another"
+            }
             Code::IncompleteExport => "a paged export (Graph `@odata.nextLink`) is missing pages",
             Code::Io => "a file cannot be read",
             Code::LastDay => "a check compares a last-day field so the day itself counts as over",

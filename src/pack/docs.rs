@@ -44,7 +44,7 @@ pub fn render(pack: &Pack) -> String {
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 c.spec.id,
                 c.spec.severity.as_str(),
-                cell(&c.spec.title),
+                cell(&crate::pack::titles::with_defaults(&c.spec)),
                 c.spec.dataset,
                 maps("dspt"),
                 maps("caf"),

@@ -86,7 +86,17 @@ pub fn content_security_policy(stylesheet: &str) -> String {
 }
 
 pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> Result<String, String> {
-    let view = ReportView::new(a, findings_limit);
+    render_with_history(a, None, templates, findings_limit)
+}
+
+/// The report with the direction of travel from earlier results (`assure report --history DIR`).
+pub fn render_with_history(
+    a: &Assessment,
+    history: Option<&crate::assess::history::History>,
+    templates: &Templates,
+    findings_limit: usize,
+) -> Result<String, String> {
+    let view = ReportView::with_history(a, findings_limit, history);
     render_with(templates, TEMPLATE, BUILTIN_TEMPLATE, |ctx| {
         ctx.insert("report", Value::from(minijinja::value::Serde(&view)));
         ctx.insert("a", Value::from(minijinja::value::Serde(a)));
@@ -97,6 +107,8 @@ pub fn render(a: &Assessment, templates: &Templates, findings_limit: usize) -> R
 pub fn render_aggregate(agg: &crate::assess::aggregate::Aggregate, templates: &Templates) -> Result<String, String> {
     render_with(templates, AGGREGATE_TEMPLATE, BUILTIN_AGGREGATE, |ctx| {
         ctx.insert("agg", Value::from(minijinja::value::Serde(agg)));
+        let view = super::aggregate_view::AggregateView::new(agg);
+        ctx.insert("view", Value::from(minijinja::value::Serde(&view)));
         ctx.insert("tool", Value::from(format!("assure {}", env!("CARGO_PKG_VERSION"))));
     })
 }

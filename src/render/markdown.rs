@@ -17,8 +17,17 @@ pub fn render(a: &Assessment) -> String {
     render_bounded(a, MAX_CHARS)
 }
 
+/// The summary with the direction of travel from earlier results (`assure report --history DIR`).
+pub fn render_with_history(a: &Assessment, history: Option<&crate::assess::history::History>) -> String {
+    render_bounded_with(a, history, MAX_CHARS)
+}
+
 /// Renders at most `max_chars` characters (plus the closing note when cut).
 pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
+    render_bounded_with(a, None, max_chars)
+}
+
+fn render_bounded_with(a: &Assessment, history: Option<&crate::assess::history::History>, max_chars: usize) -> String {
     let mut out = String::new();
     let s = &a.summary;
     let _ = writeln!(
@@ -76,6 +85,10 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         );
     }
     out.push('\n');
+    let trend = history.map(|h| super::trend::TrendView::new(h, &a.standards));
+    if let Some(t) = &trend {
+        out.push_str(&super::markdown_trend::overview(t));
+    }
     for fw in &a.frameworks {
         let count = |o: Outcome| fw.requirements.iter().filter(|r| r.outcome == o).count();
         let (yes, part, no) = if fw.id == "caf" {
@@ -114,6 +127,9 @@ pub fn render_bounded(a: &Assessment, max_chars: usize) -> String {
         out.push_str(block);
         true
     };
+    if let Some(changes) = trend.as_ref().and_then(|t| t.changes) {
+        fits(&mut out, &super::markdown_trend::changes(changes));
+    }
     if attention.is_empty() {
         fits(&mut out, "No check failed.\n\n");
     } else {

@@ -1,16 +1,20 @@
 //! Renderers: an [`crate::assess::Assessment`] in, text out. One output format per file; [`Output`] names them
 //! all behind one [`Render`] signature, so a caller picks a format and writes it the same way for each.
 
+pub mod aggregate_view;
 pub mod csv_plan;
+pub mod expectation;
 pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod markdown_trend;
 pub mod oscal;
 pub mod pack_diff;
 pub mod sarif;
+pub mod trend;
 pub mod view;
 
 use crate::assess::Assessment;

@@ -199,7 +199,7 @@ pub fn catalog(pack: &Pack) -> String {
                     let mut parts = vec![json!({
                         "id": format!("{}_smt", spec.id),
                         "name": "statement",
-                        "prose": spec.title,
+                        "prose": crate::pack::titles::with_defaults(spec),
                     })];
                     if let Some(r) = &spec.rationale {
                         parts.push(json!({ "id": format!("{}_gdn", spec.id), "name": "guidance", "prose": r }));
@@ -217,7 +217,7 @@ pub fn catalog(pack: &Pack) -> String {
                     json!({
                         "id": spec.id,
                         "class": "check",
-                        "title": spec.title,
+                        "title": crate::pack::titles::with_defaults(spec),
                         "props": props,
                         "parts": parts,
                     })

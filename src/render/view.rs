@@ -1,6 +1,7 @@
 //! The data model report templates receive: the assessment plus what a report needs precomputed (per-standard
 //! counts and chart geometry, findings cut to a limit, the improvement plan, a run id). Documented field by field
-//! in `docs/reports.md` for people who write their own templates.
+//! in `docs/reports.md` for people who write their own templates. With earlier results (`--history`) it also
+//! holds the direction of travel ([`super::trend`]).
 
 use crate::assess::waivers::WaiverReport;
 use crate::assess::{Assessment, CheckResult, Finding, Pending, StandardInfo, State};
@@ -28,6 +29,28 @@ pub struct ReportView<'a> {
     pub severities: Vec<SeverityCount>,
     /// Records read across the evidence files.
     pub records_read: usize,
+    /// The most severe failing or errored checks (the first [`TOP_RISKS`] of the plan), for the first screen.
+    pub top_risks: Vec<Risk<'a>>,
+    /// The direction of travel, when earlier results were given.
+    pub trend: Option<super::trend::TrendView<'a>>,
+}
+
+/// Risks shown on the first screen.
+pub const TOP_RISKS: usize = 5;
+
+#[derive(Debug, Serialize)]
+pub struct Risk<'a> {
+    pub result: &'a CheckResult,
+    pub anchor: String,
+    /// Findings new since the previous result (0 without history).
+    pub new: usize,
+}
+
+/// A set-level expectation in plain words.
+#[derive(Debug, Serialize)]
+pub struct ExpectationView {
+    pub text: String,
+    pub holds: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +105,8 @@ pub struct CheckView<'a> {
     /// Pending records not shown.
     pub pending_hidden: usize,
     pub waivers: Vec<&'a WaiverReport>,
+    /// The set-level expectations in plain words ([`super::expectation::plain`]).
+    pub expectations: Vec<ExpectationView>,
 }
 
 pub fn anchor(prefix: &str, id: &str) -> String {
@@ -151,6 +176,15 @@ fn chart(c: &StateCounts) -> Vec<Segment> {
 
 impl<'a> ReportView<'a> {
     pub fn new(a: &'a Assessment, findings_limit: usize) -> ReportView<'a> {
+        Self::with_history(a, findings_limit, None)
+    }
+
+    /// The view with the direction of travel from `history` (earlier results and this run).
+    pub fn with_history(
+        a: &'a Assessment,
+        findings_limit: usize,
+        history: Option<&'a crate::assess::history::History>,
+    ) -> ReportView<'a> {
         let standards = a
             .standards
             .iter()
@@ -183,6 +217,14 @@ impl<'a> ReportView<'a> {
                             pending: &r.pending[..pending_shown],
                             pending_hidden: r.pending.len() - pending_shown,
                             waivers: a.waivers.iter().filter(|w| w.check == r.id).collect(),
+                            expectations: r
+                                .expectations
+                                .iter()
+                                .map(|e| ExpectationView {
+                                    text: super::expectation::plain(e),
+                                    holds: e.holds,
+                                })
+                                .collect(),
                         }
                     })
                     .collect();
@@ -215,7 +257,25 @@ impl<'a> ReportView<'a> {
             checks: a.results.iter().filter(|r| r.severity == s).count(),
         })
         .collect();
+        let trend = history.map(|h| super::trend::TrendView::new(h, &a.standards));
+        let new_since = |id: &str| {
+            history
+                .and_then(|h| h.changes.as_ref())
+                .and_then(|c| c.checks.iter().find(|c| c.id == id))
+                .map_or(0, |c| c.new)
+        };
+        let top_risks = plan
+            .iter()
+            .take(TOP_RISKS)
+            .map(|r| Risk {
+                result: r,
+                anchor: anchor("check", &r.id),
+                new: new_since(&r.id),
+            })
+            .collect();
         ReportView {
+            top_risks,
+            trend,
             assessment: a,
             run_id: run_id(a),
             findings_limit,

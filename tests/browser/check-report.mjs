@@ -1,5 +1,7 @@
 // Opens an assure HTML report in headless Chromium and fails (exit 1) on any console error, page error, network
-// request or axe-core WCAG 2.x A/AA violation. Writes a full-page screenshot and an A4 PDF print.
+// request or axe-core WCAG 2.x A/AA violation. Writes a full-page screenshot and an A4 PDF print, and prints a
+// JSON summary of the page's layout (height, horizontal overflow, where the first screen's parts end, the trend
+// chart's accessible name, heat-map rows) for the Rust test to judge.
 //
 // usage: node check-report.mjs REPORT.html SCREENSHOT.png PRINT.pdf
 // CHROMIUM overrides the browser path (default /usr/bin/chromium, Debian's package).
@@ -51,11 +53,36 @@ try {
   }
   const title = await page.title();
   const headings = await page.locator("h2").count();
+  const layout = await page.evaluate(() => {
+    const bottom = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return r.height > 0 ? Math.round(r.bottom + window.scrollY) : null;
+    };
+    const named = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return null;
+      const ids = (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+      return ids.map((id) => (document.getElementById(id) || {}).textContent || "").join(" ").trim();
+    };
+    const root = document.documentElement;
+    return {
+      height: root.scrollHeight,
+      overflow_x: root.scrollWidth - root.clientWidth,
+      fold: { status: bottom(".glance .status"), trend: bottom(".glance-trend svg"), risks: bottom("ol.risks") },
+      trend_chart: named("#trend .trend-chart"),
+      trend_rows: document.querySelectorAll("#trend table tbody tr").length,
+      closed_details: document.querySelectorAll("details:not([open])").length,
+      heat_rows: document.querySelectorAll("table.heat-map tbody tr").length,
+      heat_cells: document.querySelectorAll("table.heat-map tbody td.heat").length,
+    };
+  });
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.emulateMedia({ media: "print" });
   const printed = await page.pdf({ path: pdf, format: "A4", printBackground: true, preferCSSPageSize: true });
   const pages = (printed.toString("latin1").match(/\/Type\s*\/Page\b/g) || []).length;
-  console.log(JSON.stringify({ title, headings, axe_rules_passed: results.passes.length, pdf_pages: pages }));
+  console.log(JSON.stringify({ title, headings, axe_rules_passed: results.passes.length, pdf_pages: pages, viewport: 900, ...layout }));
 } finally {
   await browser.close();
 }

@@ -219,6 +219,17 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
         .map(|e| c.expect(e, &format!("{base}/expect")))
         .unwrap_or_default();
     let templates = c.templates(&base);
+    // The threshold in force, not the pack's default, in the title people read.
+    let title = super::titles::render(&spec.title, &spec.params, &c.params).unwrap_or_else(|name| {
+        if name.is_empty() {
+            let help = Some("write the value as `{{ params.NAME }}`; other template code belongs in `summary`".into());
+            let message = "only `{{ params.NAME }}` may appear in a title".into();
+            c.problem(Code::ValueTemplate, format!("{base}/title"), message, help);
+        } else {
+            c.param(&name, &format!("{base}/title"));
+        }
+        spec.title.clone()
+    });
 
     let mut datasets: BTreeSet<String> = BTreeSet::from([spec.dataset.clone()]);
     datasets.extend(lookups.iter().map(|l: &Lookup| l.dataset.clone()));
@@ -230,7 +241,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
     Ok(Check {
         id: spec.id.clone(),
         version: spec.version.unwrap_or(1),
-        title: spec.title.clone(),
+        title,
         severity: spec.severity,
         standard: input.standard.to_string(),
         rationale: spec.rationale.clone(),
@@ -349,7 +360,7 @@ fn manual_check(spec: &CheckSpec, standard: &str, as_of: jiff::Timestamp) -> Che
     Check {
         id: spec.id.clone(),
         version: spec.version.unwrap_or(1),
-        title: spec.title.clone(),
+        title: super::titles::with_defaults(spec),
         severity: spec.severity,
         standard: standard.to_string(),
         rationale: spec.rationale.clone(),
