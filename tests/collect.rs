@@ -111,9 +111,15 @@ fn ok(body: Value) -> Reply {
 
 /// The token endpoint's answer: a new token for the scope asked, numbered by how many were handed out.
 fn token(request: &Seen, before: &[Seen]) -> Reply {
-    let audience = if request.body.contains("graph.microsoft.com") { "graph" } else { "defender" };
+    let audience = if request.body.contains("graph.microsoft.com") {
+        "graph"
+    } else {
+        "defender"
+    };
     let n = before.iter().filter(|r| r.target.ends_with("/token")).count() + 1;
-    ok(json!({ "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": format!("eyJ0eXAi.{audience}-token-{n}.sig") }))
+    ok(
+        json!({ "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": format!("eyJ0eXAi.{audience}-token-{n}.sig") }),
+    )
 }
 
 fn device(name: &str) -> Value {
@@ -238,7 +244,7 @@ fn repo(manifest: &str) -> tempfile::TempDir {
 /// credentials, no real endpoints.
 fn assure(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env_clear().env("NO_COLOR", "1").args(args);
+    cmd.env_clear().env("NO_COLOR", "1").env("COLUMNS", "400").args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -288,7 +294,10 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
         stdout.contains("mfa_registration: 4 records from 2 pages -> exports/entra/userRegistrationDetails.json"),
         "{stdout}"
     );
-    assert!(stdout.contains("edr_devices: 2 records from 1 page -> exports/defender/machines.json"), "{stdout}");
+    assert!(
+        stdout.contains("edr_devices: 2 records from 1 page -> exports/defender/machines.json"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("vulnerabilities: 3 records from 1 page -> exports/defender/vulnerabilities.json"),
         "{stdout}"
@@ -305,7 +314,10 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
         assert!(!text.contains(SECRET), "{text}");
         assert!(!text.contains("-token-"), "{text}");
     }
-    assert!(stderr.contains("failed for [redacted] with Bearer [redacted]"), "{stderr}");
+    assert!(
+        stderr.contains("failed for [redacted] with Bearer [redacted]"),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("exports/entra/signInActivity.json")).unwrap(),
         LAST_MONTH
@@ -320,7 +332,12 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
         .map(|d| d["deviceName"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["NSH-LT-0001", "NSH-LT-0002", "NSH-LT-0003"]);
-    assert!(devices["@odata.context"].as_str().unwrap().ends_with("#deviceManagement/managedDevices(id,deviceName)"));
+    assert!(
+        devices["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("#deviceManagement/managedDevices(id,deviceName)")
+    );
     assert!(devices.get("@odata.nextLink").is_none() && devices.get("@odata.count").is_none());
     let hunting = json_file(dir.path(), "exports/defender/vulnerabilities.json");
     assert_eq!(hunting["schema"][0]["name"], "DeviceName");
@@ -335,13 +352,22 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
     for t in &tokens {
         assert_eq!(t.method, "POST");
         assert!(t.body.contains("grant_type=client_credentials"), "{}", t.body);
-        assert!(t.body.contains("client_secret=client-secret-Zq8%7Evalue"), "{}", t.body);
+        assert!(t.body.contains("client_secret=client-secret-Zq8~value"), "{}", t.body);
         assert!(t.authorization.is_none());
     }
-    assert!(tokens[0].body.contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"), "{}", tokens[0].body);
+    assert!(
+        tokens[0]
+            .body
+            .contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"),
+        "{}",
+        tokens[0].body
+    );
     let devices_asked: Vec<&Seen> = seen
         .iter()
-        .filter(|r| r.target.starts_with("/v1.0/deviceManagement/managedDevices?$select=id,deviceName,"))
+        .filter(|r| {
+            r.target
+                .starts_with("/v1.0/deviceManagement/managedDevices?$select=id,deviceName,")
+        })
         .collect();
     assert_eq!(devices_asked.len(), 2, "the 429 is retried once");
     let registration: Vec<Option<&str>> = seen
@@ -358,10 +384,21 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
         ]
     );
     let machines = seen.iter().find(|r| r.target == "/mde/api/machines").unwrap();
-    assert_eq!(machines.authorization.as_deref(), Some("Bearer eyJ0eXAi.defender-token-2.sig"));
-    let hunt = seen.iter().find(|r| r.target == "/v1.0/security/runHuntingQuery").unwrap();
+    assert_eq!(
+        machines.authorization.as_deref(),
+        Some("Bearer eyJ0eXAi.defender-token-2.sig")
+    );
+    let hunt = seen
+        .iter()
+        .find(|r| r.target == "/v1.0/security/runHuntingQuery")
+        .unwrap();
     let query: Value = serde_json::from_str(&hunt.body).unwrap();
-    assert!(query["Query"].as_str().unwrap().starts_with("DeviceTvmSoftwareVulnerabilities | join"));
+    assert!(
+        query["Query"]
+            .as_str()
+            .unwrap()
+            .starts_with("DeviceTvmSoftwareVulnerabilities | join")
+    );
 
     // `assure check` reads every collected file, with the right number of records.
     let (_, report, errors) = assure(&["check", dir.path().to_str().unwrap(), "--format", "json"], &[]);
@@ -382,17 +419,17 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
     assert_eq!(records("exports/defender/vulnerabilities.json"), 3);
     assert_eq!(records("exports/entra/signInActivity.json"), 1);
     // The checks see the renamed Defender fields: the sensor that went quiet fails NDG6's EDR check.
-    let edr = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["findings"]
-                .as_array()
-                .is_some_and(|f| f.iter().any(|f| f["message"].as_str().is_some_and(|m| m.contains("sensor Inactive"))))
-        });
+    let edr = report["results"].as_array().unwrap().iter().find(|r| {
+        r["findings"].as_array().is_some_and(|f| {
+            f.iter()
+                .any(|f| f["message"].as_str().is_some_and(|m| m.contains("sensor Inactive")))
+        })
+    });
     assert!(edr.is_some(), "no EDR finding for NSH-LT-0002");
-    assert!(!errors.contains("exports/defender") && !errors.contains("exports/intune"), "{errors}");
+    assert!(
+        !errors.contains("exports/defender") && !errors.contains("exports/intune"),
+        "{errors}"
+    );
 
     // `assure init` recognises each collected file by the preset that reads it.
     let (code, drafted, errors) = assure(&["init", dir.path().to_str().unwrap(), "--force"], &[]);
@@ -411,7 +448,12 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
 fn collecting_twice_from_the_same_responses_writes_the_same_bytes() {
     let route = |r: &Seen, before: &[Seen]| match r.target.as_str() {
         t if t.ends_with("/token") => token(r, before),
-        _ => ok(json!({"@odata.context": "ctx", "value": [{"b": 1, "a": [2, 3]}, {"z": "é \"q\""}]})),
+        // Written by hand: the keys' order is the server's, which the file must keep.
+        _ => (
+            200,
+            vec![],
+            r#"{"@odata.context": "ctx", "value": [{"b": 1, "a": [2, 3]}, {"z": "é \"q\""}]}"#.to_string(),
+        ),
     };
     let server = Server::start(|_| route);
     let manifest = "organisation: { name: T, ods_code: RXX }
@@ -428,19 +470,21 @@ datasets:
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(
         String::from_utf8(outputs[0].clone()).unwrap(),
-        "{\n  \"@odata.context\": \"ctx\",\n  \"value\": [\n    {\"b\":1,\"a\":[2,3]},\n    {\"z\":\"é \\\"q\\\"\"}\n  ]\n}\n"
+        "{\n  \"@odata.context\": \"ctx\",\n  \"value\": [\n    {\"b\": 1, \"a\": [2, 3]},\n    {\"z\": \"é \\\"q\\\"\"}\n  ]\n}\n"
     );
 }
 
 #[test]
 fn a_rejected_sign_in_fails_every_dataset_clearly_without_showing_the_secret() {
-    let server = Server::start(|_| |r: &Seen, _: &[Seen]| {
-        let echo = r.body.clone();
-        (
+    let server = Server::start(|_| {
+        |r: &Seen, _: &[Seen]| {
+            let echo = r.body.clone();
+            (
             401,
             vec![],
             json!({"error": "invalid_client", "error_description": format!("AADSTS7000215: Invalid client secret provided. Request: {echo}\r\nTrace ID: 1")}).to_string(),
         )
+        }
     });
     let dir = repo(MANIFEST);
     let (code, stdout, stderr) = collect(dir.path(), &credentials(&server.base), &["--dataset", "devices"]);
@@ -459,9 +503,11 @@ fn a_rejected_sign_in_fails_every_dataset_clearly_without_showing_the_secret() {
 
 #[test]
 fn a_throttled_api_that_never_relents_fails_after_bounded_retries() {
-    let server = Server::start(|_| |r: &Seen, before: &[Seen]| match r.target.as_str() {
-        t if t.ends_with("/token") => token(r, before),
-        _ => (503, vec![("Retry-After", "0".into())], String::new()),
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => (503, vec![("Retry-After", "0".into())], String::new()),
+        }
     });
     let dir = repo(MANIFEST);
     let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &["--dataset", "edr_devices"]);
@@ -470,19 +516,31 @@ fn a_throttled_api_that_never_relents_fails_after_bounded_retries() {
         stderr.contains("/mde/api/machines answered 503 Service Unavailable: (no body) (still, after 5 retries honouring Retry-After); run again later"),
         "{stderr}"
     );
-    assert_eq!(server.seen().iter().filter(|r| r.target == "/mde/api/machines").count(), 6);
+    assert_eq!(
+        server.seen().iter().filter(|r| r.target == "/mde/api/machines").count(),
+        6
+    );
 }
 
 #[test]
 fn a_next_link_to_another_host_is_not_followed() {
-    let server = Server::start(|_| |r: &Seen, before: &[Seen]| match r.target.as_str() {
-        t if t.ends_with("/token") => token(r, before),
-        _ => ok(json!({"value": [registration("a@x")], "@odata.nextLink": "http://127.0.0.2:9/steal"})),
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => ok(json!({"value": [registration("a@x")], "@odata.nextLink": "http://127.0.0.2:9/steal"})),
+        }
     });
     let dir = repo(MANIFEST);
-    let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &["--dataset", "mfa_registration"]);
+    let (code, _, stderr) = collect(
+        dir.path(),
+        &credentials(&server.base),
+        &["--dataset", "mfa_registration"],
+    );
     assert_eq!(code, 3, "{stderr}");
-    assert!(stderr.contains("gave a next page on another host (http://127.0.0.2:9/steal)"), "{stderr}");
+    assert!(
+        stderr.contains("gave a next page on another host (http://127.0.0.2:9/steal)"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("exports/entra/userRegistrationDetails.json").exists());
 }
 
@@ -499,7 +557,10 @@ fn without_credentials_or_with_a_plain_http_endpoint_nothing_is_sent() {
     env.push(("ASSURE_GRAPH_URL", "http://graph.example.org".into()));
     let (code, _, stderr) = collect(dir.path(), &env, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("ASSURE_GRAPH_URL: `http://graph.example.org` is plain http"), "{stderr}");
+    assert!(
+        stderr.contains("ASSURE_GRAPH_URL: `http://graph.example.org` is plain http"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -510,7 +571,12 @@ fn dry_run_lists_each_dataset_s_request_and_file_without_signing_in() {
     assert!(stdout.contains(
         "devices: GET https://graph.microsoft.com/v1.0/deviceManagement/managedDevices?$select=id,deviceName,userPrincipalName,managedDeviceOwnerType,operatingSystem,osVersion,complianceState,isEncrypted,lastSyncDateTime -> exports/intune/managedDevices.json (preset intune-managed-devices; permission DeviceManagementManagedDevices.Read.All)"
     ), "{stdout}");
-    assert!(stdout.contains("edr_devices: GET https://api.securitycenter.microsoft.com/api/machines -> exports/defender/machines.json"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "edr_devices: GET https://api.securitycenter.microsoft.com/api/machines -> exports/defender/machines.json"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains("vulnerabilities: POST https://graph.microsoft.com/v1.0/security/runHuntingQuery -> exports/defender/vulnerabilities.json"), "{stdout}");
     assert_eq!(stdout.lines().count(), 5, "{stdout}");
 }
@@ -546,7 +612,10 @@ fn manifest_mistakes_are_unusable_input_at_their_line() {
             "  devices: { files: d.json, preset: intune-managed-devices, collect: { file: ../d.json } }\n",
             "contains `..`",
         ),
-        ("  devices: { files: d.json, preset: intune-managed-devices }\n", "nothing to collect"),
+        (
+            "  devices: { files: d.json, preset: intune-managed-devices }\n",
+            "nothing to collect",
+        ),
     ];
     for (dataset, expected) in cases {
         let manifest = format!("organisation: {{ name: T, ods_code: RXX }}\ndatasets:\n{dataset}");
@@ -561,5 +630,8 @@ fn manifest_mistakes_are_unusable_input_at_their_line() {
     let dir = repo(MANIFEST);
     let (code, _, stderr) = assure(&["collect", dir.path().to_str().unwrap(), "--dataset", "accounts"], &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("--dataset accounts: assure.yaml has no dataset `accounts` with `collect:`"), "{stderr}");
+    assert!(
+        stderr.contains("--dataset accounts: assure.yaml has no dataset `accounts` with `collect:`"),
+        "{stderr}"
+    );
 }

@@ -102,10 +102,7 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if failed > 0 {
-        eprintln!(
-            "error: {failed} of {} datasets could not be collected",
-            plan.jobs.len()
-        );
+        eprintln!("error: {failed} of {} datasets could not be collected", plan.jobs.len());
         EXIT_INCOMPLETE
     } else {
         EXIT_CLEAN

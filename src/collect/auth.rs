@@ -62,7 +62,12 @@ impl Endpoints {
     pub fn from_env(get: &dyn Fn(&str) -> Option<String>) -> Result<Endpoints, String> {
         let url = |name: &str, default: &str| -> Result<String, String> {
             let value = get(name).filter(|v| !v.trim().is_empty());
-            let url = value.as_deref().unwrap_or(default).trim().trim_end_matches('/').to_string();
+            let url = value
+                .as_deref()
+                .unwrap_or(default)
+                .trim()
+                .trim_end_matches('/')
+                .to_string();
             check_base_url(&url).map_err(|e| format!("{name}: {e}"))?;
             Ok(url)
         };
@@ -97,7 +102,10 @@ impl Credentials {
             ));
         }
         // The tenant is part of the token URL's path: a GUID or a domain name, nothing that could change it.
-        if !tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+        if !tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
             return Err(
                 "the tenant id holds characters a tenant id or domain cannot: give its GUID or primary domain".into(),
             );
@@ -130,10 +138,7 @@ fn check_base_url(url: &str) -> Result<(), String> {
 /// Whether `host` (as a URL writes it) is this machine.
 pub fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Removes the secret and every token handed out from text before it is shown.
@@ -209,10 +214,20 @@ mod tests {
         assert_eq!(defaults.graph, "https://graph.microsoft.com");
         let local = Endpoints::from_env(&env(&[("ASSURE_GRAPH_URL", "http://127.0.0.1:8080/")])).unwrap();
         assert_eq!(local.graph, "http://127.0.0.1:8080");
-        for ok in ["http://localhost:1", "http://[::1]:2", "https://uk.api.security.microsoft.com"] {
+        for ok in [
+            "http://localhost:1",
+            "http://[::1]:2",
+            "https://uk.api.security.microsoft.com",
+        ] {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://graph.example.org", "http://10.0.0.1", "ftp://x", "https://x/?a=b", "nonsense"] {
+        for bad in [
+            "http://graph.example.org",
+            "http://10.0.0.1",
+            "ftp://x",
+            "https://x/?a=b",
+            "nonsense",
+        ] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
         let e = Endpoints::from_env(&env(&[("ASSURE_DEFENDER_URL", "http://192.168.1.2")])).unwrap_err();

@@ -130,10 +130,7 @@ impl Client {
         if let Some(token) = self.tokens.get(&api) {
             return Ok(token.clone());
         }
-        let url = format!(
-            "{}/{}/oauth2/v2.0/token",
-            self.endpoints.login, self.credentials.tenant
-        );
+        let url = format!("{}/{}/oauth2/v2.0/token", self.endpoints.login, self.credentials.tenant);
         let secret = self.credentials.secret.clone();
         let form = [
             ("client_id", self.credentials.client_id.as_str()),
@@ -199,10 +196,7 @@ impl Client {
             })?;
             let status = response.status().as_u16();
             if matches!(status, 429 | 503) && attempt < self.retry.attempts {
-                let retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok());
+                let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok());
                 std::thread::sleep(self.retry.wait(retry_after, attempt));
                 attempt += 1;
                 continue;
@@ -289,7 +283,10 @@ mod tests {
         assert_eq!(retry.wait(Some("11"), 0), Duration::from_secs(10));
         // No (or an HTTP-date) Retry-After: 1, 2, 4 ... seconds, capped.
         assert_eq!(retry.wait(None, 0), Duration::from_secs(1));
-        assert_eq!(retry.wait(Some("Wed, 21 Oct 2026 07:28:00 GMT"), 2), Duration::from_secs(4));
+        assert_eq!(
+            retry.wait(Some("Wed, 21 Oct 2026 07:28:00 GMT"), 2),
+            Duration::from_secs(4)
+        );
         assert_eq!(retry.wait(None, 9), Duration::from_secs(10));
     }
 
@@ -297,7 +294,8 @@ mod tests {
     fn error_details_quote_what_each_api_says() {
         let graph = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}"#;
         assert_eq!(detail(graph), "Authorization_RequestDenied: Insufficient privileges");
-        let aad = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: 1"}"#;
+        let aad =
+            br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: 1"}"#;
         assert_eq!(detail(aad), "invalid_client: AADSTS7000215: Invalid client secret.");
         assert_eq!(detail(b"  "), "(no body)");
         assert_eq!(detail(b"<html>gateway</html>"), "<html>gateway</html>");

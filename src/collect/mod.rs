@@ -72,11 +72,14 @@ pub fn fetch(client: &mut Client, source: &Source) -> Result<Collected, String> 
             };
             loop {
                 let bytes = client.send(source.api, "GET", &url, &Body::Empty).map_err(&hint)?;
-                let page: Page = serde_json::from_slice(&bytes)
-                    .map_err(|e| client.redact(&format!("GET {url} answered with JSON that is not a collection page: {e}")))?;
-                let records = page.value.ok_or_else(|| {
-                    client.redact(&format!("GET {url} answered without a `value` list of records"))
+                let page: Page = serde_json::from_slice(&bytes).map_err(|e| {
+                    client.redact(&format!(
+                        "GET {url} answered with JSON that is not a collection page: {e}"
+                    ))
                 })?;
+                let records = page
+                    .value
+                    .ok_or_else(|| client.redact(&format!("GET {url} answered without a `value` list of records")))?;
                 objects(&records).map_err(|i| client.redact(&format!("GET {url}: record {i} is not an object")))?;
                 collected.pages += 1;
                 collected.context = collected.context.or(page.context);
@@ -100,9 +103,14 @@ pub fn fetch(client: &mut Client, source: &Source) -> Result<Collected, String> 
         Call::Hunting(query) => {
             let url = format!("{base}{HUNTING_PATH}");
             let body = serde_json::to_vec(&serde_json::json!({ "Query": query })).map_err(|e| e.to_string())?;
-            let bytes = client.send(source.api, "POST", &url, &Body::Json(&body)).map_err(&hint)?;
-            let result: Hunting = serde_json::from_slice(&bytes)
-                .map_err(|e| client.redact(&format!("POST {url} answered with JSON that is not a hunting result: {e}")))?;
+            let bytes = client
+                .send(source.api, "POST", &url, &Body::Json(&body))
+                .map_err(&hint)?;
+            let result: Hunting = serde_json::from_slice(&bytes).map_err(|e| {
+                client.redact(&format!(
+                    "POST {url} answered with JSON that is not a hunting result: {e}"
+                ))
+            })?;
             let records = result
                 .results
                 .ok_or_else(|| client.redact(&format!("POST {url} answered without a `results` list")))?;

@@ -38,13 +38,15 @@ pub struct Plan {
 pub fn plan(root: &Path, presets: &Presets, only: &[String]) -> Result<Plan, Vec<Diagnostic>> {
     let error = |message: String| vec![Diagnostic::error("assure::collect", message).in_path(MANIFEST)];
     let jail = Jail::new(root).map_err(error)?;
-    let bytes = jail.read(MANIFEST, crate::repo_file::CONFIG_LIMIT).map_err(|r| match r {
-        Refusal::Missing => error(format!(
-            "there is no {MANIFEST} in {}: collect refreshes the datasets a manifest names",
-            root.display()
-        )),
-        r => vec![r.diagnostic("assure::manifest", MANIFEST)],
-    })?;
+    let bytes = jail
+        .read(MANIFEST, crate::repo_file::CONFIG_LIMIT)
+        .map_err(|r| match r {
+            Refusal::Missing => error(format!(
+                "there is no {MANIFEST} in {}: collect refreshes the datasets a manifest names",
+                root.display()
+            )),
+            r => vec![r.diagnostic("assure::manifest", MANIFEST)],
+        })?;
     let text = decode_text(bytes).map_err(error)?;
     let file = SourceFile::new(MANIFEST, text);
     let (manifest, _, spans) = crate::evidence::load::parse_manifest(&file)?;
@@ -81,7 +83,11 @@ pub fn plan(root: &Path, presets: &Presets, only: &[String]) -> Result<Plan, Vec
         }
     }
     for name in only.iter().filter(|n| !collectable.contains(n)) {
-        let known = if collectable.is_empty() { "none".to_string() } else { collectable.join(", ") };
+        let known = if collectable.is_empty() {
+            "none".to_string()
+        } else {
+            collectable.join(", ")
+        };
         diags.push(
             Diagnostic::error(
                 "assure::collect",
@@ -154,7 +160,10 @@ fn job(
             return Err(at.error(
                 "collect",
                 "`collect: true` needs a `preset:` saying which export this is".into(),
-                format!("set `preset:` to the source's name, or write `collect: {{ source: NAME }}`; {}", listed()),
+                format!(
+                    "set `preset:` to the source's name, or write `collect: {{ source: NAME }}`; {}",
+                    listed()
+                ),
             ));
         }
     };
@@ -162,7 +171,10 @@ fn job(
         at.error(
             key,
             format!("`{id}` is not an export assure can collect"),
-            format!("collect only what a source provides, or remove `collect:`; {}", listed()),
+            format!(
+                "collect only what a source provides, or remove `collect:`; {}",
+                listed()
+            ),
         )
     })?;
     if source.dataset != name {
@@ -173,7 +185,10 @@ fn job(
         ));
     }
     if src.preset.as_deref() != Some(source.id) || !presets.contains_key(source.id) {
-        let reads = src.preset.as_deref().map_or("no preset".to_string(), |p| format!("preset `{p}`"));
+        let reads = src
+            .preset
+            .as_deref()
+            .map_or("no preset".to_string(), |p| format!("preset `{p}`"));
         return Err(at.error(
             "preset",
             format!(
@@ -181,7 +196,10 @@ fn job(
                 source.api.name(),
                 source.id
             ),
-            format!("set `preset: {}` (and point `files` at the file collect writes)", source.id),
+            format!(
+                "set `preset: {}` (and point `files` at the file collect writes)",
+                source.id
+            ),
         ));
     }
     if src.format.is_some_and(|f| f != crate::evidence::manifest::Format::Json) {
@@ -204,7 +222,8 @@ fn job(
         }
     };
     let file_key = if given_file.is_some() { "collect/file" } else { "files" };
-    globs(std::slice::from_ref(&file)).map_err(|e| at.error(file_key, e, "write a path inside the config repo".into()))?;
+    globs(std::slice::from_ref(&file))
+        .map_err(|e| at.error(file_key, e, "write a path inside the config repo".into()))?;
     let set = globs(&patterns).map_err(|e| at.error("files", e, "fix `files`".into()))?;
     if !set.is_match(&file) || file == MANIFEST {
         return Err(at.error(

@@ -151,7 +151,12 @@ mod tests {
                 .get(source.id)
                 .unwrap_or_else(|| panic!("no preset {}", source.id));
             assert_eq!(preset.dataset, source.dataset, "{}", source.id);
-            assert_eq!(preset.format, Some(crate::evidence::manifest::Format::Json), "{}", source.id);
+            assert_eq!(
+                preset.format,
+                Some(crate::evidence::manifest::Format::Json),
+                "{}",
+                source.id
+            );
         }
     }
 
@@ -160,10 +165,16 @@ mod tests {
         let pack = crate::standards::load_files_for_run(crate::standards::embedded_files()).0;
         for source in SOURCES {
             let Call::Collection(path) = source.call else { continue };
-            let Some((_, select)) = path.split_once("$select=") else { continue };
+            let Some((_, select)) = path.split_once("$select=") else {
+                continue;
+            };
             let selected: Vec<&str> = select.split('&').next().unwrap_or_default().split(',').collect();
             let schema = pack.datasets[source.dataset].schema.clone().unwrap_or_default();
-            let required = schema.get("required").and_then(|r| r.as_array()).cloned().unwrap_or_default();
+            let required = schema
+                .get("required")
+                .and_then(|r| r.as_array())
+                .cloned()
+                .unwrap_or_default();
             assert!(!required.is_empty(), "{}", source.dataset);
             // Graph's own names are the dataset's (the preset's renames are for the PowerShell SDK's).
             for field in required.iter().filter_map(|f| f.as_str()) {

@@ -44,7 +44,11 @@ impl Collected {
             out.push_str(if i == 0 { "\n    " } else { ",\n    " });
             out.push_str(&compact(record)?);
         }
-        out.push_str(if self.records.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        out.push_str(if self.records.is_empty() {
+            "]\n}\n"
+        } else {
+            "\n  ]\n}\n"
+        });
         Ok(out.into_bytes())
     }
 }
@@ -164,7 +168,10 @@ mod tests {
         let collected = Collected {
             context: Some("https://graph.microsoft.com/v1.0/$metadata#users".into()),
             schema: None,
-            records: vec![raw(r#"{"z":1,"a":"b"}"#), raw("{\n  \"id\": \"x y\",\n  \"n\": [1, 2]\n}")],
+            records: vec![
+                raw(r#"{"z":1,"a":"b"}"#),
+                raw("{\n  \"id\": \"x y\",\n  \"n\": [1, 2]\n}"),
+            ],
             key: "value",
             pages: 2,
         };
@@ -183,7 +190,10 @@ mod tests {
             pages: 1,
         };
         let text = String::from_utf8(empty.to_bytes().unwrap()).unwrap();
-        assert_eq!(text, "{\n  \"schema\": [{\"name\":\"DeviceName\",\"type\":\"String\"}],\n  \"results\": []\n}\n");
+        assert_eq!(
+            text,
+            "{\n  \"schema\": [{\"name\":\"DeviceName\",\"type\":\"String\"}],\n  \"results\": []\n}\n"
+        );
     }
 
     #[test]
@@ -198,7 +208,10 @@ mod tests {
         let jail = Jail::new(dir.path()).unwrap();
         write_atomically(&jail, "exports/intune/devices.json", b"one").unwrap();
         write_atomically(&jail, "exports/intune/devices.json", b"two").unwrap();
-        assert_eq!(std::fs::read(dir.path().join("exports/intune/devices.json")).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read(dir.path().join("exports/intune/devices.json")).unwrap(),
+            b"two"
+        );
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path().join("exports/intune")).unwrap().count(), 1);
         for bad in ["../x.json", "/etc/x.json", "a/../../x.json", "", "a\\b.json"] {
