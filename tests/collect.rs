@@ -635,3 +635,84 @@ fn manifest_mistakes_are_unusable_input_at_their_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_hunting_result_at_the_row_limit_is_refused_and_one_row_below_is_written() {
+    let rows = Arc::new(Mutex::new(99_999usize));
+    let served = rows.clone();
+    let server = Server::start(move |_| {
+        move |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => {
+                let n = *served.lock().unwrap();
+                let row = r#"{"DeviceName":"d","CveId":"CVE-1","VulnerabilitySeverityLevel":"Low"}"#;
+                let results = vec![row; n].join(",");
+                (200, vec![], format!(r#"{{"schema":[],"results":[{results}]}}"#))
+            }
+        }
+    });
+    let dir = repo(MANIFEST);
+    let args = ["--dataset", "vulnerabilities"];
+    let (code, stdout, stderr) = collect(dir.path(), &credentials(&server.base), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("vulnerabilities: 99999 records from 1 page"),
+        "{stdout}"
+    );
+    let before = std::fs::read(dir.path().join("exports/defender/vulnerabilities.json")).unwrap();
+    *rows.lock().unwrap() = 100_000;
+    let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &args);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(
+            "returned 100000 rows, advanced hunting's limit, so rows may be missing; the file was not replaced"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("exports/defender/vulnerabilities.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_missing_permission_is_named_and_stale_page_files_are_pointed_out() {
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| {
+            match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            t if t.starts_with("/v1.0/deviceManagement") => (
+                403,
+                vec![],
+                json!({"error": {"code": "Forbidden", "message": "Application is not authorized to perform this operation."}})
+                    .to_string(),
+            ),
+            _ => ok(json!({"value": [registration("a@x")]})),
+        }
+        }
+    });
+    let manifest = "organisation: { name: T, ods_code: RXX }
+datasets:
+  devices: { files: d.json, preset: intune-managed-devices, collect: true }
+  mfa_registration:
+    files: exports/entra/registration-*.json
+    preset: entra-registration-details
+    collect: { file: exports/entra/registration-all.json }
+";
+    let dir = repo(manifest);
+    std::fs::write(dir.path().join("exports/entra/registration-01.json"), "{}").unwrap();
+    let (code, stdout, stderr) = collect(dir.path(), &credentials(&server.base), &[]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("answered 403 Forbidden: Forbidden: Application is not authorized to perform this operation.; the app registration needs the DeviceManagementManagedDevices.Read.All application permission, with admin consent"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("mfa_registration: 1 record from 1 page -> exports/entra/registration-all.json"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: mfa_registration: `files` also matches exports/entra/registration-01.json, which `assure check` reads as well"),
+        "{stderr}"
+    );
+}
