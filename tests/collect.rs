@@ -716,3 +716,29 @@ datasets:
         "{stderr}"
     );
 }
+
+#[test]
+fn a_token_rejected_again_after_a_refresh_fails_clearly() {
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => (
+                401,
+                vec![],
+                json!({"error": {"code": "InvalidAuthenticationToken", "message": "Access token validation failure."}})
+                    .to_string(),
+            ),
+        }
+    });
+    let dir = repo(MANIFEST);
+    let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &["--dataset", "edr_devices"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("/mde/api/machines answered 401 Unauthorized again, with a token fetched just now: InvalidAuthenticationToken: Access token validation failure.; the app registration needs the Machine.Read.All (WindowsDefenderATP) application permission"),
+        "{stderr}"
+    );
+    // One refresh, not a loop: two tokens, two requests.
+    let seen = server.seen();
+    assert_eq!(seen.iter().filter(|r| r.target.ends_with("/token")).count(), 2);
+    assert_eq!(seen.iter().filter(|r| r.target == "/mde/api/machines").count(), 2);
+}
