@@ -244,7 +244,7 @@ fn repo(manifest: &str) -> tempfile::TempDir {
 /// credentials, no real endpoints.
 fn assure(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::cargo_bin("assure").unwrap();
-    cmd.env_clear().env("NO_COLOR", "1").args(args);
+    cmd.env_clear().env("NO_COLOR", "1").env("COLUMNS", "400").args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -352,7 +352,7 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
     for t in &tokens {
         assert_eq!(t.method, "POST");
         assert!(t.body.contains("grant_type=client_credentials"), "{}", t.body);
-        assert!(t.body.contains("client_secret=client-secret-Zq8%7Evalue"), "{}", t.body);
+        assert!(t.body.contains("client_secret=client-secret-Zq8~value"), "{}", t.body);
         assert!(t.authorization.is_none());
     }
     assert!(
@@ -448,7 +448,12 @@ fn collects_every_page_through_throttling_and_an_expired_token_and_check_reads_i
 fn collecting_twice_from_the_same_responses_writes_the_same_bytes() {
     let route = |r: &Seen, before: &[Seen]| match r.target.as_str() {
         t if t.ends_with("/token") => token(r, before),
-        _ => ok(json!({"@odata.context": "ctx", "value": [{"b": 1, "a": [2, 3]}, {"z": "é \"q\""}]})),
+        // Written by hand: the keys' order is the server's, which the file must keep.
+        _ => (
+            200,
+            vec![],
+            r#"{"@odata.context": "ctx", "value": [{"b": 1, "a": [2, 3]}, {"z": "é \"q\""}]}"#.to_string(),
+        ),
     };
     let server = Server::start(|_| route);
     let manifest = "organisation: { name: T, ods_code: RXX }
@@ -465,7 +470,7 @@ datasets:
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(
         String::from_utf8(outputs[0].clone()).unwrap(),
-        "{\n  \"@odata.context\": \"ctx\",\n  \"value\": [\n    {\"b\":1,\"a\":[2,3]},\n    {\"z\":\"é \\\"q\\\"\"}\n  ]\n}\n"
+        "{\n  \"@odata.context\": \"ctx\",\n  \"value\": [\n    {\"b\": 1, \"a\": [2, 3]},\n    {\"z\": \"é \\\"q\\\"\"}\n  ]\n}\n"
     );
 }
 
@@ -629,4 +634,111 @@ fn manifest_mistakes_are_unusable_input_at_their_line() {
         stderr.contains("--dataset accounts: assure.yaml has no dataset `accounts` with `collect:`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_hunting_result_at_the_row_limit_is_refused_and_one_row_below_is_written() {
+    let rows = Arc::new(Mutex::new(99_999usize));
+    let served = rows.clone();
+    let server = Server::start(move |_| {
+        move |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => {
+                let n = *served.lock().unwrap();
+                let row = r#"{"DeviceName":"d","CveId":"CVE-1","VulnerabilitySeverityLevel":"Low"}"#;
+                let results = vec![row; n].join(",");
+                (200, vec![], format!(r#"{{"schema":[],"results":[{results}]}}"#))
+            }
+        }
+    });
+    let dir = repo(MANIFEST);
+    let args = ["--dataset", "vulnerabilities"];
+    let (code, stdout, stderr) = collect(dir.path(), &credentials(&server.base), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("vulnerabilities: 99999 records from 1 page"),
+        "{stdout}"
+    );
+    let before = std::fs::read(dir.path().join("exports/defender/vulnerabilities.json")).unwrap();
+    *rows.lock().unwrap() = 100_000;
+    let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &args);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(
+            "returned 100000 rows, advanced hunting's limit, so rows may be missing; the file was not replaced"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("exports/defender/vulnerabilities.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_missing_permission_is_named_and_stale_page_files_are_pointed_out() {
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| {
+            match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            t if t.starts_with("/v1.0/deviceManagement") => (
+                403,
+                vec![],
+                json!({"error": {"code": "Forbidden", "message": "Application is not authorized to perform this operation."}})
+                    .to_string(),
+            ),
+            _ => ok(json!({"value": [registration("a@x")]})),
+        }
+        }
+    });
+    let manifest = "organisation: { name: T, ods_code: RXX }
+datasets:
+  devices: { files: d.json, preset: intune-managed-devices, collect: true }
+  mfa_registration:
+    files: exports/entra/registration-*.json
+    preset: entra-registration-details
+    collect: { file: exports/entra/registration-all.json }
+";
+    let dir = repo(manifest);
+    std::fs::write(dir.path().join("exports/entra/registration-01.json"), "{}").unwrap();
+    let (code, stdout, stderr) = collect(dir.path(), &credentials(&server.base), &[]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("answered 403 Forbidden: Forbidden: Application is not authorized to perform this operation.; the app registration needs the DeviceManagementManagedDevices.Read.All application permission, with admin consent"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("mfa_registration: 1 record from 1 page -> exports/entra/registration-all.json"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: mfa_registration: `files` also matches exports/entra/registration-01.json, which `assure check` reads as well"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_token_rejected_again_after_a_refresh_fails_clearly() {
+    let server = Server::start(|_| {
+        |r: &Seen, before: &[Seen]| match r.target.as_str() {
+            t if t.ends_with("/token") => token(r, before),
+            _ => (
+                401,
+                vec![],
+                json!({"error": {"code": "InvalidAuthenticationToken", "message": "Access token validation failure."}})
+                    .to_string(),
+            ),
+        }
+    });
+    let dir = repo(MANIFEST);
+    let (code, _, stderr) = collect(dir.path(), &credentials(&server.base), &["--dataset", "edr_devices"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("/mde/api/machines answered 401 Unauthorized again, with a token fetched just now: InvalidAuthenticationToken: Access token validation failure.; the app registration needs the Machine.Read.All (WindowsDefenderATP) application permission"),
+        "{stderr}"
+    );
+    // One refresh, not a loop: two tokens, two requests.
+    let seen = server.seen();
+    assert_eq!(seen.iter().filter(|r| r.target.ends_with("/token")).count(), 2);
+    assert_eq!(seen.iter().filter(|r| r.target == "/mde/api/machines").count(), 2);
 }

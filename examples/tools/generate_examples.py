@@ -209,6 +209,7 @@ datasets:
   devices:                       # Intune: Graph managedDevices, committed as exported
     files: exports/intune/managedDevices.json
     preset: intune-managed-devices
+    collect: true                # `assure collect` refreshes it from Microsoft Graph
   accounts:                      # Get-ADUser ... | Export-Csv
     files: exports/ad/*.csv
     preset: ad-users-csv
@@ -222,6 +223,7 @@ datasets:
   mfa_registration:              # Entra: userRegistrationDetails
     files: exports/entra/userRegistrationDetails.json
     preset: entra-registration-details
+    collect: true
   incidents:
     files: registers/incidents.yaml
   cyber_alerts:                  # one line per alert; named groups become fields (an alert not yet acknowledged has none)

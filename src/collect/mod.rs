@@ -28,8 +28,9 @@ use serde_json::value::RawValue;
 use sources::{Call, HUNTING_PATH, HUNTING_ROW_LIMIT, Source};
 use write::Collected;
 
-/// Pages followed before a collection is taken to be looping (a million records at the smallest page size).
-const MAX_PAGES: usize = 10_000;
+/// Pages followed before a collection is taken to be looping: ten million records at Graph's smallest
+/// default page size (100); Intune and Defender pages hold 1,000 to 10,000.
+const MAX_PAGES: usize = 100_000;
 
 /// One page of a Graph or Defender collection.
 #[derive(Deserialize)]
@@ -62,43 +63,11 @@ pub fn fetch(client: &mut Client, source: &Source) -> Result<Collected, String> 
     };
     match source.call {
         Call::Collection(path) => {
-            let mut url = format!("{base}{path}");
-            let mut collected = Collected {
-                context: None,
-                schema: None,
-                records: Vec::new(),
-                key: "value",
-                pages: 0,
-            };
-            loop {
-                let bytes = client.send(source.api, "GET", &url, &Body::Empty).map_err(&hint)?;
-                let page: Page = serde_json::from_slice(&bytes).map_err(|e| {
-                    client.redact(&format!(
-                        "GET {url} answered with JSON that is not a collection page: {e}"
-                    ))
-                })?;
-                let records = page
-                    .value
-                    .ok_or_else(|| client.redact(&format!("GET {url} answered without a `value` list of records")))?;
-                objects(&records).map_err(|i| client.redact(&format!("GET {url}: record {i} is not an object")))?;
-                collected.pages += 1;
-                collected.context = collected.context.or(page.context);
-                collected.records.extend(records);
-                let Some(next) = page.next_link else { break };
-                if !same_origin(&next, &base) {
-                    return Err(client.redact(&format!(
-                        "GET {url} gave a next page on another host ({next}); the token is sent only to {base}, so the collection stops"
-                    )));
-                }
-                if collected.pages >= MAX_PAGES || next == url {
-                    return Err(client.redact(&format!(
-                        "GET {url}: the pages do not end ({} pages read); collect again, and report it if it persists",
-                        collected.pages
-                    )));
-                }
-                url = next;
-            }
-            Ok(collected)
+            let first = format!("{base}{path}");
+            let collected = follow(&first, &base, MAX_PAGES, |url| {
+                client.send(source.api, "GET", url, &Body::Empty).map_err(&hint)
+            });
+            collected.map_err(|e| client.redact(&e))
         }
         Call::Hunting(query) => {
             let url = format!("{base}{HUNTING_PATH}");
@@ -129,6 +98,58 @@ pub fn fetch(client: &mut Client, source: &Source) -> Result<Collected, String> 
                 pages: 1,
             })
         }
+    }
+}
+
+/// Reads a collection from `first` through every `@odata.nextLink` (each on `base`'s host, at most `max_pages`,
+/// none visited twice), `get` fetching each page's body.
+fn follow(
+    first: &str,
+    base: &str,
+    max_pages: usize,
+    mut get: impl FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<Collected, String> {
+    let mut collected = Collected {
+        context: None,
+        schema: None,
+        records: Vec::new(),
+        key: "value",
+        pages: 0,
+    };
+    let mut visited = std::collections::HashSet::new();
+    let mut url = first.to_string();
+    loop {
+        let bytes = get(&url)?;
+        let page: Page = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("GET {url} answered with JSON that is not a collection page: {e}"))?;
+        let records = page
+            .value
+            .ok_or_else(|| format!("GET {url} answered without a `value` list of records"))?;
+        objects(&records).map_err(|i| format!("GET {url}: record {i} is not an object"))?;
+        collected.pages += 1;
+        collected.context = collected.context.or(page.context);
+        collected.records.extend(records);
+        visited.insert(url.clone());
+        let Some(next) = page.next_link else {
+            return Ok(collected);
+        };
+        if !same_origin(&next, base) {
+            return Err(format!(
+                "GET {url} gave a next page on another host ({next}); the token is sent only to {base}, so the collection stops"
+            ));
+        }
+        if visited.contains(&next) || collected.pages >= max_pages {
+            return Err(format!(
+                "GET {url}: the pages do not end ({} read, the next one {}); collect again, and report it if it persists",
+                collected.pages,
+                if visited.contains(&next) {
+                    "seen before"
+                } else {
+                    "past the limit"
+                }
+            ));
+        }
+        url = next;
     }
 }
 
@@ -168,6 +189,51 @@ mod tests {
         assert!(!same_origin("/v1.0/users", base));
         assert!(same_origin("http://127.0.0.1:4000/next", "http://127.0.0.1:4000"));
         assert!(!same_origin("http://127.0.0.1:4001/next", "http://127.0.0.1:4000"));
+    }
+
+    /// Pages served from a list: page `i` links to `{base}/p{i+1}` when `more(i)`.
+    fn pages(
+        base: &str,
+        n: usize,
+        link: impl Fn(usize) -> Option<String>,
+    ) -> impl FnMut(&str) -> Result<Vec<u8>, String> {
+        let base = base.to_string();
+        let mut served = 0;
+        move |url: &str| {
+            served += 1;
+            assert!(served <= n + 1, "asked for more pages than exist");
+            let i: usize = url.rsplit('p').next().and_then(|i| i.parse().ok()).unwrap_or(0);
+            let next = link(i).map_or(String::new(), |l| format!(r#","@odata.nextLink":"{base}{l}""#));
+            Ok(format!(r#"{{"@odata.context":"c{i}","value":[{{"page":{i}}}]{next}}}"#).into_bytes())
+        }
+    }
+
+    #[test]
+    fn a_collection_is_followed_to_its_last_page_within_the_page_limit() {
+        let base = "https://graph.microsoft.com";
+        let more = |last: usize| move |i: usize| (i < last).then(|| format!("/p{}", i + 1));
+        // Three pages: within a limit of 3.
+        let c = follow(&format!("{base}/p0"), base, 3, pages(base, 3, more(2))).unwrap();
+        assert_eq!((c.pages, c.records.len(), c.context.as_deref()), (3, 3, Some("c0")));
+        assert_eq!(c.records[2].get(), r#"{"page":2}"#);
+        // A fourth page is past it.
+        let e = follow(&format!("{base}/p0"), base, 3, pages(base, 4, more(3))).unwrap_err();
+        assert!(
+            e.contains("the pages do not end (3 read, the next one past the limit)"),
+            "{e}"
+        );
+        // A link back to a page already read.
+        let e = follow(
+            &format!("{base}/p0"),
+            base,
+            10,
+            pages(base, 2, |i| Some(format!("/p{}", (i + 1) % 2))),
+        )
+        .unwrap_err();
+        assert!(e.contains("(2 read, the next one seen before)"), "{e}");
+        // A page that is no collection.
+        let e = follow(base, base, 3, |_| Ok(br#"{"error":{}}"#.to_vec())).unwrap_err();
+        assert!(e.ends_with("answered without a `value` list of records"), "{e}");
     }
 
     #[test]

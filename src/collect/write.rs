@@ -37,12 +37,12 @@ impl Collected {
             out.push_str(&format!("  \"@odata.context\": {},\n", string(context)?));
         }
         if let Some(schema) = &self.schema {
-            out.push_str(&format!("  \"schema\": {},\n", compact(schema)?));
+            out.push_str(&format!("  \"schema\": {},\n", compact(schema)));
         }
         out.push_str(&format!("  {}: [", string(self.key)?));
         for (i, record) in self.records.iter().enumerate() {
             out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            out.push_str(&compact(record)?);
+            out.push_str(&compact(record));
         }
         out.push_str(if self.records.is_empty() {
             "]\n}\n"
@@ -55,10 +55,10 @@ impl Collected {
 
 /// `raw` on one line: as sent when it already is; otherwise its whitespace between tokens removed (keys keep
 /// their order, strings their content).
-fn compact(raw: &RawValue) -> Result<String, String> {
+fn compact(raw: &RawValue) -> String {
     let text = raw.get();
     if !text.contains(['\n', '\r']) {
-        return Ok(text.to_string());
+        return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
     let mut in_string = false;
@@ -79,7 +79,7 @@ fn compact(raw: &RawValue) -> Result<String, String> {
             out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
 /// Writes `bytes` to `rel` (relative to the repo, `/`-separated) through a temporary file and a rename.
@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn compacting_keeps_strings_with_quotes_and_spaces() {
         let r = raw("{\n \"a\": \"x \\\" \\n y\",\n \"b\" : true\n}");
-        assert_eq!(compact(&r).unwrap(), "{\"a\":\"x \\\" \\n y\",\"b\":true}");
+        assert_eq!(compact(&r), "{\"a\":\"x \\\" \\n y\",\"b\":true}");
     }
 
     #[test]

@@ -179,7 +179,9 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
             };
             let message = match &key {
                 Some(k) => {
-                    let allowed = allowed_keys(kind, value, &pointer);
+                    // Keys of every definition are candidates; one spelled as the unknown key is another object's.
+                    let mut allowed = allowed_keys(kind, value, &pointer);
+                    allowed.retain(|a| a != k);
                     match suggest_key(k, &allowed) {
                         Some(s) => format!("unknown key `{k}` (did you mean `{s}`?)"),
                         None => format!("unknown key `{k}`"),
