@@ -464,3 +464,39 @@ fn record_keys_from_an_earlier_result_are_escaped_and_never_templates() {
     assert!(!html.contains(">49<") && !html.contains("alert(1)&lt;&#x2f;script&gt;49"));
     assert!(!md.contains("<script>"));
 }
+
+#[test]
+fn a_report_of_some_checks_compares_those_checks_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("r.md");
+    let (code, _, err) = assure(&[
+        "report",
+        "examples/northshire",
+        "--check",
+        "NDG8-OS",
+        "--history",
+        "examples/northshire/history",
+        "--markdown",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    // The October result has NDG8-OS's three findings and many of other checks: only NDG8-OS's are compared.
+    let october = json(Path::new("examples/northshire/history/2026-10.json"));
+    let os = october["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "NDG8-OS")
+        .unwrap();
+    let open = os["findings"].as_array().unwrap().len();
+    assert!(open > 0);
+    assert!(
+        text.contains(&format!("0 finding(s) fixed, 0 new, {open} still open")),
+        "{}",
+        text.lines()
+            .filter(|l| l.contains("Since"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

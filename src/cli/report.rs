@@ -13,6 +13,8 @@ pub struct Args {
     pub repo: PathBuf,
     #[command(flatten)]
     pub pack: PackArgs,
+    #[command(flatten)]
+    pub select: super::select::SelectArgs,
     /// Assessment date (YYYY-MM-DD, or `today`); default: the manifest's as_of
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -45,6 +47,7 @@ pub fn run(args: Args) -> u8 {
         as_of: args.as_of.clone(),
         jobs: args.jobs,
         redact: args.redact,
+        select: args.select.selector(),
         ..Options::new(args.repo.clone())
     };
     let a = match check::shown(assess_then(files, &options, None, |_| ()).map(|(a, ())| a)) {
