@@ -232,16 +232,27 @@ impl<'a> Scope<'a> {
                 .par_iter()
                 .map(|r| self.keyed_candidate(lookup, r, wanted.as_ref()))
                 .collect();
-            let keyed: Vec<Keyed<'a>> = keyed
-                .into_iter()
-                .collect::<Result<Vec<_>, String>>()?
-                .into_iter()
-                .flatten()
-                .collect();
+            if let Some(e) = keyed.iter().find_map(|k| k.as_ref().err()) {
+                return Err(e.clone());
+            }
+            // A plain `latest` needs only the latest candidate of each key: the others are dropped as they
+            // come (in file order, so ties keep the first), not kept in a list per key.
+            let only_latest = lookup.latest.is_some()
+                && lookup.version_prefix.is_none()
+                && lookup.prefer.is_none()
+                && lookup.earliest.is_none();
             let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
-            for (key, candidate) in keyed {
+            for (key, candidate) in keyed.into_iter().flatten().flatten() {
                 // Most keys name one record: a list sized for one, not the four a first push reserves.
-                map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
+                let list = map.entry(key).or_insert_with(|| Vec::with_capacity(1));
+                match list.first_mut() {
+                    Some(best) if only_latest => {
+                        if later(&candidate, best) {
+                            *best = candidate;
+                        }
+                    }
+                    _ => list.push(candidate),
+                }
             }
             self.lookups.push(LookupIndex { lookup, map });
         }
@@ -801,6 +812,16 @@ impl<'a> LookupIndex<'a> {
             return by_date(candidates, |c| c.when.as_ref(), std::cmp::Ordering::Greater);
         }
         candidates.first().map(|c| c.record)
+    }
+}
+
+/// Whether `c` would replace `best` as the latest candidate in [`by_date`]: a dated one replaces an undated
+/// one, a later date an earlier one.
+fn later(c: &Candidate<'_>, best: &Candidate<'_>) -> bool {
+    match (&best.when, &c.when) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(b), Some(d)) => d.compare(b) == Some(std::cmp::Ordering::Greater),
     }
 }
 

@@ -103,7 +103,7 @@ impl RecordValidator {
     }
 
     fn problems(&self, record: &Record, accepted: &mut Accepted) -> Vec<RecordProblem> {
-        let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
+        let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_compact()) else {
             return problems(&self.whole, &record.value());
         };
         let mut out: Vec<RecordProblem> = required
@@ -115,17 +115,21 @@ impl RecordValidator {
                 instance: None,
             })
             .collect();
-        // Row cells are non-empty text or null; one reused string saves an allocation per cell.
+        // CSV cells are non-empty text or null, JSON records' fields any value; one reused string saves an
+        // allocation per text.
         let mut text = Value::String(String::new());
         for (i, property) in properties.iter().enumerate() {
             // Every text passes: only an empty cell could fail, and a column with none in this piece has none.
-            if property.any_text && (property.null_valid || record.always_text_hinted(&property.name, &property.hint)) {
+            if property.any_text
+                && record.is_row()
+                && (property.null_valid || record.always_text_hinted(&property.name, &property.hint))
+            {
                 continue;
             }
             let memo = accepted.get_mut(i).filter(|_| property.memoised);
             let value = match record.get_hinted(&property.name, &property.hint) {
                 None => continue,
-                Some(Field::Text(_)) if property.any_text => continue,
+                Some(Field::Text(t)) if property.any_text && !t.is_empty() => continue,
                 Some(Field::Text(t)) => {
                     if memo.as_ref().is_some_and(|m| m.contains(t)) {
                         continue;
@@ -136,6 +140,8 @@ impl RecordValidator {
                     }
                     &text
                 }
+                // A JSON record's number, boolean, list or object.
+                Some(Field::Json(value)) => value,
                 Some(_) if property.null_valid => continue,
                 Some(_) => &Value::Null,
             };
