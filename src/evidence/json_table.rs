@@ -2,7 +2,7 @@
 //! as CSV rows are, and parsed in pieces in parallel when the array is large.
 //!
 //! A [`JsonTable`] holds one piece of the array: the file's text, the field names once per *shape* (the list
-//! of keys a record has, in file order; a Graph export has one) and, per field, a 12-byte cell. Strings are
+//! of keys a record has, in file order; a Graph export has one) and, per field, an 8-byte cell. Strings are
 //! spans into the text (only those with escapes are decoded, into a side list); `null`, `true` and `false`
 //! need nothing more; numbers, lists and objects are parsed values on the side. A record is its shape, its
 //! first cell and where it starts, so a field's line is counted from the record's when a diagnostic needs it.
@@ -27,13 +27,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 
-/// What a cell holds.
+/// What a cell holds, in the top bits of [`Cell::data`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Null,
     True,
     False,
-    /// A string without escapes: its quotes are at `at` and `data - 1`.
+    /// A string without escapes of `data` bytes, after its quote at `at`.
     Text,
     /// A string with escapes, decoded: `data` indexes [`JsonTable::decoded`].
     Decoded,
@@ -41,12 +41,37 @@ enum Kind {
     Value,
 }
 
-/// One field's value. `at` is where the value starts, from the piece's start (its line is counted from it).
+const KIND_SHIFT: u32 = 29;
+/// The length or index part of [`Cell::data`].
+const DATA: u32 = (1 << KIND_SHIFT) - 1;
+
+/// One field's value: where it starts, from the piece's start (its line is counted from it), and its kind
+/// with a length or an index.
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     at: u32,
     data: u32,
-    kind: Kind,
+}
+
+impl Cell {
+    fn new(at: u32, kind: Kind, data: usize) -> Option<Cell> {
+        let data = u32::try_from(data).ok().filter(|d| *d <= DATA)?;
+        Some(Cell {
+            at,
+            data: ((kind as u32) << KIND_SHIFT) | data,
+        })
+    }
+
+    fn kind(self) -> Kind {
+        match self.data >> KIND_SHIFT {
+            0 => Kind::Null,
+            1 => Kind::True,
+            2 => Kind::False,
+            3 => Kind::Text,
+            4 => Kind::Decoded,
+            _ => Kind::Value,
+        }
+    }
 }
 
 /// One record: its shape, its first cell and where its `{` is, from the piece's start.
@@ -96,16 +121,15 @@ impl JsonTable {
         let Some((_, cell)) = self.cell_of(row, column) else {
             return Field::Null;
         };
-        let (at, data) = (cell.at as usize, cell.data as usize);
-        let found = match cell.kind {
+        let (at, data) = (cell.at as usize, (cell.data & DATA) as usize);
+        let found = match cell.kind() {
             Kind::Null => None,
             Kind::True => Some(Field::Json(&TRUE)),
             Kind::False => Some(Field::Json(&FALSE)),
-            Kind::Text => self
-                .source
-                .text
-                .get(self.base + at + 1..(self.base + data).saturating_sub(1))
-                .map(Field::Text),
+            Kind::Text => {
+                let start = self.base + at + 1;
+                self.source.text.get(start..start + data).map(Field::Text)
+            }
             Kind::Decoded => self.decoded.get(data).map(|s| Field::Text(s)),
             Kind::Value => self.values.get(data).map(Field::of),
         };
@@ -439,6 +463,8 @@ impl<'t> Builder<'t> {
         let data = self.text.as_bytes();
         let first = u32::try_from(self.table.cells.len()).ok()?;
         self.keys.clear();
+        // Whether a value may be one PowerShell truncated: a string starting as those do, a list or an object.
+        let mut suspect = false;
         let mut key = j.next_object_bytes().ok()?.map(|k| (offset_in(data, k), k.len()));
         while let Some((key_at, len)) = key {
             self.keys.push(key_text(self.text, key_at, len)?);
@@ -457,27 +483,25 @@ impl<'t> Builder<'t> {
                 Peek::String => {
                     let raw = j.known_bytes().ok()?;
                     let (content, len) = (offset_in(data, raw), raw.len());
+                    suspect |= matches!(raw.first(), Some(b'@' | b'S' | b'M' | b'\\'));
                     if memchr::memchr(b'\\', raw).is_none() {
-                        (Kind::Text, fit(content + len + 1)?)
+                        (Kind::Text, len)
                     } else {
                         // Decoded by jiter as a whole-document parse decodes it.
                         let quoted = data.get(content.checked_sub(1)?..content + len + 1)?;
                         let decoded = Jiter::new(quoted).next_str().ok()?.into();
                         self.table.decoded.push(decoded);
-                        (Kind::Decoded, fit(self.table.decoded.len() - 1)?)
+                        (Kind::Decoded, self.table.decoded.len() - 1)
                     }
                 }
                 _ => {
+                    suspect |= matches!(peek, Peek::Array | Peek::Object);
                     let value = crate::json::plain_value(self.text, j, peek, self.depth + 1)?;
                     self.table.values.push(value);
-                    (Kind::Value, fit(self.table.values.len() - 1)?)
+                    (Kind::Value, self.table.values.len() - 1)
                 }
             };
-            self.table.cells.push(Cell {
-                at: fit(value_at)?,
-                data: cell.1,
-                kind: cell.0,
-            });
+            self.table.cells.push(Cell::new(fit(value_at)?, cell.0, cell.1)?);
             key = j.next_key_bytes().ok()?.map(|k| (offset_in(data, k), k.len()));
         }
         let shape = self.shape()?;
@@ -487,7 +511,9 @@ impl<'t> Builder<'t> {
             first,
             start: u32::try_from(at).ok()?,
         });
-        self.scan_truncated(shape, row, line);
+        if suspect {
+            self.scan_truncated(shape, row, line);
+        }
         Some(())
     }
 
