@@ -1372,8 +1372,16 @@ fn generate_json_heavy(a: &Args) -> std::io::Result<()> {
     open(&mut w, "users")?;
     for i in 0..accounts {
         let own = i < staff;
-        let employee_id = if own { format!("\"E{i:06}\"") } else { "null".to_string() };
-        let idle = if rng.f64() < 0.95 { rng.i64(0..60) } else { rng.i64(91..500) };
+        let employee_id = if own {
+            format!("\"E{i:06}\"")
+        } else {
+            "null".to_string()
+        };
+        let idle = if rng.f64() < 0.95 {
+            rng.i64(0..60)
+        } else {
+            rng.i64(91..500)
+        };
         writeln!(
             w,
             "    {{\"SamAccountName\": \"user{i}\", \"UserPrincipalName\": \"user{i}@trust.nhs.uk\", \"Enabled\": {}, \"EmployeeID\": {employee_id}, \"EmployeeType\": \"{}\", \"LastLogonDate\": \"{}T08:30:00\", \"whenCreated\": \"{}T09:00:00\", \"PasswordNotRequired\": false, \"AdminCount\": {}, \"mail\": \"user{i}@trust.nhs.uk\"}}{}",
@@ -1428,7 +1436,11 @@ fn generate_json_heavy(a: &Args) -> std::io::Result<()> {
             4 => "Moving and handling",
             _ => "Equality and diversity",
         };
-        let age = if rng.f64() < 0.94 { rng.i64(0..360) } else { rng.i64(370..800) };
+        let age = if rng.f64() < 0.94 {
+            rng.i64(0..360)
+        } else {
+            rng.i64(370..800)
+        };
         writeln!(
             w,
             "    {{\"staff_id\": \"E{:06}\", \"course\": \"{course}\", \"completed_on\": \"{}\", \"score\": {}}}{}",

@@ -432,7 +432,8 @@ fn delimited(file: &Arc<SourceFile>, delimiter: u8, renames: &BTreeMap<String, S
         return Ok(Parsed::default());
     }
     // A set of the names seen, so a header of 100,000 columns is checked in one pass, not one per pair.
-    let mut seen: foldhash::HashSet<&str> = foldhash::HashSet::with_capacity_and_hasher(headers.len(), Default::default());
+    let mut seen: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(headers.len(), Default::default());
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             return Err(FormatError {
@@ -1238,7 +1239,12 @@ mod tests {
         // A 1 MB header: the names are checked against a set, not each against every one before it.
         let mut header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
         let distinct = format!("{}\n{}\n", header.join(","), vec!["1"; header.len()].join(","));
-        assert_eq!(read("w.csv", &distinct, Format::Csv, None, None).unwrap()[0].fields().len(), 100_000);
+        assert_eq!(
+            read("w.csv", &distinct, Format::Csv, None, None).unwrap()[0]
+                .fields()
+                .len(),
+            100_000
+        );
         header.push("c50000".into());
         let text = format!("{}\n{}\n", header.join(","), vec!["1"; header.len()].join(","));
         let err = read("w.csv", &text, Format::Csv, None, None).unwrap_err();

@@ -148,7 +148,9 @@ impl JsonTable {
         while key_end > start && matches!(bytes.get(key_end - 1), Some(b' ' | b'\t' | b'\n' | b'\r' | b':')) {
             key_end -= 1;
         }
-        let feeds = bytes.get(start..key_end).map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        let feeds = bytes
+            .get(start..key_end)
+            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
         line + feeds as u32
     }
 }
@@ -406,7 +408,11 @@ fn cuts(bytes: &[u8], open: usize, size: usize) -> Vec<usize> {
 /// The first likely element start at or after `from` (see [`cuts`]).
 fn cut_after(bytes: &[u8], from: usize, indent: Option<usize>) -> Option<usize> {
     let mut at = from;
-    while let Some(i) = bytes.get(at..).and_then(|rest| memchr::memchr(b'{', rest)).map(|i| at + i) {
+    while let Some(i) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr(b'{', rest))
+        .map(|i| at + i)
+    {
         at = i + 1;
         let mut before = bytes[..i].iter().rev();
         let ws_then = |it: &mut std::iter::Rev<std::slice::Iter<'_, u8>>| it.find(|b| !is_space(**b)).copied();
@@ -519,7 +525,8 @@ impl<'t> Builder<'t> {
 
     /// The shape of the record just read (its keys in [`Builder::keys`]); `None` when a key repeats.
     fn shape(&mut self) -> Option<usize> {
-        let same = |s: &ShapeKeys| s.keys.len() == self.keys.len() && s.keys.iter().zip(&self.keys).all(|(a, b)| **a == **b);
+        let same =
+            |s: &ShapeKeys| s.keys.len() == self.keys.len() && s.keys.iter().zip(&self.keys).all(|(a, b)| **a == **b);
         if self.shapes.get(self.last).is_some_and(same) {
             return Some(self.last);
         }
@@ -554,7 +561,8 @@ impl<'t> Builder<'t> {
             (name, self.table.cell(row, c as usize), c)
         });
         let table = &self.table;
-        self.truncated.scan_fields(fields, |c| table.field_line(row, line as u32, c as usize) as usize);
+        self.truncated
+            .scan_fields(fields, |c| table.field_line(row, line as u32, c as usize) as usize);
     }
 
     fn finish(mut self, lines: Vec<u32>, end: usize) -> Piece {
@@ -603,7 +611,9 @@ mod tests {
                     i % 2 == 0
                 ),
                 1 => format!(r#"{{"deviceName": "PC{i}", "q": "say \"}},{{\" [x] \\ \u00e9", "n": {i}.5}}"#),
-                2 => format!(r#"{{"deviceName": "PC{i}", "methods": [{{"a": 1}},{{"b": [2, {{"c": null}}]}}], "n": null}}"#),
+                2 => format!(
+                    r#"{{"deviceName": "PC{i}", "methods": [{{"a": 1}},{{"b": [2, {{"c": null}}]}}], "n": null}}"#
+                ),
                 3 => format!(r#"{{"n": {i}, "deviceName": "PC{i}", "empty": "", "e\"sc": "x"}}"#),
                 _ => format!(r#"{{"deviceName": "PC{i}", "o": {{"k": "v}}, {{"}}, "t": true}}"#),
             })
@@ -621,11 +631,17 @@ mod tests {
     }
 
     /// What a record reads as: its value, line, and each field's line.
-    fn seen(records: &[Record]) -> Vec<(Value, u32, Vec<(String, u32)>)> {
+    type Seen = (Value, u32, Vec<(String, u32)>);
+
+    fn seen(records: &[Record]) -> Vec<Seen> {
         records
             .iter()
             .map(|r| {
-                let lines = r.fields().iter().map(|(k, _)| (k.to_string(), r.field_line(k))).collect();
+                let lines = r
+                    .fields()
+                    .iter()
+                    .map(|(k, _)| (k.to_string(), r.field_line(k)))
+                    .collect();
                 (r.to_value(), r.line(), lines)
             })
             .collect()
@@ -662,7 +678,11 @@ mod tests {
                     assert!(reader(&file).in_pieces(&starts, 2).is_some(), "{size}");
                 }
                 let pieces = load(&file, &renames, size).unwrap();
-                assert_eq!(seen(&pieces.records), seen(&whole.records), "pretty {pretty}, size {size}");
+                assert_eq!(
+                    seen(&pieces.records),
+                    seen(&whole.records),
+                    "pretty {pretty}, size {size}"
+                );
             }
         }
     }
@@ -709,7 +729,10 @@ mod tests {
         assert_eq!(r.get("z"), Some(Field::Null));
         assert_eq!(r.get("b"), Some(Field::Json(&Value::Bool(false))));
         assert_eq!(r.get("i"), Some(Field::Json(&Value::from(-3))));
-        assert_eq!(r.get_path(&FieldPath::parse("o.k.j").unwrap(), 0), Some(Field::Json(&Value::from(2))));
+        assert_eq!(
+            r.get_path(&FieldPath::parse("o.k.j").unwrap(), 0),
+            Some(Field::Json(&Value::from(2)))
+        );
         let mut out = Vec::new();
         r.resolve(&FieldPath::parse("l[*]").unwrap(), 0, &mut out);
         assert_eq!(out, [Field::Json(&Value::from(1)), Field::Text("a")]);

@@ -783,9 +783,7 @@ mod tests {
         }
         let rows = table.rows() as u32;
         let table = Arc::new(Sheet::from(table));
-        (0..rows)
-            .map(|r| Record::row(table.clone(), r, r + 2))
-            .collect()
+        (0..rows).map(|r| Record::row(table.clone(), r, r + 2)).collect()
     }
 
     #[test]
