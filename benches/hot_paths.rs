@@ -161,7 +161,40 @@ fn evaluate(c: &mut Criterion) {
             error: None,
         },
     );
+    // Staff and their training completions, six a person: "trained in the last year" written both ways.
+    let staff = ROWS / 6;
+    let mut staff_csv = String::from("staff_id,status\n");
+    let mut training_csv = String::from("staff_id,course,completed_on\n");
+    for i in 0..staff {
+        staff_csv.push_str(&format!("E{i:06},active\n"));
+    }
+    for i in 0..ROWS {
+        let course = ["Data Security Awareness", "Fire safety"][i % 2];
+        training_csv.push_str(&format!(
+            "E{:06},{course},2026-{:02}-{:02}\n",
+            (i / 6) % staff,
+            1 + i % 12,
+            1 + i % 28
+        ));
+    }
+    for (name, file, text) in [("staff", "s.csv", staff_csv), ("training", "t.csv", training_csv)] {
+        evidence.datasets.insert(
+            name.into(),
+            Dataset {
+                records: records(file, Format::Csv, text),
+                error: None,
+            },
+        );
+    }
     let cases = [
+        (
+            "lookup latest",
+            "    dataset: staff\n    lookup: [{ as: t, dataset: training, on: { staff_id: staff_id }, latest: completed_on, where: { field: course, matches: \"^Data Security\" } }]\n    assert: { field: t.completed_on, as: date, ge: \"as_of - 365d\" }\n",
+        ),
+        (
+            "exists_in where",
+            "    dataset: staff\n    assert: { field: staff_id, exists_in: { dataset: training, field: staff_id, where: { all: [{ field: course, matches: \"^Data Security\" }, { field: completed_on, as: date, ge: \"as_of - 365d\" }] } } }\n",
+        ),
         (
             "condition",
             "    dataset: vulnerabilities\n    where: { field: VulnerabilitySeverityLevel, in: [Critical, High] }\n    assert: { field: SecurityUpdateReleaseDate, gt: \"as_of - 14d\" }\n",

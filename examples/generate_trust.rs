@@ -26,6 +26,14 @@
 //! findings). Roughly 3-10% of records fail their checks, as in a real estate; no check is left without
 //! evidence. Everything is drawn from one seeded generator and dated relative to 2026-11-01, so the same seed
 //! writes the same bytes.
+//!
+//! Two other shapes stress what the full trust does not:
+//!
+//! - `--json-heavy`: 40,000 Intune devices, 60,000 Active Directory accounts, 50,000 staff, 2,000 leavers and
+//!   300,000 training rows (times `--scale`), every one a Graph-style JSON response (`{"value": [...]}`, one
+//!   record a line), with the OS lifecycle table; the pack's checks on other datasets then error for want of
+//!   evidence, which costs nothing;
+//! - `--wide-header`: a leavers export whose header has 100,000 columns (1 MB), with a few rows.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -36,6 +44,18 @@ struct Args {
     scale: f64,
     out: PathBuf,
     seed: u64,
+    shape: Shape,
+}
+
+/// Which trust to write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Evidence for every dataset of the pack, most of its bytes CSV.
+    Full,
+    /// Devices, accounts, staff, leavers and training as Graph-style JSON (`--json-heavy`).
+    JsonHeavy,
+    /// A CSV export with a header of 100,000 columns (`--wide-header`).
+    WideHeader,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -43,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
         scale: 1.0,
         out: PathBuf::from("target/trusts/scale-1"),
         seed: 1,
+        shape: Shape::Full,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -51,7 +72,13 @@ fn parse_args() -> Result<Args, String> {
             "--scale" => args.scale = value()?.parse().map_err(|e| format!("--scale: {e}"))?,
             "--out" => args.out = PathBuf::from(value()?),
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
-            other => return Err(format!("unknown argument {other}; use --scale N --out DIR [--seed N]")),
+            "--json-heavy" => args.shape = Shape::JsonHeavy,
+            "--wide-header" => args.shape = Shape::WideHeader,
+            other => {
+                return Err(format!(
+                    "unknown argument {other}; use --scale N --out DIR [--seed N] [--json-heavy | --wide-header]"
+                ));
+            }
         }
     }
     Ok(args)
@@ -65,7 +92,12 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = generate(&args) {
+    let written = match args.shape {
+        Shape::Full => generate(&args),
+        Shape::JsonHeavy => generate_json_heavy(&args),
+        Shape::WideHeader => generate_wide_header(&args),
+    };
+    if let Err(e) = written {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
@@ -1286,6 +1318,175 @@ fn generate(a: &Args) -> std::io::Result<()> {
 
     fs::write(root.join("assure.yaml"), MANIFEST)?;
     Ok(())
+}
+
+/// A JSON-heavy trust (`--json-heavy`): the joins and ratios of the full trust over Graph-style JSON.
+fn generate_json_heavy(a: &Args) -> std::io::Result<()> {
+    let mut rng = fastrand::Rng::with_seed(a.seed);
+    let root = &a.out;
+    fs::create_dir_all(root)?;
+    let devices = n(40_000, a.scale);
+    let accounts = n(60_000, a.scale);
+    let staff = n(50_000, a.scale);
+    let open = |w: &mut BufWriter<File>, what: &str| {
+        writeln!(
+            w,
+            "{{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#{what}\",\n  \"value\": ["
+        )
+    };
+    let close = |w: &mut BufWriter<File>| writeln!(w, "  ]\n}}");
+    let sep = |i: usize, count: usize| if i + 1 == count { "" } else { "," };
+
+    // Intune devices: 8% on Windows 10 22H2 (past its end of support), 5% unencrypted.
+    let mut w = writer(root, "exports/intune/managedDevices.json")?;
+    open(&mut w, "deviceManagement/managedDevices")?;
+    for i in 0..devices {
+        let os_version = if rng.f64() < 0.08 {
+            format!("10.0.19045.{}", 4000 + rng.u32(0..1300))
+        } else {
+            format!("10.0.26100.{}", 1000 + rng.u32(0..2000))
+        };
+        writeln!(
+            w,
+            "    {{\"id\": \"{i:08x}-0000-4000-8000-000000000000\", \"deviceName\": \"NSH-LT-{i:06}\", \"userPrincipalName\": \"user{}@trust.nhs.uk\", \"managedDeviceOwnerType\": \"company\", \"operatingSystem\": \"Windows\", \"osVersion\": \"{os_version}\", \"complianceState\": \"{}\", \"isEncrypted\": {}, \"totalStorageSpaceInBytes\": {}, \"lastSyncDateTime\": \"{}T0{}:12:44.1234567Z\", \"serialNumber\": \"SN{:08}\", \"notes\": null}}{}",
+            rng.usize(0..accounts),
+            if rng.f64() < 0.9 { "compliant" } else { "noncompliant" },
+            rng.f64() >= 0.05,
+            256_060_514_304u64,
+            day(rng.i64(0..20)),
+            rng.u8(0..10),
+            rng.u32(..),
+            sep(i, devices),
+        )?;
+    }
+    close(&mut w)?;
+    w.flush()?;
+    fs::write(
+        root.join("os_lifecycle.csv"),
+        "product,build,release,edition,end_of_support\nWindows,10.0.19045,Windows 10 22H2,Enterprise,2025-10-14\nWindows,10.0.26100,Windows 11 24H2,Enterprise,2027-10-12\n",
+    )?;
+
+    // Accounts, as Get-ADUser's properties: the first `staff` are staff's own (every 50th privileged), the
+    // rest service accounts; 7% disabled, 5% idle for over 90 days.
+    let mut w = writer(root, "exports/ad/users.json")?;
+    open(&mut w, "users")?;
+    for i in 0..accounts {
+        let own = i < staff;
+        let employee_id = if own {
+            format!("\"E{i:06}\"")
+        } else {
+            "null".to_string()
+        };
+        let idle = if rng.f64() < 0.95 {
+            rng.i64(0..60)
+        } else {
+            rng.i64(91..500)
+        };
+        writeln!(
+            w,
+            "    {{\"SamAccountName\": \"user{i}\", \"UserPrincipalName\": \"user{i}@trust.nhs.uk\", \"Enabled\": {}, \"EmployeeID\": {employee_id}, \"EmployeeType\": \"{}\", \"LastLogonDate\": \"{}T08:30:00\", \"whenCreated\": \"{}T09:00:00\", \"PasswordNotRequired\": false, \"AdminCount\": {}, \"mail\": \"user{i}@trust.nhs.uk\"}}{}",
+            rng.f64() < 0.93,
+            if own { "Employee" } else { "Service" },
+            day(idle),
+            day(idle + rng.i64(100..3000)),
+            if own && i % 50 == 0 { "1" } else { "null" },
+            sep(i, accounts),
+        )?;
+    }
+    close(&mut w)?;
+    w.flush()?;
+
+    // Staff (97% active), leavers (some still enabled above) and training, several courses a person.
+    let mut w = writer(root, "exports/hr/staff.json")?;
+    open(&mut w, "staff")?;
+    for i in 0..staff {
+        writeln!(
+            w,
+            "    {{\"staff_id\": \"E{i:06}\", \"name\": \"Staff {i}\", \"status\": \"{}\", \"confidentiality_signed_on\": \"{}\"}}{}",
+            if rng.f64() < 0.97 { "active" } else { "left" },
+            day(rng.i64(0..900)),
+            sep(i, staff),
+        )?;
+    }
+    close(&mut w)?;
+    w.flush()?;
+    let leavers = n(2_000, a.scale);
+    let mut w = writer(root, "exports/hr/leavers.json")?;
+    open(&mut w, "leavers")?;
+    for i in 0..leavers {
+        writeln!(
+            w,
+            "    {{\"employee_id\": \"E{:06}\", \"leave_date\": \"{}\"}}{}",
+            rng.usize(0..staff),
+            day(rng.i64(2..200)),
+            sep(i, leavers),
+        )?;
+    }
+    close(&mut w)?;
+    w.flush()?;
+    let training = n(300_000, a.scale);
+    let mut w = writer(root, "exports/lms/training.json")?;
+    open(&mut w, "training")?;
+    for i in 0..training {
+        let course = match i % 6 {
+            0 => "Data Security Awareness Level 1",
+            1 => "Fire safety",
+            2 => "Safeguarding adults",
+            3 => "Infection control",
+            4 => "Moving and handling",
+            _ => "Equality and diversity",
+        };
+        let age = if rng.f64() < 0.94 {
+            rng.i64(0..360)
+        } else {
+            rng.i64(370..800)
+        };
+        writeln!(
+            w,
+            "    {{\"staff_id\": \"E{:06}\", \"course\": \"{course}\", \"completed_on\": \"{}\", \"score\": {}}}{}",
+            (i / 6) % staff,
+            day(age),
+            rng.u8(70..=100),
+            sep(i, training),
+        )?;
+    }
+    close(&mut w)?;
+    w.flush()?;
+    fs::write(root.join("assure.yaml"), JSON_HEAVY_MANIFEST)
+}
+
+const JSON_HEAVY_MANIFEST: &str = "organisation: { name: Synthetic NHS Trust, ods_code: RZZ }
+as_of: 2026-11-01
+datasets:
+  devices: { files: exports/intune/managedDevices.json, preset: intune-managed-devices }
+  os_lifecycle: { files: os_lifecycle.csv }
+  accounts: { files: exports/ad/users.json, format: json }
+  staff: { files: exports/hr/staff.json }
+  leavers: { files: exports/hr/leavers.json }
+  training: { files: exports/lms/training.json }
+";
+
+/// A trust whose leavers export has a header of 100,000 columns (`--wide-header`): duplicate-header detection
+/// and column lookup must stay linear in the header's width.
+fn generate_wide_header(a: &Args) -> std::io::Result<()> {
+    let root = &a.out;
+    fs::create_dir_all(root)?;
+    let extra = 100_000;
+    let mut w = writer(root, "exports/hr/leavers.csv")?;
+    write!(w, "employee_id,leave_date")?;
+    for i in 0..extra {
+        write!(w, ",extra_{i}")?;
+    }
+    writeln!(w)?;
+    let empty = ",".repeat(extra);
+    for i in 0..n(20, a.scale) {
+        writeln!(w, "E{i:06},{}{empty}", day(i as i64 + 2))?;
+    }
+    w.flush()?;
+    fs::write(
+        root.join("assure.yaml"),
+        "organisation: { name: Synthetic NHS Trust, ods_code: RZZ }\nas_of: 2026-11-01\ndatasets:\n  leavers: { files: exports/hr/leavers.csv }\n",
+    )
 }
 
 const MANIFEST: &str = "organisation: { name: Synthetic NHS Trust, ods_code: RZZ }

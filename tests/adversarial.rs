@@ -156,7 +156,7 @@ fn invalid_utf8_is_named() {
         ]
     );
     assert!(
-        error.contains("line 2 holds the byte 0xFF, which is not UTF-8"),
+        error.contains("line 2, column 4 holds the byte 0xFF, which is not UTF-8"),
         "{error}"
     );
 }

@@ -152,7 +152,7 @@ fn a_windows_1252_csv_names_its_line_and_says_to_save_as_csv_utf8() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     // "Zoë" is on line 4, written as the single byte 0xEB.
     assert!(
-        errors[0].contains("line 4 holds the byte 0xEB, which is not UTF-8"),
+        errors[0].contains("line 4, column 11 holds the byte 0xEB, which is not UTF-8"),
         "{errors:?}"
     );
     assert!(errors[0].contains("Windows-1252"), "{errors:?}");

@@ -49,6 +49,19 @@ pub fn parse(text: &str, span_depth: usize) -> Result<Spanned, YamlError> {
     Ok(Spanned { value, spans })
 }
 
+/// Parses the value jiter stands on (`peek`), `depth` levels down, recording no spans: a field of a record kept
+/// compactly. `text` is what `j` reads. `None` on any error, which the caller then reports by parsing the
+/// document with [`parse`].
+pub(crate) fn plain_value(text: &str, j: &mut Jiter, peek: Peek, depth: usize) -> Option<Value> {
+    let mut spans = SpanMap::default();
+    let mut state = State {
+        text,
+        span_depth: 0,
+        spans: &mut spans,
+    };
+    state.value(j, peek, None, depth).ok()
+}
+
 enum Failure {
     Json(JiterError),
     Other(YamlError),

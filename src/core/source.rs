@@ -217,7 +217,7 @@ fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// Strips a UTF-8 byte order mark and decodes UTF-16 (with BOM); other bytes must be UTF-8.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|e| utf8_error(e.utf8_error().valid_up_to() + 3));
+        return String::from_utf8(rest.to_vec()).map_err(|e| utf8_error(rest, e.utf8_error().valid_up_to(), 3));
     }
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
@@ -231,7 +231,21 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
                 }
             })
             .collect();
-        String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".to_string())
+        String::from_utf16(&units).map_err(|_| {
+            // The first unpaired surrogate, placed by the line feeds before it.
+            let bad = char::decode_utf16(units.iter().copied())
+                .scan(0, |at, c| {
+                    let here = *at;
+                    *at += c.as_ref().map_or(1, |c| c.len_utf16());
+                    Some((here, c))
+                })
+                .find_map(|(at, c)| c.is_err().then_some(at))
+                .unwrap_or(0);
+            let before = &units[..bad.min(units.len())];
+            let line = 1 + before.iter().filter(|u| **u == u16::from(b'\n')).count();
+            let column = 1 + before.iter().rev().take_while(|u| **u != u16::from(b'\n')).count();
+            format!("invalid UTF-16 text (an unpaired surrogate at line {line}, column {column}); save it as UTF-8")
+        })
     };
     if bytes.starts_with(b"\xFF\xFE") {
         return utf16(true);
@@ -239,13 +253,27 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.starts_with(b"\xFE\xFF") {
         return utf16(false);
     }
-    String::from_utf8(bytes).map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| utf8_error(e.as_bytes(), e.utf8_error().valid_up_to(), 0))
 }
 
-/// Why a file is not UTF-8: `offset` is its first bad byte, counted in the file as saved (a byte order mark
-/// included).
-fn utf8_error(offset: usize) -> String {
-    format!("the file is not valid UTF-8 (first bad byte at offset {offset}); save it as UTF-8")
+/// The line and column (1-based, in characters) of byte `at` of `bytes`, whose bytes before `at` are UTF-8.
+pub fn line_and_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let in_line = &before[line_start..];
+    let column = 1 + std::str::from_utf8(in_line).map_or(in_line.len(), |t| t.chars().count());
+    (line, column)
+}
+
+/// Why a file is not UTF-8: byte `at` of `text` (the file after a byte order mark of `mark` bytes) is its first
+/// bad byte, given as an offset counted in the file as saved (the mark included) and as a line and column.
+fn utf8_error(text: &[u8], at: usize, mark: usize) -> String {
+    let (line, column) = line_and_column(text, at);
+    format!(
+        "the file is not valid UTF-8 (first bad byte at line {line}, column {column}, offset {}); save it as UTF-8",
+        at + mark
+    )
 }
 
 #[cfg(test)]
@@ -275,5 +303,12 @@ mod tests {
         let marked = error(b"\xEF\xBB\xBFab\xFF");
         assert!(marked.contains("offset 5"), "{marked}");
         assert_eq!(decode_text(b"\xEF\xBB\xBFok".to_vec()).unwrap(), "ok");
+        // The line and column count characters, not bytes, and lines from the mark on.
+        let placed = error(b"a\n\xC3\xA9t\xC3\xA9 \xE2\x82\xAC\xFF\n");
+        assert!(placed.contains("line 2, column 6, offset 11"), "{placed}");
+        let first = error(b"\xFF");
+        assert!(first.contains("line 1, column 1, offset 0"), "{first}");
+        let utf16 = error(&[0xFF, 0xFE, b'a', 0, b'\n', 0, b'b', 0, 0x00, 0xD8, b'c', 0]);
+        assert!(utf16.contains("line 2, column 2"), "{utf16}");
     }
 }

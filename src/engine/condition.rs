@@ -228,20 +228,34 @@ impl<'a> Scope<'a> {
             // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
             // filled in record order, so candidates under one key keep the dataset's order.
             // Every result is kept until the first error is taken, so that error does not depend on the threads.
-            let keyed: Vec<Result<Option<Keyed<'a>>, String>> = others
-                .par_iter()
-                .map(|r| self.keyed_candidate(lookup, r, wanted.as_ref()))
-                .collect();
-            let keyed: Vec<Keyed<'a>> = keyed
-                .into_iter()
-                .collect::<Result<Vec<_>, String>>()?
-                .into_iter()
-                .flatten()
-                .collect();
-            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::with_capacity(keyed.len());
-            for (key, candidate) in keyed {
-                // Most keys name one record: a list sized for one, not the four a first push reserves.
-                map.entry(key).or_insert_with(|| Vec::with_capacity(1)).push(candidate);
+            // A plain `latest` needs only the latest candidate of each key: the others are dropped as they
+            // come (in file order, so ties keep the first), not kept in a list per key. The candidates are
+            // made a slice of records at a time, so they are never all held at once.
+            let only_latest = lookup.latest.is_some()
+                && lookup.version_prefix.is_none()
+                && lookup.prefer.is_none()
+                && lookup.earliest.is_none();
+            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::default();
+            for slice in others.chunks(CANDIDATES_AT_ONCE) {
+                let keyed: Vec<Result<Option<Keyed<'a>>, String>> = slice
+                    .par_iter()
+                    .map(|r| self.keyed_candidate(lookup, r, wanted.as_ref()))
+                    .collect();
+                if let Some(e) = keyed.iter().find_map(|k| k.as_ref().err()) {
+                    return Err(e.clone());
+                }
+                for (key, candidate) in keyed.into_iter().flatten().flatten() {
+                    // Most keys name one record: a list sized for one, not the four a first push reserves.
+                    let list = map.entry(key).or_insert_with(|| Vec::with_capacity(1));
+                    match list.first_mut() {
+                        Some(best) if only_latest => {
+                            if later(&candidate, best) {
+                                *best = candidate;
+                            }
+                        }
+                        _ => list.push(candidate),
+                    }
+                }
             }
             self.lookups.push(LookupIndex { lookup, map });
         }
@@ -801,6 +815,19 @@ impl<'a> LookupIndex<'a> {
             return by_date(candidates, |c| c.when.as_ref(), std::cmp::Ordering::Greater);
         }
         candidates.first().map(|c| c.record)
+    }
+}
+
+/// Records of a lookup's dataset whose candidates are made in parallel before they join the index.
+const CANDIDATES_AT_ONCE: usize = 1 << 14;
+
+/// Whether `c` would replace `best` as the latest candidate in [`by_date`]: a dated one replaces an undated
+/// one, a later date an earlier one.
+fn later(c: &Candidate<'_>, best: &Candidate<'_>) -> bool {
+    match (&best.when, &c.when) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(b), Some(d)) => d.compare(b) == Some(std::cmp::Ordering::Greater),
     }
 }
 

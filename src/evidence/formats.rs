@@ -10,7 +10,7 @@
 //! otherwise be lost quietly becomes a [`Note`]: text lines no pattern matched, and values PowerShell wrote in
 //! place of objects nested deeper than `ConvertTo-Json -Depth`.
 
-use super::record::{Columns, Field, Record, Table};
+use super::record::{Columns, Field, Record, Sheet, Table};
 use crate::core::path::{FieldPath, Segment};
 use crate::core::source::{SourceFile, pointer_push};
 use crate::core::vocab::Format;
@@ -85,7 +85,22 @@ pub fn parse_file(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Pars
     Ok(parsed)
 }
 
-fn structured(file: &SourceFile, opts: &ReadOptions<'_>) -> Result<Parsed, FormatError> {
+/// Bytes of a JSON array parsed by one task; smaller arrays are parsed in one piece.
+const JSON_PIECE_BYTES: usize = 1 << 20;
+
+fn structured(file: &Arc<SourceFile>, opts: &ReadOptions<'_>) -> Result<Parsed, FormatError> {
+    // An array of records, or a Graph response's, is read compactly (and in parallel when large); any other
+    // document, and any error, goes the general way below.
+    if opts.format == Format::Json
+        && opts.records.is_none()
+        && let Some(loaded) = super::json_table::load(file, opts.renames, JSON_PIECE_BYTES)
+    {
+        return Ok(Parsed {
+            records: loaded.records,
+            notes: loaded.truncated.note().into_iter().collect(),
+            page: loaded.page,
+        });
+    }
     // Spans down to the records' fields. Without a record path the records are the items of a top-level list,
     // or of a Graph export's `value`; the document's first character tells which.
     let depth = match opts.records {
@@ -238,7 +253,7 @@ pub fn truncated_by_powershell(text: &str) -> bool {
 
 /// Values [`truncated_by_powershell`] finds in a file's records: how many, and the first one's field and line.
 #[derive(Default)]
-struct Truncated {
+pub(super) struct Truncated {
     values: usize,
     records: usize,
     first: Option<(String, String, usize)>,
@@ -248,19 +263,45 @@ impl Truncated {
     fn scan(&mut self, record: &Record) {
         let value = record.value();
         let Value::Object(map) = value.as_ref() else { return };
+        let fields = map.iter().map(|(k, v)| (k.as_str(), Field::of(v), k.as_str()));
+        self.scan_fields(fields, |k| record.field_line(k) as usize);
+    }
+
+    /// Scans one record's fields (name, value, what `line_of` needs to find the field's line), in name order.
+    pub(super) fn scan_fields<'f, C>(
+        &mut self,
+        fields: impl Iterator<Item = (&'f str, Field<'f>, C)>,
+        line_of: impl Fn(C) -> usize,
+    ) {
         let mut found = 0;
-        for (key, value) in map {
+        for (key, value, at) in fields {
             let mut first_text = None;
-            let n = count_truncated(value, &mut first_text);
+            let n = match value {
+                Field::Text(s) if truncated_by_powershell(s) => {
+                    first_text = Some(s.to_string());
+                    1
+                }
+                Field::Json(v) => count_truncated(v, &mut first_text),
+                _ => 0,
+            };
             if n > 0 && self.first.is_none() {
                 let text = first_text.unwrap_or_default();
-                self.first = Some((key.clone(), text, record.field_line(key) as usize));
+                self.first = Some((key.to_string(), text, line_of(at)));
             }
             found += n;
         }
         if found > 0 {
             self.values += found;
             self.records += 1;
+        }
+    }
+
+    /// Adds what was found in the records that follow `self`'s.
+    pub(super) fn merge(&mut self, later: Truncated) {
+        self.values += later.values;
+        self.records += later.records;
+        if self.first.is_none() {
+            self.first = later.first;
         }
     }
 
@@ -390,6 +431,9 @@ fn delimited(file: &Arc<SourceFile>, delimiter: u8, renames: &BTreeMap<String, S
     if headers.iter().all(String::is_empty) {
         return Ok(Parsed::default());
     }
+    // A set of the names seen, so a header of 100,000 columns is checked in one pass, not one per pair.
+    let mut seen: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(headers.len(), Default::default());
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             return Err(FormatError {
@@ -397,7 +441,7 @@ fn delimited(file: &Arc<SourceFile>, delimiter: u8, renames: &BTreeMap<String, S
                 line: Some(header_line),
             });
         }
-        if headers[..i].contains(h) {
+        if !seen.insert(h) {
             return Err(FormatError {
                 message: format!("the header `{h}` appears twice"),
                 line: Some(header_line),
@@ -640,7 +684,7 @@ fn parse_piece(
 
 /// The records of a parsed piece, one per row.
 fn records(table: Table, lines: Vec<u32>) -> Vec<Record> {
-    let table = Arc::new(table);
+    let table = Arc::new(Sheet::from(table));
     lines
         .into_iter()
         .enumerate()
@@ -1194,6 +1238,24 @@ mod tests {
         let err = read("b.csv", "a,b\n1,2,3\n", Format::Csv, None, None).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("3 cells but the header has 2"));
+    }
+
+    #[test]
+    fn a_duplicate_among_100_000_header_names_is_found() {
+        // A 1 MB header: the names are checked against a set, not each against every one before it.
+        let mut header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
+        let distinct = format!("{}\n{}\n", header.join(","), vec!["1"; header.len()].join(","));
+        assert_eq!(
+            read("w.csv", &distinct, Format::Csv, None, None).unwrap()[0]
+                .fields()
+                .len(),
+            100_000
+        );
+        header.push("c50000".into());
+        let text = format!("{}\n{}\n", header.join(","), vec!["1"; header.len()].join(","));
+        let err = read("w.csv", &text, Format::Csv, None, None).unwrap_err();
+        assert_eq!(err.message, "the header `c50000` appears twice");
+        assert_eq!(err.line, Some(1));
     }
 
     #[test]

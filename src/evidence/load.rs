@@ -419,11 +419,11 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+        let (line, column) = crate::core::source::line_and_column(bytes, at);
         let byte = bytes.get(at).copied().unwrap_or_default();
         (
             format!(
-                "line {line} holds the byte 0x{byte:02X}, which is not UTF-8: the file is in another encoding (most likely Windows-1252, as Excel's plain \"CSV\" saves it)"
+                "line {line}, column {column} holds the byte 0x{byte:02X}, which is not UTF-8: the file is in another encoding (most likely Windows-1252, as Excel's plain \"CSV\" saves it)"
             ),
             RESAVE.to_string(),
         )
@@ -540,10 +540,10 @@ mod tests {
     #[test]
     fn text_in_another_encoding_is_named_by_line() {
         let (message, help) = decode(b"Name\r\nAnn\r\nZo\xEB\r\n".to_vec()).unwrap_err();
-        assert!(message.starts_with("line 3 holds the byte 0xEB"), "{message}");
+        assert!(message.starts_with("line 3, column 3 holds the byte 0xEB"), "{message}");
         assert!(help.contains("CSV UTF-8"), "{help}");
         let (message, _) = decode(b"\xEF\xBB\xBFa\n\xFFb".to_vec()).unwrap_err();
-        assert!(message.starts_with("line 2 holds the byte 0xFF"), "{message}");
+        assert!(message.starts_with("line 2, column 1 holds the byte 0xFF"), "{message}");
         let (message, _) = decode(b"N\0a\0m\0e\0\r\0\n\0".to_vec()).unwrap_err();
         assert!(message.contains("UTF-16 text without a byte order mark"), "{message}");
         assert_eq!(decode(b"\xFF\xFEa\0\xE9\0".to_vec()).unwrap(), "a\u{e9}");

@@ -6,6 +6,7 @@
 
 pub mod discover;
 pub mod formats;
+pub mod json_table;
 pub mod load;
 pub mod record;
 pub mod repo_yaml;

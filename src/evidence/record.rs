@@ -4,10 +4,13 @@
 //! and, per cell, where it ends from the row's start (rows with quoted cells, which the csv crate unescapes, go
 //! to a small side buffer). A 400,000-row export then costs its text plus 2 bytes a cell and 20 a row, instead
 //! of two allocations a cell.
-//! JSON, YAML and text records keep their parsed `serde_json::Value`. Checks read either kind through
+//! The objects of a large JSON array are stored the same way ([`super::json_table`]): names once per shape of
+//! record, scalar values as spans into the text. YAML, text records and other JSON documents keep their parsed
+//! `serde_json::Value`. Checks read every kind through
 //! [`Record::get`] and [`Record::resolve`], which hand out borrowed values and never allocate; templates read
 //! them through a lazy object ([`Record::to_template`]).
 
+use super::json_table::JsonTable;
 use crate::core::path::{ColumnHint, FieldPath, Segment};
 use crate::core::source::SourceFile;
 use serde_json::{Map, Value};
@@ -83,6 +86,13 @@ impl<'a> Field<'a> {
 /// Numbers every [`Columns`], so a field path can remember where it found its field ([`ColumnHint`]).
 static NEXT_COLUMNS_ID: AtomicU32 = AtomicU32::new(1);
 
+/// No columns: what a record index out of range reads.
+pub(super) static NO_COLUMNS: Columns = Columns {
+    id: 0,
+    count: 0,
+    by_name: Vec::new(),
+};
+
 /// Column names of one CSV file (after the manifest's renames), sorted for lookup.
 #[derive(Debug)]
 pub struct Columns {
@@ -111,12 +121,17 @@ impl Columns {
                 }
             }
         }
+        Columns::from_names(headers.len(), named.into_iter().map(|(n, (i, _))| (n, i)).collect())
+    }
+
+    /// Columns of `count` cells whose visible names and cell indexes, sorted by name, are `by_name`.
+    pub(super) fn from_names(count: usize, by_name: Vec<(String, u32)>) -> Columns {
         Columns {
             id: NEXT_COLUMNS_ID
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
                 .unwrap_or(0),
-            count: headers.len(),
-            by_name: named.into_iter().map(|(n, (i, _))| (n, i)).collect(),
+            count,
+            by_name,
         }
     }
 
@@ -129,7 +144,7 @@ impl Columns {
     }
 
     /// [`Columns::index`], remembered in `hint` for the next row of the same file.
-    fn index_hinted(&self, name: &str, hint: &ColumnHint) -> Option<usize> {
+    pub(super) fn index_hinted(&self, name: &str, hint: &ColumnHint) -> Option<usize> {
         let known = hint.get();
         if self.id != 0 && (known >> 32) as u32 == self.id {
             let column = known as u32;
@@ -141,7 +156,7 @@ impl Columns {
         found
     }
 
-    fn index(&self, name: &str) -> Option<usize> {
+    pub(super) fn index(&self, name: &str) -> Option<usize> {
         // Exports have tens of columns: a scan that compares lengths first beats a binary search of the text.
         if self.by_name.len() <= 64 {
             return self.by_name.iter().find(|(n, _)| n == name).map(|(_, i)| *i as usize);
@@ -349,6 +364,50 @@ impl Table {
     }
 }
 
+/// The records of one piece of a file, stored compactly: CSV rows, or the objects of a JSON array.
+#[derive(Debug)]
+pub enum Sheet {
+    Csv(Table),
+    Json(JsonTable),
+}
+
+impl From<Table> for Sheet {
+    fn from(table: Table) -> Sheet {
+        Sheet::Csv(table)
+    }
+}
+
+impl From<JsonTable> for Sheet {
+    fn from(table: JsonTable) -> Sheet {
+        Sheet::Json(table)
+    }
+}
+
+impl Sheet {
+    /// Index into [`super::Evidence::files`], set once the file is loaded.
+    fn file(&self) -> &AtomicU32 {
+        match self {
+            Sheet::Csv(t) => &t.file,
+            Sheet::Json(t) => &t.file,
+        }
+    }
+
+    /// The names of record `row`'s fields (a CSV file has one set; JSON records one per shape).
+    fn columns(&self, row: u32) -> &Columns {
+        match self {
+            Sheet::Csv(t) => &t.columns,
+            Sheet::Json(t) => t.columns(row),
+        }
+    }
+
+    fn cell(&self, row: u32, column: usize) -> Field<'_> {
+        match self {
+            Sheet::Csv(t) => t.cell(row, column),
+            Sheet::Json(t) => t.cell(row, column),
+        }
+    }
+}
+
 /// One record: its fields, and where it came from.
 ///
 /// 16 bytes: a large export has millions of rows, and the file and line of a value record live with its value.
@@ -369,8 +428,8 @@ impl PartialEq for Record {
 /// Both kinds are shared, so a record is cloned (into a template value) without copying its fields.
 #[derive(Debug, Clone)]
 enum Fields {
-    /// A CSV row: its table, its index there and its line.
-    Row(Arc<Table>, u32, u32),
+    /// A CSV row or a compact JSON record: its sheet, its index there and its line.
+    Row(Arc<Sheet>, u32, u32),
     Value(Arc<ValueRecord>),
 }
 
@@ -424,7 +483,7 @@ impl Record {
     }
 
     /// Row `row` of `table`, on line `line` of its file.
-    pub fn row(table: Arc<Table>, row: u32, line: u32) -> Record {
+    pub fn row(table: Arc<Sheet>, row: u32, line: u32) -> Record {
         Record {
             fields: Fields::Row(table, row, line),
         }
@@ -433,7 +492,7 @@ impl Record {
     /// The record's file: an index into [`super::Evidence::files`].
     pub fn file(&self) -> u32 {
         match &self.fields {
-            Fields::Row(table, ..) => table.file.load(Ordering::Relaxed),
+            Fields::Row(table, ..) => table.file().load(Ordering::Relaxed),
             Fields::Value(v) => v.file,
         }
     }
@@ -449,20 +508,26 @@ impl Record {
     /// Sets the record's file once the loader knows its index (for a row, every row of its table).
     pub(crate) fn set_file(&mut self, file: u32) {
         match &mut self.fields {
-            Fields::Row(table, ..) => table.file.store(file, Ordering::Relaxed),
+            Fields::Row(table, ..) => table.file().store(file, Ordering::Relaxed),
             Fields::Value(v) => Arc::make_mut(v).file = file,
         }
     }
 
     /// Whether this is a CSV/TSV row (whose fields are all text or null).
     pub fn is_row(&self) -> bool {
+        matches!(&self.fields, Fields::Row(sheet, ..) if matches!(**sheet, Sheet::Csv(_)))
+    }
+
+    /// Whether the record is stored compactly (a CSV row or a JSON array's object), its fields read one by one
+    /// rather than from a parsed value.
+    pub fn is_compact(&self) -> bool {
         matches!(self.fields, Fields::Row(..))
     }
 
     /// A top-level field; `Some(Field::Null)` for an empty cell or a null value, `None` when absent.
     pub fn get(&self, name: &str) -> Option<Field<'_>> {
         match &self.fields {
-            Fields::Row(table, row, _) => table.columns.index(name).map(|c| table.cell(*row, c)),
+            Fields::Row(table, row, _) => table.columns(*row).index(name).map(|c| table.cell(*row, c)),
             Fields::Value(v) => v.value.as_object()?.get(name).map(Field::of),
         }
     }
@@ -470,7 +535,10 @@ impl Record {
     /// [`Record::get`] for a caller that reads `name` from many rows, remembering its column in `hint`.
     pub fn get_hinted(&self, name: &str, hint: &ColumnHint) -> Option<Field<'_>> {
         match &self.fields {
-            Fields::Row(table, row, _) => table.columns.index_hinted(name, hint).map(|c| table.cell(*row, c)),
+            Fields::Row(table, row, _) => table
+                .columns(*row)
+                .index_hinted(name, hint)
+                .map(|c| table.cell(*row, c)),
             Fields::Value(_) => self.get(name),
         }
     }
@@ -480,10 +548,10 @@ impl Record {
     /// for a record that is not a row.
     pub fn always_text_hinted(&self, name: &str, hint: &ColumnHint) -> bool {
         match &self.fields {
-            Fields::Row(table, ..) => table
-                .columns
-                .index_hinted(name, hint)
-                .is_some_and(|c| table.never_empty(c)),
+            Fields::Row(table, ..) => match &**table {
+                Sheet::Csv(t) => t.columns.index_hinted(name, hint).is_some_and(|c| t.never_empty(c)),
+                Sheet::Json(_) => false,
+            },
             Fields::Value(_) => false,
         }
     }
@@ -492,7 +560,7 @@ impl Record {
     /// A row has every column of its file (ragged rows are errors), so this reads no cell.
     pub fn has_hinted(&self, name: &str, hint: &ColumnHint) -> bool {
         match &self.fields {
-            Fields::Row(table, ..) => table.columns.index_hinted(name, hint).is_some(),
+            Fields::Row(table, row, _) => table.columns(*row).index_hinted(name, hint).is_some(),
             Fields::Value(_) => self.get(name).is_some(),
         }
     }
@@ -504,8 +572,13 @@ impl Record {
             Fields::Value(v) => path.get(&v.value, skip).map(Field::of),
             Fields::Row(..) => match segments {
                 [] => Some(Field::Record(self)),
-                // A row has one level: only a path's last key reaches it, so one hint serves the path.
+                // Fields are a record's one stored level: one hint serves the path's first key.
                 [Segment::Key(k)] => self.get_hinted(k, &path.hint),
+                // Below it only a JSON value (a list or an object) has more.
+                [Segment::Key(k), ..] => match self.get_hinted(k, &path.hint)? {
+                    Field::Json(value) => path.get(value, skip + 1).map(Field::of),
+                    _ => None,
+                },
                 _ => None,
             },
         }
@@ -519,12 +592,32 @@ impl Record {
                 path.resolve(&v.value, skip, &mut found);
                 out.extend(found.into_iter().map(Field::of));
             }
-            Fields::Row(..) => match path.segments.get(skip..).unwrap_or_default() {
-                [] => out.push(Field::Record(self)),
-                [Segment::Key(k)] => out.extend(self.get_hinted(k, &path.hint)),
-                [Segment::Wildcard] => out.extend(self.fields().into_iter().map(|(_, f)| f)),
-                _ => {}
-            },
+            Fields::Row(..) => {
+                // A field, and below it what the rest of the path reaches in a JSON value.
+                let below = |field: Field<'r>, out: &mut Vec<Field<'r>>| match field {
+                    _ if path.segments.len() == skip + 1 => out.push(field),
+                    Field::Json(value) => {
+                        let mut found = Vec::new();
+                        path.resolve(value, skip + 1, &mut found);
+                        out.extend(found.into_iter().map(Field::of));
+                    }
+                    _ => {}
+                };
+                match path.segments.get(skip..).unwrap_or_default() {
+                    [] => out.push(Field::Record(self)),
+                    [Segment::Key(k), ..] => {
+                        if let Some(field) = self.get_hinted(k, &path.hint) {
+                            below(field, out);
+                        }
+                    }
+                    [Segment::Wildcard, ..] => {
+                        for (_, field) in self.fields() {
+                            below(field, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -532,7 +625,7 @@ impl Record {
     pub fn fields(&self) -> Vec<(&str, Field<'_>)> {
         match &self.fields {
             Fields::Row(table, row, _) => table
-                .columns
+                .columns(*row)
                 .by_name
                 .iter()
                 .map(|(name, c)| (name.as_str(), table.cell(*row, *c as usize)))
@@ -582,7 +675,13 @@ impl Record {
                     .unwrap_or(v.line),
                 _ => v.line,
             },
-            Fields::Row(_, _, line) => *line,
+            Fields::Row(table, row, line) => match &**table {
+                Sheet::Csv(_) => *line,
+                Sheet::Json(t) => t
+                    .columns(*row)
+                    .index(field)
+                    .map_or(*line, |c| t.field_line(*row, *line, c)),
+            },
         }
     }
 
@@ -660,10 +759,9 @@ mod tests {
             table.push_row(&text.as_bytes()[start..end], start, &row).unwrap();
             start = end;
         }
-        let table = Arc::new(table);
-        (0..table.rows() as u32)
-            .map(|r| Record::row(table.clone(), r, r + 2))
-            .collect()
+        let rows = table.rows() as u32;
+        let table = Arc::new(Sheet::from(table));
+        (0..rows).map(|r| Record::row(table.clone(), r, r + 2)).collect()
     }
 
     #[test]

@@ -82,8 +82,9 @@ pub fn problems(validator: &jsonschema::Validator, value: &Value) -> Vec<RecordP
 }
 
 /// A dataset schema compiled for records. A plain object schema (`type: object`, `required`, `properties`) is
-/// also split into one validator per property, so a CSV row is validated cell by cell without building a map;
-/// that is the same test, since such a schema constrains each field on its own.
+/// also split into one validator per property, so a compact record (a CSV row, a JSON array's object) is
+/// validated field by field without building a map; that is the same test, since such a schema constrains
+/// each field on its own.
 struct RecordValidator {
     whole: jsonschema::Validator,
     by_field: Option<FieldValidators>,
@@ -104,7 +105,7 @@ impl RecordValidator {
     }
 
     fn problems(&self, record: &Record, accepted: &mut Accepted) -> Vec<RecordProblem> {
-        let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_row()) else {
+        let Some((required, properties)) = self.by_field.as_ref().filter(|_| record.is_compact()) else {
             return problems(&self.whole, &record.value());
         };
         let mut out: Vec<RecordProblem> = required
@@ -116,17 +117,21 @@ impl RecordValidator {
                 instance: None,
             })
             .collect();
-        // Row cells are non-empty text or null; one reused string saves an allocation per cell.
+        // CSV cells are non-empty text or null, JSON records' fields any value; one reused string saves an
+        // allocation per text.
         let mut text = Value::String(String::new());
         for (i, property) in properties.iter().enumerate() {
             // Every text passes: only an empty cell could fail, and a column with none in this piece has none.
-            if property.any_text && (property.null_valid || record.always_text_hinted(&property.name, &property.hint)) {
+            if property.any_text
+                && record.is_row()
+                && (property.null_valid || record.always_text_hinted(&property.name, &property.hint))
+            {
                 continue;
             }
             let memo = accepted.get_mut(i).filter(|_| property.memoised);
             let value = match record.get_hinted(&property.name, &property.hint) {
                 None => continue,
-                Some(Field::Text(_)) if property.any_text => continue,
+                Some(Field::Text(t)) if property.any_text && !t.is_empty() => continue,
                 Some(Field::Text(t)) => {
                     if memo.as_ref().is_some_and(|m| m.contains(t)) {
                         continue;
@@ -137,6 +142,8 @@ impl RecordValidator {
                     }
                     &text
                 }
+                // A JSON record's number, boolean, list or object.
+                Some(Field::Json(value)) => value,
                 Some(_) if property.null_valid => continue,
                 Some(_) => &Value::Null,
             };
@@ -425,6 +432,45 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field.as_deref(), Some("CveId"));
         assert_eq!(p, problems(&validator.whole, &missing[0].to_value()));
+    }
+
+    #[test]
+    fn json_records_checked_field_by_field_find_what_the_whole_schema_finds_in_its_order() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "required": ["deviceName", "id"],
+            "properties": {
+                "deviceName": {"type": ["string", "number"], "minLength": 1},
+                "isEncrypted": {"anyOf": [{"type": ["boolean", "null"]}, {"enum": ["True", "False"]}]},
+                "size": {"type": ["number", "null"]},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "note": {"type": ["string", "null"]}
+            }
+        });
+        let validator = RecordValidator::new(&schema).unwrap();
+        let text = r#"{"value": [
+            {"id": 1, "deviceName": "PC1", "isEncrypted": true, "size": 5, "tags": ["a"], "note": null},
+            {"deviceName": "", "isEncrypted": "yes", "size": "5", "tags": ["a", 2], "note": 3},
+            {"id": 3, "deviceName": 7, "isEncrypted": null, "size": null, "tags": [], "note": ""},
+            {"isEncrypted": 1, "tags": {}, "note": true}
+        ]}"#;
+        let opts = ReadOptions {
+            format: Format::Json,
+            records: None,
+            pattern: None,
+            delimiter: b',',
+            renames: &BTreeMap::new(),
+        };
+        let records = parse(&SourceFile::new("v.json", text), &opts).unwrap();
+        assert!(records.iter().all(Record::is_compact));
+        let mut memo = validator.memo();
+        for record in &records {
+            let by_field = validator.problems(record, &mut memo);
+            let whole = problems(&validator.whole, &record.to_value());
+            assert_eq!(by_field, whole, "line {}", record.line());
+        }
+        assert!(validator.problems(&records[0], &mut memo).is_empty());
+        assert_eq!(validator.problems(&records[1], &mut memo).len(), 6);
     }
 
     #[test]
