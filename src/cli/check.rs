@@ -394,6 +394,9 @@ fn assess_loaded(
     evidence.reviews.retain(|r| kept(&r.spec.check));
     let results = run_checks(&checks, &evidence, args);
     let mut assessment = Assessment::new(pack, &evidence, results, as_of, &evidence_diags);
+    if let Some(redaction) = checks.iter().find_map(|c| c.redaction.as_ref()) {
+        crate::redact_reviews::apply(&mut assessment, &checks, redaction);
+    }
     if let Some(recorded) = selection.recorded {
         assessment.restrict(recorded);
     }

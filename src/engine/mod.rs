@@ -4,12 +4,14 @@
 //! - [`path`]: field paths into records;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`context`]: what templates see of one record;
+//! - [`confidential`]: secret and personal values kept out of everything a check prints;
 //! - [`deadline`]: a clock per record (met, missed or pending);
 //! - [`reads`]: the fields a check reads, checked against the evidence before it runs;
 //! - [`run`]: a check over its dataset, and all checks in parallel.
 
 pub mod check;
 pub mod condition;
+pub mod confidential;
 pub mod context;
 pub mod deadline;
 pub mod path;

@@ -4,11 +4,13 @@
 //! repo ([`discover`]), parses each format in parallel ([`formats`]) and applies field renames. A problem with
 //! one dataset is kept on that [`Dataset`] as its `error`, so only the checks that need it error; the rest run.
 
+pub mod date_order;
 pub mod discover;
 pub mod formats;
 pub mod load;
 pub mod manifest;
 pub mod record;
+pub mod sshd_include;
 pub mod validate;
 
 pub use load::load;
