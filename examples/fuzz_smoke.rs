@@ -85,7 +85,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
     // A panic is reported once, below, with the input that caused it.
     std::panic::set_hook(Box::new(|_| {}));
-    let (mut failed, mut ran) = (0, 0);
+    let (mut failed, mut ran) = (0usize, 0usize);
     for (name, target) in assure::fuzzing::TARGETS {
         if !o.targets.is_empty() && !o.targets.iter().any(|t| t == name) {
             continue;
@@ -243,15 +243,16 @@ fn mutate(rng: &mut fastrand::Rng, base: &[u8], other: &[u8]) -> Vec<u8> {
         match below(rng, 9) {
             0 if len > 0 => {
                 let i = below(rng, len);
-                out[i] ^= 1 << below(rng, 8);
+                // Mostly within ASCII: text targets stop at the first invalid UTF-8 byte.
+                out[i] ^= 1 << below(rng, if below(rng, 8) == 0 { 8 } else { 7 });
             }
             1 if len > 0 => {
                 let i = below(rng, len);
-                out[i] = rng.u8(..);
+                out[i] = byte(rng);
             }
             2 => {
                 let i = below(rng, len + 1);
-                out.insert(i, rng.u8(..));
+                out.insert(i, byte(rng));
             }
             3 if len > 0 => {
                 let start = below(rng, len);
@@ -293,4 +294,9 @@ fn mutate(rng: &mut fastrand::Rng, base: &[u8], other: &[u8]) -> Vec<u8> {
 /// A number below `n` (0 when `n` is 0).
 fn below(rng: &mut fastrand::Rng, n: usize) -> usize {
     if n == 0 { 0 } else { rng.usize(..n) }
+}
+
+/// A random byte, ASCII seven times in eight (text targets stop at the first invalid UTF-8 byte).
+fn byte(rng: &mut fastrand::Rng) -> u8 {
+    if below(rng, 8) == 0 { rng.u8(..) } else { rng.u8(..0x80) }
 }

@@ -180,9 +180,10 @@ impl Reader<'_> {
         let rel = parts.join("/");
         let glob = |s: &str| s.contains(['*', '?', '[']);
         let found: Vec<String> = if !glob(&rel) {
-            match std::fs::symlink_metadata(self.jail.root().join(&rel)) {
-                Ok(_) => vec![rel.clone()],
-                Err(_) => Vec::new(),
+            if std::fs::symlink_metadata(self.jail.root().join(&rel)).is_ok() {
+                vec![rel.clone()]
+            } else {
+                Vec::new()
             }
         } else {
             let fixed: Vec<&str> = parts.iter().take_while(|p| !glob(p)).copied().collect();
