@@ -244,7 +244,8 @@ fn mutate(rng: &mut fastrand::Rng, base: &[u8], other: &[u8]) -> Vec<u8> {
             0 if len > 0 => {
                 let i = below(rng, len);
                 // Mostly within ASCII: text targets stop at the first invalid UTF-8 byte.
-                out[i] ^= 1 << below(rng, if below(rng, 8) == 0 { 8 } else { 7 });
+                let bits = if below(rng, 8) == 0 { 8 } else { 7 };
+                out[i] ^= 1 << below(rng, bits);
             }
             1 if len > 0 => {
                 let i = below(rng, len);
