@@ -13,6 +13,14 @@ summary="$out_dir/assure-summary.md"
 
 args=(check "$repo" --fail-on "${INPUT_FAIL_ON:-low}")
 [ -n "${INPUT_STANDARDS:-}" ] && args+=(--standards "$INPUT_STANDARDS")
+# Redaction is on unless turned off: what the action writes leaves the config repo (code scanning, the run's
+# page). Without a key assure refuses to run (exit 2) rather than upload personal data.
+redact=()
+if [ "${INPUT_REDACT:-true}" != "false" ]; then
+  redact=(--redact)
+  [ -n "${INPUT_REDACT_KEY:-}" ] && export ASSURE_REDACT_KEY="$INPUT_REDACT_KEY"
+fi
+args+=("${redact[@]}")
 if [ -n "${INPUT_BASELINE:-}" ]; then
   args+=(--baseline "$INPUT_BASELINE")
   [ "${INPUT_FAIL_ON_NEW:-false}" = "true" ] && args+=(--fail-on-new)
@@ -24,7 +32,7 @@ code=$?
 
 if [ "$code" -ne 2 ]; then
   # Annotations on the changed files (the exit code is already known).
-  assure check "$repo" --format github --fail-on none ${INPUT_STANDARDS:+--standards "$INPUT_STANDARDS"}
+  assure check "$repo" --format github --fail-on none "${redact[@]}" ${INPUT_STANDARDS:+--standards "$INPUT_STANDARDS"}
   [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$summary" ] && cat "$summary" >> "$GITHUB_STEP_SUMMARY"
 fi
 

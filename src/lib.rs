@@ -10,7 +10,8 @@
 //! - [`init`]: a first manifest drafted from a repo's files; [`collect`]: exports refreshed from Microsoft's APIs;
 //! - [`assess`]: results assembled into an [`assess::Assessment`] with waivers, reviews and baselines applied;
 //! - [`render`]: an assessment in, one output format per file;
-//! - [`cli`]: the command line: arguments, exit codes, nothing else.
+//! - [`cli`]: the command line: arguments, exit codes, nothing else;
+//! - [`fuzzing`]: the fuzz targets' bodies, shared by cargo-fuzz and the CI smoke run.
 //!
 //! `tests/layout.rs` holds the order and fails on any import that runs back up it; `docs/architecture.md`
 //! draws it and says where new things go.
@@ -26,6 +27,7 @@ pub mod collect;
 pub mod core;
 pub mod engine;
 pub mod evidence;
+pub mod fuzzing;
 pub mod init;
 pub mod pack;
 pub mod render;

@@ -718,3 +718,372 @@ fn a_schema_message_never_quotes_a_personal_value_under_redact() {
         "{upn} leaked under --redact"
     );
 }
+
+/// The example with an `imei` (a `secret` field of `devices`) on every device: the values, and the repo.
+fn example_with_imeis() -> (tempfile::TempDir, Vec<String>) {
+    let d = copy_example();
+    let devices = d.path().join("exports/intune/managedDevices.json");
+    let text = std::fs::read_to_string(&devices).unwrap();
+    let mut parts = text.split("\"deviceName\": ");
+    let mut out = parts.next().unwrap().to_string();
+    let mut imeis = Vec::new();
+    for (i, part) in parts.enumerate() {
+        // Written with dashes, as some exports do, so it is also a value no number conversion reads.
+        let imei = format!("35-2099-{i:06}-7");
+        out.push_str(&format!("\"imei\": \"{imei}\", \"deviceName\": {part}"));
+        imeis.push(imei);
+    }
+    std::fs::write(&devices, out).unwrap();
+    (d, imeis)
+}
+
+/// The pack's own files plus `extra` as one more standards file, in a new directory.
+fn pack_with_standard(extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new("standards") {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix("standards").unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("zz-extra.yaml"), extra).unwrap();
+    dir
+}
+
+/// Every output file of `check --output-dir`, the human output and stderr, and the HTML and Markdown reports
+/// of `report`, each with its name: everything a run can write. `extra` is added to both commands.
+fn every_output(repo: &Path, extra: &[&str], key: &str) -> Vec<(String, String)> {
+    let out_dir = tempfile::tempdir().unwrap();
+    let run = |args: Vec<&str>| {
+        let out = Command::cargo_bin("assure")
+            .unwrap()
+            .args(&args)
+            .env("COLUMNS", "200")
+            .env("NO_COLOR", "1")
+            .env("ASSURE_REDACT_KEY", key)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1 | 3)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let mut args = vec![
+        "check",
+        path(repo),
+        "--fail-on",
+        "none",
+        "--output-dir",
+        path(out_dir.path()),
+    ];
+    args.extend(extra);
+    let (human, stderr) = run(args);
+    let mut outputs = vec![("human output".to_string(), human), ("stderr".to_string(), stderr)];
+    let mut written: Vec<_> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 9, "every format: {written:?}");
+    for file in written {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        outputs.push((name, std::fs::read_to_string(&file).unwrap()));
+    }
+    let html = out_dir.path().join("report.html");
+    let md = out_dir.path().join("report.md");
+    let mut args = vec!["report", path(repo), "--html", path(&html), "--markdown", path(&md)];
+    args.extend(extra);
+    let (_, stderr) = run(args);
+    outputs.push(("report stderr".to_string(), stderr));
+    for file in [&html, &md] {
+        outputs.push((file.display().to_string(), std::fs::read_to_string(file).unwrap()));
+    }
+    outputs
+}
+
+/// `(output, value)` for every value of `values` found in any output.
+fn leaks<'a>(outputs: &'a [(String, String)], values: &'a [String]) -> Vec<(&'a str, &'a str)> {
+    outputs
+        .iter()
+        .flat_map(|(name, text)| {
+            values
+                .iter()
+                .filter(|v| text.contains(v.as_str()))
+                .map(move |v| (name.as_str(), v.as_str()))
+        })
+        .collect()
+}
+
+/// Checks that print a secret without naming it where the lint looks: the record whole, its every value, a
+/// field name put together, the secret tested (its observed value), read as a number (the error quotes an
+/// example value) and used in an expression that fails on it.
+const SECRET_PRINTERS: &str = r#"standard: { id: ZZ, number: 99, title: Secret printers, statement: Checks that try to print a secret. }
+checks:
+  - id: ZZ-TOJSON
+    title: The whole record in the message
+    severity: low
+    dataset: devices
+    assert: { field: isEncrypted, eq: true }
+    message: "{{ record|tojson }}"
+  - id: ZZ-ITEMS
+    title: Every value in the message
+    severity: low
+    dataset: devices
+    assert: { field: isEncrypted, eq: true }
+    message: "{% for k, v in record|items %}{{ v }} {% endfor %}"
+  - id: ZZ-BUILT-NAME
+    title: A field name put together
+    severity: low
+    dataset: devices
+    assert: { field: isEncrypted, eq: true }
+    message: "{{ record['im' ~ 'ei'] }}"
+  - id: ZZ-OBSERVED
+    title: The secret tested
+    severity: low
+    dataset: devices
+    assert: { field: imei, eq: "0" }
+  - id: ZZ-UNREADABLE
+    title: The secret read as a number
+    severity: low
+    dataset: devices
+    assert: { field: imei, as: number, gt: 0 }
+  - id: ZZ-EXPR
+    title: An expression over the secret
+    severity: low
+    dataset: devices
+    assert: { expr: "record['im' ~ 'ei'] ~ '' == 'x'" }
+    message: "{{ record|dictsort }}"
+"#;
+
+#[test]
+fn secret_values_reach_no_output_however_a_check_prints_them() {
+    let (repo, imeis) = example_with_imeis();
+    let pack = pack_with_standard(SECRET_PRINTERS);
+    let outputs = every_output(
+        repo.path(),
+        &["--standards", path(pack.path())],
+        "0123456789abcdef-test",
+    );
+    assert_eq!(leaks(&outputs, &imeis), Vec::<(&str, &str)>::new());
+    let json: Value = serde_json::from_str(&outputs.iter().find(|(n, _)| n == "assure.json").unwrap().1).unwrap();
+    let zz: Vec<&Value> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("ZZ-"))
+        .collect();
+    assert_eq!(zz.len(), 6, "every printer ran");
+    for r in &zz {
+        let text = r.to_string();
+        assert!(
+            text.contains("[secret]"),
+            "{}: the secret is shown masked: {text}",
+            r["id"]
+        );
+    }
+    let unreadable = zz.iter().find(|r| r["id"] == "ZZ-UNREADABLE").unwrap();
+    assert_eq!(unreadable["state"], "error");
+    assert!(
+        unreadable["error"].as_str().unwrap().contains("(e.g. `[secret]`"),
+        "{unreadable}"
+    );
+    // The records the secrets belong to are in the outputs: the values had every chance to leak.
+    assert!(outputs.iter().filter(|(_, t)| t.contains("NSH-LT-00001")).count() >= 5);
+}
+
+#[test]
+fn a_check_that_names_a_secret_where_it_would_print_is_a_lint_error() {
+    let named = r#"standard: { id: ZZ, number: 99, title: Secret namers, statement: Checks that name a secret. }
+checks:
+  - id: ZZ-KEY
+    title: The secret as the key
+    severity: low
+    dataset: devices
+    key: imei
+    assert: { field: isEncrypted, eq: true }
+  - id: ZZ-MESSAGE
+    title: The secret in the message
+    severity: low
+    dataset: devices
+    assert: { field: isEncrypted, eq: true }
+    message: "{{ deviceName }} has IMEI {{ imei }}"
+  - id: ZZ-SUMMARY
+    title: The secret in the summary
+    severity: low
+    dataset: devices
+    assert: { field: isEncrypted, eq: true }
+    summary: "{{ record['imei'] }}"
+  - id: ZZ-EXPR
+    title: The secret in an expression
+    severity: low
+    dataset: devices
+    where: { any: [ { field: isEncrypted, eq: false }, { expr: "imei | length > 3" } ] }
+    assert: { field: isEncrypted, eq: true }
+  - id: ZZ-MAX
+    title: The secret's largest value
+    severity: low
+    dataset: devices
+    expect: { max: { field: phoneNumber, lt: "9" } }
+  - id: ZZ-TESTED
+    title: Testing a secret is allowed
+    severity: low
+    dataset: devices
+    assert: { field: imei, exists: true }
+    message: "{{ deviceName }} has no IMEI (the imei is checked, not shown)"
+"#;
+    let pack = pack_with_standard(named);
+    let (code, stdout, stderr) = assure(&["lint", path(pack.path())]);
+    let all = format!("{stdout}{stderr}");
+    assert_ne!(code, Some(0), "{all}");
+    for (id, named, line) in [
+        ("ZZ-KEY", "`imei`", 7),
+        ("ZZ-MESSAGE", "`imei`", 14),
+        ("ZZ-SUMMARY", "`imei`", 20),
+        ("ZZ-EXPR", "`imei`", 25),
+        ("ZZ-MAX", "`phoneNumber`", 31),
+    ] {
+        assert!(
+            all.contains(&format!("{id}: ")) && all.contains(named),
+            "{id} is reported: {all}"
+        );
+        assert!(
+            all.contains(&format!("zz-extra.yaml:{line}")),
+            "{id} at line {line}: {all}"
+        );
+    }
+    assert!(
+        !all.contains("ZZ-TESTED:"),
+        "testing a secret and naming it in plain text is fine: {all}"
+    );
+    assert_eq!(all.matches("assure::secret-field").count(), 5, "{all}");
+}
+
+/// Every value the example's exports hold in a field their dataset marks `personal`, read as assure reads
+/// them (presets, renames), with the approvers and assessors the waivers and reviews name.
+fn personal_values_of_the_example() -> Vec<String> {
+    let (pack, _) = assure::pack::load_files(assure::pack::embedded_files());
+    let (evidence, _) = assure::evidence::load(Path::new(common::EXAMPLE), &pack.presets).unwrap();
+    let mut values = std::collections::BTreeSet::new();
+    for (name, dataset) in &evidence.datasets {
+        let Some(spec) = pack.datasets.get(name) else { continue };
+        for record in &dataset.records {
+            for field in &spec.personal {
+                if let Some(text) = record.get(field).and_then(assure::engine::types::scalar_text) {
+                    let text = text.trim();
+                    // A value of a character or two says nothing about anyone and matches everywhere.
+                    if text.chars().count() > 2 {
+                        values.insert(text.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for w in &evidence.waivers {
+        values.insert(w.spec.approver.clone());
+    }
+    for r in &evidence.reviews {
+        values.insert(r.spec.assessor.clone());
+        values.extend(r.spec.records.iter().cloned());
+    }
+    // What the pack itself says (a role such as "IG lead" in a remediation) is the pack's text, not the trust's.
+    let pack_text: String = assure::pack::embedded_files()
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    values.into_iter().filter(|v| !pack_text.contains(v.as_str())).collect()
+}
+
+#[test]
+fn redact_leaves_no_personal_value_of_the_example_in_any_output_or_report() {
+    let personal = personal_values_of_the_example();
+    assert!(
+        personal.len() > 100,
+        "the example holds personal values: {}",
+        personal.len()
+    );
+    let repo = Path::new(common::EXAMPLE);
+    let outputs = every_output(repo, &["--redact"], "northshire-ig-team-2026");
+    assert_eq!(outputs.len(), 14);
+    assert_eq!(leaks(&outputs, &personal), Vec::<(&str, &str)>::new());
+    for (name, text) in &outputs {
+        if name.ends_with("json") || name.ends_with("html") {
+            assert!(text.contains("anon-"), "{name} shows pseudonyms");
+        }
+    }
+    // Without --redact the same outputs show them: the search finds what it looks for.
+    let plain = every_output(repo, &[], "northshire-ig-team-2026");
+    assert!(leaks(&plain, &personal).len() > 50);
+}
+
+/// Compiles `check_yaml` straight into a runnable check, as the lint would not let the pack do for a check that
+/// names a secret, and runs it on `data` (with `--redact`'s key when given).
+fn run_unlinted(check_yaml: &str, data: &str, redact: bool) -> assure::assess::CheckResult {
+    let (pack, _) = common::load("");
+    let spec: assure::spec::CheckSpec =
+        serde_json::from_value(assure::core::yaml::parse(check_yaml, usize::MAX).unwrap().value).unwrap();
+    let mut check = assure::pack::compile::compile(assure::pack::compile::CompileInput {
+        spec: &spec,
+        standard: "T1",
+        pointer: "/checks/0",
+        datasets: Some(&pack.datasets),
+        overrides: None,
+        lists: None,
+        as_of: jiff::Timestamp::UNIX_EPOCH,
+    })
+    .unwrap_or_else(|_| panic!("compiles"));
+    check.redaction = redact.then(|| assure::core::redact::Redaction::with_key(b"0123456789abcdef"));
+    let data: std::collections::BTreeMap<String, Vec<Value>> =
+        serde_json::from_value(assure::core::yaml::parse(data, usize::MAX).unwrap().value).unwrap();
+    assure::engine::run_check(&check, &assure::evidence::Evidence::from_inline(&data))
+}
+
+#[test]
+fn the_engine_masks_a_secret_key_message_and_aggregate_whatever_the_lint_says() {
+    // The test pack's `devices` marks `pin` secret and `userPrincipalName` personal.
+    let data = "devices:\n  - { deviceName: A, pin: '918273', userPrincipalName: ann@trust.nhs.uk, n: 5 }\n  - { deviceName: B, pin: '564738', userPrincipalName: bob@trust.nhs.uk, n: 9 }\n";
+    let secret = "id: T-SECRET\ntitle: t\nseverity: low\ndataset: devices\nkey: pin\nassert: { field: n, lt: 0 }\nmessage: '{{ deviceName }} {{ pin }}'\n";
+    let r = run_unlinted(secret, data, false);
+    let text = serde_json::to_string(&r).unwrap();
+    assert_eq!(r.findings.len(), 2, "{text}");
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.key == "[secret]" && f.message.ends_with(" [secret]")),
+        "{text}"
+    );
+    let max =
+        "id: T-MAX\ntitle: t\nseverity: low\ndataset: devices\nexpect: { max: { field: pin, as: number, lt: 1 } }\n";
+    let r = run_unlinted(max, data, false);
+    let text = serde_json::to_string(&r).unwrap();
+    assert_eq!(r.expectations[0].actual, "[secret]", "{text}");
+    assert_eq!(r.expectations[0].measured, None);
+    for pin in ["918273", "564738"] {
+        assert!(!text.contains(pin), "{pin} in {text}");
+    }
+
+    // A personal field as the key, or as the aggregate, is pseudonymised under --redact only.
+    let personal_key =
+        "id: T-UPN\ntitle: t\nseverity: low\ndataset: devices\nkey: userPrincipalName\nassert: { field: n, lt: 0 }\n";
+    let personal_max = "id: T-UPN-MAX\ntitle: t\nseverity: low\ndataset: devices\nexpect: { max: { field: userPrincipalName, lt: a } }\n";
+    for redact in [false, true] {
+        let keys = run_unlinted(personal_key, data, redact);
+        let max = run_unlinted(personal_max, data, redact);
+        let text = serde_json::to_string(&(&keys, &max)).unwrap();
+        assert_eq!(text.contains("bob@trust.nhs.uk"), !redact, "{text}");
+        assert_eq!(text.contains("ann@trust.nhs.uk"), !redact, "{text}");
+        assert_eq!(max.expectations[0].actual.starts_with("anon-"), redact, "{text}");
+        assert!(
+            keys.findings.iter().all(|f| f.key.starts_with("anon-") == redact),
+            "{text}"
+        );
+    }
+}

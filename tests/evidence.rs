@@ -192,3 +192,210 @@ fn a_broken_manifest_is_unusable_input() {
         "{text:?}"
     );
 }
+
+/// The repo of [`repo`] with `files` added (path, text) and the sshd dataset's records and diagnostics.
+fn sshd_with(files: &[(&str, &str)]) -> (Vec<serde_json::Value>, Option<String>, Vec<String>) {
+    let dir = repo();
+    for (rel, text) in files {
+        write(dir.path(), rel, text);
+    }
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
+    let sshd = &ev.datasets["sshd"];
+    let records = sshd
+        .records
+        .iter()
+        .map(|r| {
+            let mut v = r.to_value();
+            v["_line"] = serde_json::json!(r.line());
+            v
+        })
+        .collect();
+    (
+        records,
+        sshd.error.clone(),
+        diags.iter().map(|d| d.one_line()).collect(),
+    )
+}
+
+const MAIN: &str = "configs/bastion01/sshd_config";
+
+#[test]
+fn sshd_include_is_read_where_it_stands_and_the_first_value_wins_in_that_order() {
+    let main = "# Debian's layout\nInclude /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\nPasswordAuthentication no\nX11Forwarding no\n";
+    let (records, error, diags) = sshd_with(&[
+        (MAIN, main),
+        // Lexical order: 10 before 50, so 10's value wins over 50's and over the main file's later line.
+        (
+            "configs/bastion01/sshd_config.d/50-cloud.conf",
+            "PasswordAuthentication yes\nX11Forwarding yes\n",
+        ),
+        (
+            "configs/bastion01/sshd_config.d/10-hardening.conf",
+            "PasswordAuthentication no\n",
+        ),
+        ("configs/bastion01/sshd_config.d/README", "PermitRootLogin yes\n"),
+    ]);
+    assert_eq!(error, None, "{diags:?}");
+    assert_eq!(records.len(), 1);
+    let global = &records[0];
+    assert_eq!(global["PasswordAuthentication"], "no", "10-hardening.conf comes first");
+    assert_eq!(
+        global["X11Forwarding"], "yes",
+        "50-cloud.conf is read before line 5 of the main file"
+    );
+    assert_eq!(global["PermitRootLogin"], "no", "README does not match *.conf");
+    assert!(global.get("Include").is_none());
+
+    // Without the include the main file's own values stand: the other side of the same boundary.
+    let (records, _, _) = sshd_with(&[(MAIN, &main.replace("Include", "#Include"))]);
+    assert_eq!(records[0]["X11Forwarding"], "no");
+    assert_eq!(records[0]["PasswordAuthentication"], "no");
+}
+
+#[test]
+fn sshd_match_blocks_in_included_files_end_with_the_file_and_includes_inside_match_are_conditional() {
+    let main = "Include sshd_config.d/match.conf\nPermitRootLogin no\nMatch Group admins\n  Include sshd_config.d/admins.conf\n";
+    let (records, error, diags) = sshd_with(&[
+        (MAIN, main),
+        // The block lasts to the end of this file; line 2 of the main file is global again.
+        (
+            "configs/bastion01/sshd_config.d/match.conf",
+            "Match User backup\n  PermitRootLogin yes\n",
+        ),
+        (
+            "configs/bastion01/sshd_config.d/admins.conf",
+            "PasswordAuthentication yes\nMatch Address 10.0.0.0/8\n  PermitRootLogin prohibit-password\n",
+        ),
+    ]);
+    assert_eq!(error, None, "{diags:?}");
+    let by_match = |m: Option<&str>| {
+        records
+            .iter()
+            .find(|r| r.get("Match").and_then(|v| v.as_str()) == m)
+            .unwrap_or_else(|| panic!("no block {m:?} in {records:?}"))
+    };
+    let global = by_match(None);
+    assert_eq!(
+        global["PermitRootLogin"], "no",
+        "the included Match block did not swallow line 2"
+    );
+    assert!(
+        global.get("PasswordAuthentication").is_none(),
+        "admins.conf applies only inside its Match"
+    );
+    let backup = by_match(Some("User backup"));
+    assert_eq!(backup["PermitRootLogin"], "yes");
+    assert_eq!(backup["_line"], 1, "at the Include that brought it in");
+    let admins = by_match(Some("Group admins"));
+    assert_eq!(admins["PasswordAuthentication"], "yes");
+    assert_eq!(admins["_line"], 3);
+    let both = by_match(Some("Group admins Address 10.0.0.0/8"));
+    assert_eq!(both["PermitRootLogin"], "prohibit-password");
+}
+
+#[test]
+fn sshd_includes_that_leave_the_repo_or_loop_are_refused_naming_the_line() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("evil.conf"), "PermitRootLogin yes\n").unwrap();
+    let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+        (
+            vec![(MAIN, "PermitRootLogin no\nInclude ../../../etc/passwd\n".into())],
+            "leads out of the config repo",
+        ),
+        (
+            vec![(MAIN, "PermitRootLogin no\nInclude /opt/ssh/extra.conf\n".into())],
+            "outside /etc/ssh/",
+        ),
+        (
+            vec![
+                (MAIN, "PermitRootLogin no\nInclude a.conf\n".into()),
+                ("configs/bastion01/a.conf", "Include b.conf\n".into()),
+                ("configs/bastion01/b.conf", "Include /etc/ssh/a.conf\n".into()),
+            ],
+            "an include loop",
+        ),
+    ];
+    for (files, said) in cases {
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let (_, error, diags) = sshd_with(&files);
+        let error = error.unwrap_or_else(|| panic!("refused ({said}): {diags:?}"));
+        assert!(error.contains(said), "{error}");
+        assert!(
+            error.contains(":2: `Include") || error.contains(":1: `Include"),
+            "names the line: {error}"
+        );
+        assert!(!error.contains("root:"), "nothing of the file outside is shown");
+    }
+    // A symlink out of the repo, matched by a glob, is refused by the jail.
+    let dir = repo();
+    write(dir.path(), MAIN, "Include sshd_config.d/*.conf\nPermitRootLogin no\n");
+    fs::create_dir_all(dir.path().join("configs/bastion01/sshd_config.d")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("evil.conf"),
+        dir.path().join("configs/bastion01/sshd_config.d/evil.conf"),
+    )
+    .unwrap();
+    let (ev, _) = load(dir.path(), &Default::default()).unwrap();
+    let error = ev.datasets["sshd"].error.clone().unwrap();
+    assert!(
+        error.contains("sshd_config:1: `Include sshd_config.d/*.conf`") && error.contains("outside the config repo"),
+        "{error}"
+    );
+    // An include that matches nothing is read as sshd reads it (nothing), with a warning naming the line.
+    let (records, error, diags) = sshd_with(&[(MAIN, "Include sshd_config.d/*.conf\nPermitRootLogin no\n")]);
+    assert_eq!(error, None);
+    assert_eq!(records[0]["PermitRootLogin"], "no");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("sshd_config:1: `Include sshd_config.d/*.conf` matches no file")),
+        "{diags:?}"
+    );
+}
+
+/// The accounts dataset of [`repo`] with `users` as its CSV and `dates:` declared as given.
+fn accounts_dated(dates: Option<&str>, users: &str) -> (Vec<serde_json::Value>, Vec<String>) {
+    let dir = repo();
+    let manifest = match dates {
+        Some(d) => MANIFEST.replace(
+            "accounts: { files: 'exports/ad/*.csv' }",
+            &format!("accounts: {{ files: 'exports/ad/*.csv', dates: {d} }}"),
+        ),
+        None => MANIFEST.to_string(),
+    };
+    write(dir.path(), "assure.yaml", &manifest);
+    write(dir.path(), "exports/ad/users.csv", users);
+    let (ev, diags) = load(dir.path(), &Default::default()).unwrap();
+    let records = ev.datasets["accounts"].records.iter().map(|r| r.to_value()).collect();
+    (records, diags.iter().map(|d| d.one_line()).collect())
+}
+
+#[test]
+fn slashed_dates_are_read_in_the_order_the_dataset_declares() {
+    let users = "SamAccountName,LastLogonDate,whenCreated\na,12/01/2021,4/1/2021 9:00:00 AM\nb,01/12/2021,13/01/2021\nc,2021-06-30,\n";
+    let (us, diags) = accounts_dated(Some("us"), users);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(us[0]["LastLogonDate"], "2021-12-01", "12/01 is 1 December, month first");
+    assert_eq!(us[1]["LastLogonDate"], "2021-01-12", "01/12 is 12 January");
+    assert_eq!(us[0]["whenCreated"], "2021-04-01T09:00:00");
+    let invalid = us[1]["whenCreated"].as_str().unwrap();
+    assert!(
+        invalid.starts_with("13/01/2021 (not a month/day/year date"),
+        "13/01 is no US date: {invalid}"
+    );
+    assert_eq!(us[2]["LastLogonDate"], "2021-06-30", "ISO dates are left as they are");
+
+    let (uk, _) = accounts_dated(Some("uk"), users);
+    assert_eq!(
+        uk[0]["LastLogonDate"], "12/01/2021",
+        "read day first by the engine as written"
+    );
+    assert_eq!(uk[0]["whenCreated"], "2021-01-04T09:00:00", "4/1 with AM/PM, day first");
+    assert_eq!(uk[1]["whenCreated"], "13/01/2021");
+
+    let (undeclared, _) = accounts_dated(None, users);
+    assert_eq!(
+        undeclared[0]["whenCreated"], "4/1/2021 9:00:00 AM",
+        "never guessed: left for the check to refuse"
+    );
+}

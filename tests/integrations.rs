@@ -15,14 +15,16 @@ fn parses(command_line: &str) {
     }
 }
 
-#[test]
-fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
+/// Runs the action's script on the example with `inputs` (and no key in the environment): its output, the
+/// step outputs file, the summary file and the directory they are in.
+fn action(inputs: &[(&str, &str)]) -> (std::process::Output, String, std::path::PathBuf, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
     let summary = tmp.path().join("summary.md");
     let output = tmp.path().join("output.txt");
     let bin_dir = cargo_bin("assure").parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let out = Command::new("bash")
+    let mut command = Command::new("bash");
+    command
         .arg("ci/github-action.sh")
         .env("PATH", path)
         .env("INPUT_REPO", "examples/northshire")
@@ -30,25 +32,61 @@ fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
         .env("RUNNER_TEMP", tmp.path())
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &output)
-        .output()
-        .unwrap();
+        .env_remove("ASSURE_REDACT_KEY");
+    for (k, v) in inputs {
+        command.env(k, v);
+    }
+    let out = command.output().unwrap();
+    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    (out, outputs, summary, tmp)
+}
+
+#[test]
+fn the_github_action_script_writes_sarif_summary_annotations_and_outputs() {
+    let (out, outputs, summary, _tmp) = action(&[("INPUT_REDACT_KEY", "northshire-ig-team-2026")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
         "the step itself succeeds so SARIF is uploaded: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let outputs = std::fs::read_to_string(&output).unwrap();
     assert!(outputs.contains("exit-code=1\n"), "{outputs}");
     let sarif_path = outputs.lines().find_map(|l| l.strip_prefix("sarif=")).unwrap();
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sarif_path).unwrap()).unwrap();
+    let sarif_text = std::fs::read_to_string(sarif_path).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&sarif_text).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
+    // Redacted by default: the SARIF uploaded to code scanning and the annotations carry pseudonyms.
+    for published in [&sarif_text, &stdout.to_string()] {
+        assert!(published.contains("anon-"));
+        for person in ["r.evans", "Priya Nair", "j.old"] {
+            assert!(!published.contains(person), "{person} published");
+        }
+    }
     assert!(
         stdout.contains("::error file=examples/northshire/exports/intune/managedDevices.json,line=141"),
         "{stdout}"
     );
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("Northshire Hospitals NHS Foundation Trust"), "{md}");
+}
+
+#[test]
+fn the_github_action_refuses_to_publish_personal_data_without_a_key_unless_redaction_is_off() {
+    let (out, outputs, _, _tmp) = action(&[]);
+    assert!(out.status.success());
+    assert!(outputs.contains("exit-code=2\n"), "{outputs}");
+    assert!(!outputs.contains("sarif="), "no SARIF to upload: {outputs}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ASSURE_REDACT_KEY"));
+
+    let (out, outputs, _, _tmp) = action(&[("INPUT_REDACT", "false")]);
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    let sarif_path = outputs.lines().find_map(|l| l.strip_prefix("sarif=")).unwrap();
+    let sarif = std::fs::read_to_string(sarif_path).unwrap();
+    assert!(
+        !sarif.contains("anon-"),
+        "redact: false publishes the evidence as it is"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("::error"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// The rooms in dependency order: a room may use the rooms before it, never those after.
 const ROOMS: &[&str] = &[
-    "core", "spec", "evidence", "engine", "pack", "init", "collect", "assess", "render", "cli",
+    "core", "spec", "evidence", "engine", "pack", "init", "collect", "assess", "render", "cli", "fuzzing",
 ];
 
 /// Files at the top of `src/` that are not rooms: the crate root and the binary.

@@ -35,6 +35,7 @@ fn finding(key: &str, file: &str, line: u32, message: &str) -> Finding {
         message: message.to_string(),
         waived_by: None,
         baseline: None,
+        match_key: None,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod exceptions;
 pub mod history;
 pub mod impact;
+pub mod redaction;
 pub mod reviews;
 pub mod run;
 pub mod select;

@@ -241,6 +241,9 @@ fn assess_loaded(
     evidence.reviews.retain(|r| kept(&r.spec.check));
     let results = run_checks(&checks, &evidence, progress);
     let mut assessment = Assessment::new(pack, &evidence, results, as_of, &warnings);
+    if let Some(redaction) = checks.iter().find_map(|c| c.redaction.as_ref()) {
+        super::redaction::apply(&mut assessment, &checks, redaction);
+    }
     if let Some(recorded) = selection.recorded {
         assessment.restrict(recorded);
     }

@@ -63,7 +63,8 @@ pub fn apply(results: &mut [CheckResult], waivers: &[Waiver], as_of: jiff::civil
         if result.state == State::Fail {
             let whole = w.spec.records.is_empty();
             for f in result.findings.iter_mut().filter(|f| f.waived_by.is_none()) {
-                if whole || w.spec.records.iter().any(|p| wildcard_match(p, &f.key)) {
+                let key = f.match_key.as_deref().unwrap_or(&f.key);
+                if whole || w.spec.records.iter().any(|p| wildcard_match(p, key)) {
                     f.waived_by = Some(w.location.clone());
                     report.matched += 1;
                 }

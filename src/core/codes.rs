@@ -86,6 +86,10 @@ pub enum Code {
     Review,
     /// A standards file does not match its schema.
     Schema,
+    /// A check names a `secret` field where its value would be printed (key, message, summary, remediation, expr, min or max).
+    SecretField,
+    /// An sshd_config `Include` leaves the repo, loops, or matches no file.
+    SshdInclude,
     /// The standards directory cannot be read.
     StandardsDir,
     /// A message or remediation template does not compile or fails to render.
@@ -121,7 +125,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 56] = [
+    pub const ALL: [Code; 58] = [
         Code::Aggregate,
         Code::Baseline,
         Code::Changelog,
@@ -162,6 +166,8 @@ impl Code {
         Code::RemovedCheck,
         Code::Review,
         Code::Schema,
+        Code::SecretField,
+        Code::SshdInclude,
         Code::StandardsDir,
         Code::Template,
         Code::Test,
@@ -223,6 +229,8 @@ impl Code {
             Code::RemovedCheck => "assure::removed-check",
             Code::Review => "assure::review",
             Code::Schema => "assure::schema",
+            Code::SecretField => "assure::secret-field",
+            Code::SshdInclude => "assure::sshd-include",
             Code::StandardsDir => "assure::standards-dir",
             Code::Template => "assure::template",
             Code::Test => "assure::test",
@@ -293,6 +301,10 @@ impl Code {
             Code::RemovedCheck => "a check of the previous release is gone without a migration",
             Code::Review => "a review in reviews.yaml is invalid or does not fit its check",
             Code::Schema => "a standards file does not match its schema",
+            Code::SecretField => {
+                "a check names a `secret` field where its value would be printed (key, message, summary, remediation, expr, min or max)"
+            }
+            Code::SshdInclude => "an sshd_config `Include` leaves the repo, loops, or matches no file",
             Code::StandardsDir => "the standards directory cannot be read",
             Code::Template => "a message or remediation template does not compile or fails to render",
             Code::Test => "an inline test of a check failed",

@@ -104,3 +104,13 @@ impl Format {
         })
     }
 }
+
+/// How a dataset writes slashed dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: `dd/mm/yyyy[ hh:mm[:ss][ AM|PM]]`.
+    Uk,
+    /// Month first: `mm/dd/yyyy[ hh:mm[:ss][ AM|PM]]`.
+    Us,
+}

@@ -222,3 +222,38 @@ pub struct Expect {
     /// Count distinct values of this field rather than records.
     pub distinct: Option<FieldPath>,
 }
+
+impl Check {
+    /// A check that evaluates nothing, with no dataset: what a manual check starts from.
+    pub fn blank(id: &str, severity: Severity, as_of: jiff::Timestamp) -> Check {
+        Check {
+            id: id.to_string(),
+            version: 1,
+            title: String::new(),
+            severity,
+            standard: String::new(),
+            rationale: None,
+            references: Vec::new(),
+            maps: BTreeMap::new(),
+            params: BTreeMap::new(),
+            dataset: String::new(),
+            key: Vec::new(),
+            lookups: Vec::new(),
+            where_: None,
+            assert: None,
+            deadline: None,
+            expect: Expect::default(),
+            when_empty: WhenEmpty::default(),
+            sets: Vec::new(),
+            exprs: Vec::new(),
+            templates: Arc::new(minijinja::Environment::new()),
+            expr_env: Arc::new(minijinja::Environment::new()),
+            datasets: BTreeSet::new(),
+            as_of,
+            optional: BTreeSet::new(),
+            confidential: Vec::new(),
+            redaction: None,
+            manual: None,
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! - [`types`]: conversions to numbers, dates, durations, versions and networks;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`context`]: what templates see of one record;
+//! - [`confidential`]: secret and personal values kept out of everything a check prints;
 //! - [`deadline`]: a clock per record (met, missed or pending);
 //! - [`reads`]: the fields a check reads, checked against the evidence before it runs;
 //! - [`result`]: what a check produced (state, findings, pending records, expectations);
@@ -10,6 +11,7 @@
 
 pub mod check;
 pub mod condition;
+pub mod confidential;
 pub mod context;
 pub mod deadline;
 pub mod reads;

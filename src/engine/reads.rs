@@ -134,7 +134,7 @@ pub fn check_reads(check: &Check, evidence: &Evidence) -> Result<(), String> {
             return Err(absent(&u, records, evidence));
         }
         if let Some(ty) = u.ty {
-            unreadable(&u, ty, records, evidence)?;
+            unreadable(&u, ty, records, evidence, check)?;
         }
     }
     Ok(())
@@ -162,7 +162,13 @@ fn absent(u: &FieldUse, records: &[Record], evidence: &Evidence) -> String {
     )
 }
 
-fn unreadable(u: &FieldUse, ty: ValueType, records: &[Record], evidence: &Evidence) -> Result<(), String> {
+fn unreadable(
+    u: &FieldUse,
+    ty: ValueType,
+    records: &[Record],
+    evidence: &Evidence,
+    check: &Check,
+) -> Result<(), String> {
     let mut example: Option<(String, &Record)> = None;
     for r in records {
         let Some(v) = r.get(&u.field).filter(|v| !v.is_null()) else {
@@ -182,10 +188,14 @@ fn unreadable(u: &FieldUse, ty: ValueType, records: &[Record], evidence: &Eviden
     let Some((value, r)) = example else {
         return Ok(());
     };
+    // The example is the export's own value: a secret one is never shown, a personal one not under --redact.
+    let value = super::confidential::masked(check, &u.dataset, &u.field, &value).unwrap_or(value);
     let hint = if matches!(ty, ValueType::Date | ValueType::Datetime) && looks_us(&value) {
-        " These look like US dates (month first, with AM/PM), which are never guessed: export dates in ISO 8601 \
-         (in PowerShell, `@{n='FIELD';e={$_.FIELD.ToString('o')}}` in Select-Object) or from a UK-locale session."
+        " These look like US dates (month first, with AM/PM), which are never guessed: declare `dates: us` on \
+         dataset `DATASET` in assure.yaml, or export dates in ISO 8601 (in PowerShell, \
+         `@{n='FIELD';e={$_.FIELD.ToString('o')}}` in Select-Object) or from a UK-locale session."
             .replace("FIELD", &u.field)
+            .replace("DATASET", &u.dataset)
     } else {
         String::new()
     };

@@ -53,6 +53,10 @@ pub struct Finding {
     /// Against `--baseline`: `new` or `unchanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Change>,
+    /// The key waivers match when `key` is pseudonymised (`--redact`): the record's own. Never written out.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub match_key: Option<String>,
 }
 
 /// A record whose deadline has not passed (a clock still running): not a failure yet.

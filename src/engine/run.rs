@@ -9,6 +9,7 @@ use super::condition::{Explain, Memo, Scope, View, Why};
 use super::deadline::{self, Clock};
 use super::result::{CheckResult, Expectation, Finding, Pending, State};
 use super::types::{Typed, convert, scalar_text};
+use crate::core::path::Segment;
 use crate::core::vocab::WhenEmpty;
 use crate::evidence::{Evidence, Record};
 use rayon::prelude::*;
@@ -148,9 +149,10 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         .collect();
     // The error reported is the first in record order, whatever thread met which: it is found again here.
     if let Some(first) = marks.iter().position(|m| *m == Mark::Error) {
+        // Worked out again on the record as it may be printed: an error can quote the value it could not read.
         return Err(records
             .get(first)
-            .and_then(|r| mark(r, &mut Memo::default()).err())
+            .and_then(|r| super::confidential::error_text(check, r, |r| mark(r, &mut Memo::default()).err()))
             .unwrap_or_default());
     }
 
@@ -257,7 +259,14 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     let mut breaking: Vec<&Record> = Vec::new();
     for (name, agg, want_min) in [("min", &expect.min, true), ("max", &expect.max, false)] {
         if let Some(agg) = agg {
-            let (exp, breakers) = aggregate(name, agg, want_min, &selected());
+            let (mut exp, breakers) = aggregate(name, agg, want_min, &selected());
+            // The value printed is the record's: hidden when secret, pseudonymised under --redact when personal.
+            if let Some(Segment::Key(field)) = agg.field.segments.first()
+                && let Some(shown) = super::confidential::masked(check, &check.dataset, field, &exp.actual)
+            {
+                exp.actual = shown;
+                exp.measured = None;
+            }
             if !exp.holds {
                 breaking.extend(breakers);
             }
@@ -466,15 +475,8 @@ fn finding(
 
     // Everything printed comes from a copy with secret fields hidden and, with --redact, personal ones
     // pseudonymised. If hiding a value changes the outcome, the explanation withholds it.
-    let confidential = check
-        .confidential
-        .iter()
-        .any(|(s, p)| !s.is_empty() || (check.redaction.is_some() && !p.is_empty()));
-    let clean = |r: &Record, i: usize| {
-        let (secret, personal) = check.confidential.get(i).cloned().unwrap_or_default();
-        let value = crate::core::redact::sanitise(&r.value(), &secret, &personal, check.redaction.as_ref());
-        Record::from_value(value, r.file(), r.line(), Vec::new())
-    };
+    let confidential = super::confidential::any(check);
+    let clean = |r: &Record, i: usize| super::confidential::printable(check, i, r).into_owned();
     let clean_record = confidential.then(|| clean(record, 0));
     let clean_joined: Vec<Option<Record>> = if confidential {
         joined
@@ -486,6 +488,8 @@ fn finding(
         Vec::new()
     };
     let clean_refs: Vec<Option<&Record>> = clean_joined.iter().map(Option::as_ref).collect();
+    // Waivers name records by their real keys; the key printed may be pseudonymised.
+    let match_key = clean_record.is_some().then(|| record_key(check, scope, view));
     let (print_view, why) = match &clean_record {
         None => (view, why),
         Some(r) => {
@@ -516,8 +520,10 @@ fn finding(
         why.text.clone()
     };
     let view = print_view;
+    let key = record_key(check, scope, view);
     Ok(Finding {
-        key: record_key(check, scope, view),
+        match_key: match_key.filter(|k| *k != key),
+        key,
         file: evidence.file_path(record.file()).to_string(),
         line,
         field: why.field,

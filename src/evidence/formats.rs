@@ -863,23 +863,10 @@ fn lines(file: &SourceFile, pattern: Option<&regex::Regex>) -> Result<Parsed, Fo
 fn key_value(file: &SourceFile) -> Vec<Record> {
     let mut sections = vec![Section::default()];
     for (i, raw) in file.text.split('\n').enumerate() {
-        let text = raw.trim();
-        if text.is_empty() || text.starts_with('#') || text.starts_with(';') {
+        let Some((key, value)) = directive(raw) else {
             continue;
-        }
-        let split = text.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(text.len());
-        let key = text[..split].trim();
-        let value = text[split..]
-            .trim_start_matches(|c: char| c == '=' || c.is_whitespace())
-            .trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
+        };
         let line = i as u32 + 1;
-        if key.is_empty() {
-            continue;
-        }
         if key.eq_ignore_ascii_case("match") {
             sections.push(Section {
                 criteria: Some(value.to_string()),
@@ -892,6 +879,30 @@ fn key_value(file: &SourceFile) -> Vec<Record> {
             section.set(key, value, line);
         }
     }
+    section_records(sections)
+}
+
+/// One line's keyword and value (`Key value`, `Key=value`, a value in quotes), or `None` for a blank line or
+/// a comment.
+pub(super) fn directive(raw: &str) -> Option<(&str, &str)> {
+    let text = raw.trim();
+    if text.is_empty() || text.starts_with('#') || text.starts_with(';') {
+        return None;
+    }
+    let split = text.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(text.len());
+    let key = text[..split].trim();
+    let value = text[split..]
+        .trim_start_matches(|c: char| c == '=' || c.is_whitespace())
+        .trim();
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value);
+    (!key.is_empty()).then_some((key, value))
+}
+
+/// The records of an sshd_config's sections: the global one (line 1), then each `Match` block over it.
+pub(super) fn section_records(sections: Vec<Section>) -> Vec<Record> {
     let mut sections = sections.into_iter();
     let global = sections.next().unwrap_or_default();
     let mut records = Vec::new();
@@ -907,17 +918,17 @@ fn key_value(file: &SourceFile) -> Vec<Record> {
 
 /// One section of an sshd_config: the global one or a `Match` block.
 #[derive(Clone, Default)]
-struct Section {
-    criteria: Option<String>,
-    line: u32,
+pub(super) struct Section {
+    pub(super) criteria: Option<String>,
+    pub(super) line: u32,
     /// Lowercased keyword -> (keyword as first written, value, line): one lookup per line, however many
     /// keywords a file holds.
-    values: BTreeMap<String, (String, String, u32)>,
+    pub(super) values: BTreeMap<String, (String, String, u32)>,
 }
 
 impl Section {
     /// Keeps the first value of a keyword, whatever its case.
-    fn set(&mut self, key: &str, value: &str, line: u32) {
+    pub(super) fn set(&mut self, key: &str, value: &str, line: u32) {
         self.values
             .entry(key.to_ascii_lowercase())
             .or_insert_with(|| (key.to_string(), value.to_string(), line));

@@ -245,6 +245,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
             }
         }
     }
+    super::date_order::apply(&mut evidence, &manifest.datasets, presets);
     for (name, files) in pages {
         if let Some(d) = incomplete_collection(name, &files) {
             let dataset = evidence.datasets.entry(name.to_string()).or_default();
@@ -355,7 +356,10 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
         || early.unwrap_or_else(|| hash(source.text.as_bytes())),
         || parse_source(&source, dataset, opts),
     );
-    let (records, page, notes) = parsed?;
+    let (records, page, mut notes) = parsed?;
+    // An sshd_config's `Include`s are read where they stand, from inside the repo (src/evidence/sshd_include.rs).
+    let (records, included) = super::sshd_include::follow(jail, limit, &source, opts.format, opts.renames, records)?;
+    notes.extend(included);
     if !allow_empty && let Some(what) = emptiness(&source.text, records.len()) {
         return Err(err(
             Code::EmptyExport,

@@ -592,6 +592,7 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
                 mapped.extend(ids.iter().map(|id| (framework.clone(), id.clone())));
             }
             diags.extend(super::rules::last_day::warnings(&def, datasets.as_ref()));
+            diags.extend(super::rules::secret_field::errors(&def, datasets.as_ref()));
             let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
             if let Some(v) = &test_validators {
                 problems.extend(super::rules::test_data::problems(&def.spec, &def.pointer, v));

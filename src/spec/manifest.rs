@@ -157,6 +157,10 @@ pub struct DatasetSource {
     /// `csv` format: the field delimiter (one character).
     #[serde(default)]
     pub delimiter: Option<String>,
+    /// The order of day and month in the export's slashed dates (`4/1/2021`): `uk` (day first) or `us`
+    /// (month first, with or without AM/PM). Unset, they are read day first and AM/PM times are refused.
+    #[serde(default)]
+    pub dates: Option<crate::core::vocab::DateOrder>,
     /// When true, no matching file means an empty dataset rather than an error.
     #[serde(default)]
     pub optional: bool,

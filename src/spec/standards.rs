@@ -680,6 +680,9 @@ pub struct PresetSpec {
     /// Renames: the name checks use -> the name in the export.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// The order of day and month in the export's slashed dates, when the export always writes one.
+    #[serde(default)]
+    pub dates: Option<crate::core::vocab::DateOrder>,
     /// How to recognise the export in a repo.
     pub recognise: RecogniseSpec,
     /// How to produce the export.

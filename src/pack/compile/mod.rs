@@ -358,32 +358,13 @@ fn first_line(s: &str) -> String {
 /// A manual check: nothing to evaluate; it reports the evidence an assessor must review.
 fn manual_check(spec: &CheckSpec, standard: &str, as_of: jiff::Timestamp) -> Check {
     Check {
-        id: spec.id.clone(),
         version: spec.version.unwrap_or(1),
         title: super::titles::with_defaults(spec),
-        severity: spec.severity,
         standard: standard.to_string(),
         rationale: spec.rationale.clone(),
         references: spec.references.clone(),
         maps: spec.maps.clone(),
-        params: BTreeMap::new(),
-        dataset: String::new(),
-        key: Vec::new(),
-        lookups: Vec::new(),
-        where_: None,
-        assert: None,
-        deadline: None,
-        expect: Expect::default(),
-        when_empty: WhenEmpty::default(),
-        sets: Vec::new(),
-        exprs: Vec::new(),
-        templates: Arc::new(minijinja::Environment::new()),
-        expr_env: Arc::new(minijinja::Environment::new()),
-        datasets: BTreeSet::new(),
-        as_of,
-        optional: BTreeSet::new(),
-        confidential: Vec::new(),
-        redaction: None,
         manual: spec.manual.clone(),
+        ..Check::blank(&spec.id, spec.severity, as_of)
     }
 }

@@ -4,5 +4,6 @@ pub mod coverage;
 pub mod exception_registers;
 pub mod last_day;
 pub mod migrations;
+pub mod secret_field;
 pub mod test_data;
 pub mod versioned;
