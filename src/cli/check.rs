@@ -241,7 +241,11 @@ pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &s
         OutputFormat::Oscal => Output::Oscal,
     };
     output.to_text(a).map_err(|e| {
-        eprintln!("error: cannot render the {format:?} output: {e}");
+        let name = format
+            .to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        eprintln!("error: cannot render the {name} output: {e}");
         EXIT_UNUSABLE
     })
 }

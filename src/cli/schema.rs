@@ -6,69 +6,53 @@ use crate::spec::schema::Kind;
 use std::path::PathBuf;
 
 /// Every schema `assure schema` prints: the input kinds, then the JSON output's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaKind {
-    /// A standards file: one standard and its checks
-    Standard,
-    /// pack.yaml
-    Pack,
-    /// datasets.yaml
-    Datasets,
-    /// frameworks/*.yaml
-    Framework,
-    /// A config repo's assure.yaml
-    Manifest,
-    /// A config repo's waivers.yaml
-    Waivers,
-    /// A config repo's reviews.yaml
-    Reviews,
-    /// presets/*.yaml
-    Preset,
-    /// reference/*.yaml
-    Reference,
-    /// The JSON output of `assure check --format json` (an output, not an input).
+    Input(Kind),
     Assessment,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 10] = [
-        SchemaKind::Standard,
-        SchemaKind::Pack,
-        SchemaKind::Datasets,
-        SchemaKind::Framework,
-        SchemaKind::Manifest,
-        SchemaKind::Waivers,
-        SchemaKind::Reviews,
-        SchemaKind::Preset,
-        SchemaKind::Reference,
-        SchemaKind::Assessment,
-    ];
-
-    /// The input kind, or none for the JSON output.
-    fn input(self) -> Option<Kind> {
-        Some(match self {
-            SchemaKind::Standard => Kind::Standard,
-            SchemaKind::Pack => Kind::Pack,
-            SchemaKind::Datasets => Kind::Datasets,
-            SchemaKind::Framework => Kind::Framework,
-            SchemaKind::Manifest => Kind::Manifest,
-            SchemaKind::Waivers => Kind::Waivers,
-            SchemaKind::Reviews => Kind::Reviews,
-            SchemaKind::Preset => Kind::Preset,
-            SchemaKind::Reference => Kind::Reference,
-            SchemaKind::Assessment => return None,
-        })
-    }
+    pub const ALL: [SchemaKind; Kind::ALL.len() + 1] = {
+        let mut all = [SchemaKind::Assessment; Kind::ALL.len() + 1];
+        let mut i = 0;
+        while i < Kind::ALL.len() {
+            all[i] = SchemaKind::Input(Kind::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 
     pub fn file_name(self) -> String {
-        self.input()
-            .map_or_else(|| "assessment.schema.json".to_string(), Kind::file_name)
+        match self {
+            SchemaKind::Input(kind) => kind.file_name(),
+            SchemaKind::Assessment => "assessment.schema.json".to_string(),
+        }
     }
 
     /// Pretty JSON with a trailing newline, as checked in.
     pub fn schema_text(self) -> String {
-        self.input()
-            .map_or_else(crate::assess::assessment::schema_text, Kind::schema_text)
+        match self {
+            SchemaKind::Input(kind) => kind.schema_text(),
+            SchemaKind::Assessment => crate::assess::assessment::schema_text(),
+        }
+    }
+}
+
+impl clap::ValueEnum for SchemaKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SchemaKind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let (name, help) = match self {
+            SchemaKind::Input(kind) => (kind.name(), kind.describe()),
+            SchemaKind::Assessment => (
+                "assessment",
+                "The JSON output of `assure check --format json` (an output, not an input)",
+            ),
+        };
+        Some(clap::builder::PossibleValue::new(name).help(help))
     }
 }
 

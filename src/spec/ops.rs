@@ -1,7 +1,7 @@
-//! The ops a condition leaf can take, as one table: name, operand, what it means, the other spellings people
-//! write for it, an example, and how to read it from a leaf. The compiler reads which op a leaf has and its
-//! operand from here, schema errors suggest an op from the aliases, the "no op" message lists the names, and
-//! the docs test checks that `docs/check-language.md` gives every op its own row with this example, compiled.
+//! The ops a condition leaf can take, as one table: name, operand, the other spellings people write for it, an
+//! example, and how to read it from a leaf (what each means is in `docs/check-language.md`). The compiler
+//! reads which op a leaf has and its operand from here, schema errors suggest an op from the aliases, the
+//! "no op" message lists the names, and the docs test checks that `docs/check-language.md` gives every op its own row with this example, compiled.
 //!
 //! Adding an op: a field on [`ConditionSpec`] (so the schema knows it), a row here, its compiled form in
 //! `crate::engine::check::Op` with its evaluation in `crate::engine::condition`, and its row in the docs.
@@ -28,27 +28,10 @@ pub enum Operand {
     Dataset,
 }
 
-impl Operand {
-    /// As the docs' table names it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Operand::Scalar => "scalar",
-            Operand::List => "list",
-            Operand::Text => "string",
-            Operand::Regex => "regex",
-            Operand::Network => "CIDR, or `\"{{ lists.NAME }}\"`",
-            Operand::Flag => "`true`",
-            Operand::Dataset => "lookup spec",
-        }
-    }
-}
-
 /// One op.
 pub struct OpDef {
     pub name: &'static str,
     pub operand: Operand,
-    /// When the leaf holds, in a few words.
-    pub holds: &'static str,
     /// Other spellings people write (`gte`, `>=`), answered with this op's name.
     pub aliases: &'static [&'static str],
     /// A one-line leaf using it, as the docs show it.
@@ -73,7 +56,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "eq",
         operand: Operand::Scalar,
-        holds: "value equals",
         aliases: &["equals", "equal", "==", "=", "is"],
         example: "{ field: complianceState, eq: compliant, ignore_case: true }",
         value: |s| s.eq.clone(),
@@ -81,7 +63,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "ne",
         operand: Operand::Scalar,
-        holds: "value differs",
         aliases: &["neq", "!=", "<>", "not_equal", "not_equals"],
         example: "{ field: managementAgent, ne: eas }",
         value: |s| s.ne.clone(),
@@ -89,7 +70,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "lt",
         operand: Operand::Scalar,
-        holds: "value is less (number, date, datetime, duration, version, string)",
         aliases: &["<", "less_than"],
         example: "{ field: daysSinceSync, as: number, lt: 30 }",
         value: |s| s.lt.clone(),
@@ -97,7 +77,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "le",
         operand: Operand::Scalar,
-        holds: "value is less or equal",
         aliases: &["lte", "<=", "less_or_equal"],
         example: "{ field: minimumLength, le: 64 }",
         value: |s| s.le.clone(),
@@ -105,7 +84,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "gt",
         operand: Operand::Scalar,
-        holds: "value is greater",
         aliases: &[">", "greater_than"],
         example: "{ field: lastSyncDateTime, gt: \"as_of - 30d\" }",
         value: |s| s.gt.clone(),
@@ -113,7 +91,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "ge",
         operand: Operand::Scalar,
-        holds: "value is greater or equal",
         aliases: &["gte", ">=", "greater_or_equal"],
         example: "{ field: osVersion, as: version, ge: 10.0.19045.5247 }",
         value: |s| s.ge.clone(),
@@ -121,7 +98,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "in",
         operand: Operand::List,
-        holds: "value is one of the list",
         aliases: &[],
         example: "{ field: VulnerabilitySeverityLevel, in: [Critical, High], ignore_case: true }",
         value: |s| json(&s.in_),
@@ -129,7 +105,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "not_in",
         operand: Operand::List,
-        holds: "value is none of the list",
         aliases: &["nin"],
         example: "{ field: role, not_in: [Volunteer, Observer] }",
         value: |s| json(&s.not_in),
@@ -137,7 +112,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "contains",
         operand: Operand::Scalar,
-        holds: "string contains substring; list contains item; CIDR network contains address or network",
         aliases: &[],
         example: "{ field: methodsRegistered, contains: microsoftAuthenticatorPush }",
         value: |s| s.contains.clone(),
@@ -145,7 +119,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "not_contains",
         operand: Operand::Scalar,
-        holds: "it does not",
         aliases: &[],
         example: "{ field: displayName, not_contains: test }",
         value: |s| s.not_contains.clone(),
@@ -153,7 +126,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "starts_with",
         operand: Operand::Text,
-        holds: "string prefix",
         aliases: &["startswith"],
         example: "{ field: SamAccountName, starts_with: \"adm-\" }",
         value: |s| json(&s.starts_with),
@@ -161,7 +133,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "ends_with",
         operand: Operand::Text,
-        holds: "string suffix",
         aliases: &["endswith"],
         example: "{ field: userPrincipalName, ends_with: \"@nhs.net\", ignore_case: true }",
         value: |s| json(&s.ends_with),
@@ -169,7 +140,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "matches",
         operand: Operand::Regex,
-        holds: "Rust `regex` syntax; **unanchored** (searches anywhere): write `^...$` to match the whole value",
         aliases: &["regex", "match"],
         example: "{ field: DeviceName, matches: '^[A-Z]{3}-(LT|DT)-\\d{5}$' }",
         value: |s| json(&s.matches),
@@ -177,7 +147,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "not_matches",
         operand: Operand::Regex,
-        holds: "the regex finds nothing",
         aliases: &[],
         example: "{ field: source, not_matches: '^(any|\\*|0\\.0\\.0\\.0/0)$' }",
         value: |s| json(&s.not_matches),
@@ -185,7 +154,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "subnet_of",
         operand: Operand::Network,
-        holds: "the value (address or network) lies within the given network (or any of the list's)",
         aliases: &[],
         example: "{ field: source, as: cidr, subnet_of: 10.0.0.0/8 }",
         value: |s| json(&s.subnet_of),
@@ -193,7 +161,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "exists",
         operand: Operand::Flag,
-        holds: "the field is present and not null",
         aliases: &["present"],
         example: "{ field: lessons_learned, exists: true }",
         value: |s| json(&s.exists),
@@ -201,7 +168,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "absent",
         operand: Operand::Flag,
-        holds: "the field is missing or null",
         aliases: &["not_exists", "missing"],
         example: "{ field: AccountExpirationDate, absent: true }",
         value: |s| json(&s.absent),
@@ -209,7 +175,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "empty",
         operand: Operand::Flag,
-        holds: "the value is missing, null, `\"\"`, `[]` or `{}` (`false`: it is not)",
         aliases: &[],
         example: "{ field: agreement_ref, empty: false }",
         value: |s| json(&s.empty),
@@ -217,7 +182,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "exists_in",
         operand: Operand::Dataset,
-        holds: "the value appears in a field of another dataset",
         aliases: &[],
         example: "{ field: EmployeeID, exists_in: { dataset: staff, field: employee_id } }",
         value: |s| json(&s.exists_in),
@@ -225,7 +189,6 @@ pub const OPS: &[OpDef] = &[
     OpDef {
         name: "not_exists_in",
         operand: Operand::Dataset,
-        holds: "it does not",
         aliases: &[],
         example: "{ field: EmployeeID, not_exists_in: { dataset: leavers, field: employee_id, ignore_case: true, where: { field: leave_date, lt: \"as_of - 1d\" } } }",
         value: |s| json(&s.not_exists_in),

@@ -11,23 +11,14 @@ use std::sync::OnceLock;
 /// [`crate::assess::assessment::schema_text`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A standards file: one standard and its checks
     Standard,
-    /// pack.yaml
     Pack,
-    /// datasets.yaml
     Datasets,
-    /// frameworks/*.yaml
     Framework,
-    /// A config repo's assure.yaml
     Manifest,
-    /// A config repo's waivers.yaml
     Waivers,
-    /// A config repo's reviews.yaml
     Reviews,
-    /// presets/*.yaml
     Preset,
-    /// reference/*.yaml
     Reference,
 }
 
@@ -55,6 +46,21 @@ impl Kind {
             Kind::Reviews => "reviews",
             Kind::Preset => "preset",
             Kind::Reference => "reference",
+        }
+    }
+
+    /// What files of the kind are, as `assure schema --help` lists them.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Standard => "A standards file: one standard and its checks",
+            Kind::Pack => "pack.yaml",
+            Kind::Datasets => "datasets.yaml",
+            Kind::Framework => "frameworks/*.yaml",
+            Kind::Manifest => "A config repo's assure.yaml",
+            Kind::Waivers => "A config repo's waivers.yaml",
+            Kind::Reviews => "A config repo's reviews.yaml",
+            Kind::Preset => "presets/*.yaml",
+            Kind::Reference => "reference/*.yaml",
         }
     }
 
