@@ -131,7 +131,7 @@ fn check(yaml: &str) -> assure::engine::Check {
         diags.iter().map(|d| d.one_line()).collect::<Vec<_>>()
     );
     let as_of = "2026-11-01T00:00:00Z".parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let (mut checks, _) = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), as_of);
+    let (mut checks, _) = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), None, as_of);
     checks.remove(0)
 }
 

@@ -88,7 +88,7 @@ pub fn standard(data: &[u8]) {
     let mut files = pack_files();
     files.push(("fuzz.yaml".into(), data.to_vec()));
     let (pack, _) = crate::pack::load_files(files);
-    let _ = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), jiff::Timestamp::UNIX_EPOCH);
+    let _ = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), None, jiff::Timestamp::UNIX_EPOCH);
 }
 
 /// An `expr:` (the first line) and a message template (the rest) compiled and run by the engine on a record
@@ -104,7 +104,7 @@ pub fn expression(data: &[u8]) {
     let mut files = pack_files();
     files.push(("fuzz.yaml".into(), check.into_bytes()));
     let (pack, _) = crate::pack::load_files(files);
-    let (checks, _) = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), jiff::Timestamp::UNIX_EPOCH);
+    let (checks, _) = pack.compile_all(&BTreeMap::new(), &BTreeMap::new(), None, jiff::Timestamp::UNIX_EPOCH);
     let data = BTreeMap::from([(
         "devices".to_string(),
         vec![serde_json::json!({"deviceName": "{{ 7*7 }}", "n": 3, "list": [1, 2]})],

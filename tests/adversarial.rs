@@ -1087,3 +1087,46 @@ fn the_engine_masks_a_secret_key_message_and_aggregate_whatever_the_lint_says() 
         );
     }
 }
+
+#[test]
+fn what_the_manifest_sets_wrongly_is_shown_at_its_line_in_assure_yaml() {
+    let d = copy_example();
+    let manifest = d.path().join("assure.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    // Below the check's minimum (50), a parameter the check lacks, a check the pack lacks, a list it lacks.
+    let text = text.replace(
+        "NDG3-ANNUAL: { threshold: 90 }",
+        "NDG3-ANNUAL: { threshold: 20, treshold: 90 }",
+    ) + "  NDG3-ANUAL: { threshold: 90 }\nlists:\n  allow_action: [forward]\n";
+    std::fs::write(&manifest, &text).unwrap();
+    let (code, _, stderr) = assure(&["check", path(d.path()), "--format", "json", "--fail-on", "none"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let at = |needle: &str| format!("assure.yaml:{}", line_of(&text, needle));
+    for (message, line) in [
+        (
+            "the manifest's value for `NDG3-ANNUAL.threshold`: 20 is below the minimum 50",
+            at("threshold: 20"),
+        ),
+        ("the check has no parameter `treshold`", at("threshold: 20")),
+        (
+            "sets params for `NDG3-ANUAL`, which is not a check in the pack",
+            at("NDG3-ANUAL:"),
+        ),
+        (
+            "adds to list `allow_action`, which the pack does not have",
+            at("allow_action:"),
+        ),
+    ] {
+        let found = stderr.lines().position(|l| l.contains(message));
+        let found = found.unwrap_or_else(|| panic!("{message}: {stderr}"));
+        assert!(
+            stderr.lines().skip(found).take(4).any(|l| l.contains(&line)),
+            "{message} is not shown at {line}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("the pack allows a number from 50 to 100"), "{stderr}");
+    assert!(stderr.contains("did you mean `NDG3-ANNUAL`?"), "{stderr}");
+    assert!(stderr.contains("did you mean `threshold`?"), "{stderr}");
+    assert!(stderr.contains("did you mean `allow_actions`?"), "{stderr}");
+}

@@ -296,7 +296,12 @@ fn deadline_that_cannot_be_compiled_names_the_field() {
             "  - id: T-BAD\n    title: bad\n    severity: low\n    dataset: incidents\n    deadline: {deadline}\n"
         );
         let (pack, diags) = load(&check);
-        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let (_, compiled) = pack.compile_all(
+            &Default::default(),
+            &Default::default(),
+            None,
+            jiff::Timestamp::UNIX_EPOCH,
+        );
         let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
         assert!(all.iter().any(|d| d.contains(expected)), "{deadline}: {all:?}");
     }
@@ -415,7 +420,7 @@ fn a_list_parameter_stands_for_its_items_in_an_in_list() {
         "T-LIST".to_string(),
         std::collections::BTreeMap::from([("enrolled".to_string(), serde_json::json!("A"))]),
     )]);
-    let (_, diags) = pack.compile_all(&overrides, &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+    let (_, diags) = pack.compile_all(&overrides, &Default::default(), None, jiff::Timestamp::UNIX_EPOCH);
     assert!(
         diags
             .iter()
@@ -444,7 +449,7 @@ fn shared_lists_are_read_by_checks_and_extended_by_the_manifest() {
     let evidence = assure::evidence::Evidence::from_inline(&data);
     let run = |additions: serde_json::Value| {
         let additions = serde_json::from_value(additions).unwrap();
-        let (checks, diags) = pack.compile_all(&Default::default(), &additions, jiff::Timestamp::UNIX_EPOCH);
+        let (checks, diags) = pack.compile_all(&Default::default(), &additions, None, jiff::Timestamp::UNIX_EPOCH);
         let keys = checks
             .first()
             .map(|c| failing(&assure::engine::run_check(c, &evidence)))
@@ -491,7 +496,12 @@ fn plus_shifts_the_field_s_date_before_it_is_compared() {
         let (pack, diags) = load(&format!(
             "  - id: T-BAD\n    title: t\n    severity: low\n    dataset: devices\n    assert: {bad}\n"
         ));
-        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let (_, compiled) = pack.compile_all(
+            &Default::default(),
+            &Default::default(),
+            None,
+            jiff::Timestamp::UNIX_EPOCH,
+        );
         assert!(
             diags
                 .iter()
@@ -656,7 +666,7 @@ fn manifest_parameters_out_of_bounds_are_rejected() {
         "T-TRAINED".to_string(),
         std::collections::BTreeMap::from([("threshold".to_string(), serde_json::json!(20))]),
     )]);
-    let (_, diags) = pack.compile_all(&overrides, &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+    let (_, diags) = pack.compile_all(&overrides, &Default::default(), None, jiff::Timestamp::UNIX_EPOCH);
     assert_eq!(diags.len(), 1);
     assert!(
         diags[0]
@@ -1009,7 +1019,12 @@ fn a_title_may_name_only_the_check_s_parameters() {
             "  - id: T-BAD\n    title: {title}\n    severity: low\n    dataset: devices\n    assert: {{ field: isEncrypted, eq: true }}\n"
         );
         let (pack, diags) = load(&check);
-        let (_, compiled) = pack.compile_all(&Default::default(), &Default::default(), jiff::Timestamp::UNIX_EPOCH);
+        let (_, compiled) = pack.compile_all(
+            &Default::default(),
+            &Default::default(),
+            None,
+            jiff::Timestamp::UNIX_EPOCH,
+        );
         let all: Vec<String> = diags.iter().chain(&compiled).map(|d| d.one_line()).collect();
         // Line 8 is the title: the pack file opens with five lines of standard, `checks:` and the id.
         assert!(

@@ -189,19 +189,32 @@ fn assess_loaded(
         .keys()
         .filter(|id| pack.check(id).is_none())
         .map(|id| {
-            Diagnostic::error(
+            let d = Diagnostic::error(
                 Code::ParamOverride,
                 format!("assure.yaml sets params for `{id}`, which is not a check in the pack"),
             )
-            .in_path(crate::spec::manifest::MANIFEST)
-            .help("run `assure list` to see the check ids")
+            .help(
+                match crate::core::suggest::did_you_mean(id, pack.checks.iter().map(|c| c.spec.id.as_str())) {
+                    Some(s) => format!("did you mean `{s}`? `assure list` shows the check ids"),
+                    None => "run `assure list` to see the check ids".to_string(),
+                },
+            );
+            let at = crate::core::source::pointer_push("/params", id);
+            crate::evidence::ManifestSource::diagnostic(
+                evidence.manifest.as_ref(),
+                d,
+                &at,
+                true,
+                "not a check in the pack",
+            )
         })
         .collect();
     let selection = match options.select.resolve(pack) {
         Ok(s) => s,
         Err(message) => return Err(Stopped::with(warnings, message)),
     };
-    let (mut checks, compile_diags) = pack.compile_all(&evidence.params, &evidence.lists, as_of_ts);
+    let (mut checks, compile_diags) =
+        pack.compile_all(&evidence.params, &evidence.lists, evidence.manifest.as_ref(), as_of_ts);
     checks.retain(|c| selection.includes(&c.id));
     if options.redact {
         let redaction = match crate::core::redact::Redaction::from_env() {

@@ -55,6 +55,10 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         params: manifest.params.clone(),
         lists: manifest.lists.clone(),
         limits,
+        manifest: Some(super::ManifestSource {
+            file: file.clone(),
+            spans: spans.clone(),
+        }),
         ..Evidence::default()
     };
     let (waivers, mut diags) = crate::evidence::waivers::load(&jail, limits.config);

@@ -75,6 +75,39 @@ pub struct Evidence {
     pub reviews: Vec<crate::evidence::reviews::Review>,
     /// The size limits the manifest set (or the defaults), for later reads such as `--baseline`.
     pub limits: crate::core::repo_file::Limits,
+    /// The manifest as read, so that a problem with a value it sets (a parameter override, a list addition)
+    /// is shown at its line.
+    pub manifest: Option<ManifestSource>,
+}
+
+/// The manifest's text and where each of its values lies.
+#[derive(Debug, Clone)]
+pub struct ManifestSource {
+    pub file: std::sync::Arc<crate::core::source::SourceFile>,
+    pub spans: crate::core::source::SpanMap,
+}
+
+impl ManifestSource {
+    /// A diagnostic at the value (or, with `on_key`, the key) at `pointer` in assure.yaml.
+    pub fn diagnostic(
+        source: Option<&ManifestSource>,
+        diagnostic: crate::core::diagnostic::Diagnostic,
+        pointer: &str,
+        on_key: bool,
+        label: &str,
+    ) -> crate::core::diagnostic::Diagnostic {
+        match source {
+            Some(m) => {
+                let span = if on_key {
+                    m.spans.key(pointer)
+                } else {
+                    m.spans.value(pointer)
+                };
+                diagnostic.at(&m.file, span, label)
+            }
+            None => diagnostic.in_path(crate::spec::manifest::MANIFEST),
+        }
+    }
 }
 
 impl Organisation {

@@ -13,6 +13,7 @@ use crate::core::source::{SourceFile, SpanMap, decode_text};
 use crate::core::suggest::did_you_mean;
 use crate::core::yaml;
 use crate::engine::Check;
+use crate::evidence::ManifestSource;
 use crate::spec::schema::{Kind, Violation, validate};
 use crate::spec::*;
 use rayon::prelude::*;
@@ -136,6 +137,7 @@ impl Pack {
     pub fn lists_with(
         &self,
         additions: &BTreeMap<String, Vec<Value>>,
+        manifest: Option<&ManifestSource>,
     ) -> (BTreeMap<String, Vec<Value>>, Vec<Diagnostic>) {
         let mut lists: BTreeMap<String, Vec<Value>> = self
             .meta
@@ -149,28 +151,39 @@ impl Pack {
                 Some(list) => list.extend(items.iter().filter(|i| !list_has(list, i)).cloned().collect::<Vec<_>>()),
                 None => {
                     let known = lists.keys().cloned().collect::<Vec<_>>().join(", ");
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnknownList,
-                            format!("assure.yaml adds to list `{name}`, which the pack does not have"),
-                        )
-                        .help(format!("the pack's lists are: {known}")),
-                    );
+                    let d = Diagnostic::error(
+                        Code::UnknownList,
+                        format!("assure.yaml adds to list `{name}`, which the pack does not have"),
+                    )
+                    .help(match did_you_mean(name, lists.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`? The pack's lists are: {known}"),
+                        None => format!("the pack's lists are: {known}"),
+                    });
+                    let at = crate::core::source::pointer_push("/lists", name);
+                    diagnostics.push(ManifestSource::diagnostic(
+                        manifest,
+                        d,
+                        &at,
+                        true,
+                        "not a list of the pack",
+                    ));
                 }
             }
         }
         (lists, diagnostics)
     }
 
-    /// Compiles every check with the manifest's parameter `overrides` and list `additions`.
+    /// Compiles every check with the manifest's parameter `overrides` and list `additions`; a problem with
+    /// what the manifest set is shown at its line in `manifest`.
     pub fn compile_all(
         &self,
         overrides: &BTreeMap<String, BTreeMap<String, Value>>,
         additions: &BTreeMap<String, Vec<Value>>,
+        manifest: Option<&ManifestSource>,
         as_of: jiff::Timestamp,
     ) -> (Vec<Check>, Vec<Diagnostic>) {
         let mut checks = Vec::new();
-        let (lists, mut diagnostics) = self.lists_with(additions);
+        let (lists, mut diagnostics) = self.lists_with(additions, manifest);
         for def in &self.checks {
             match compile(CompileInput {
                 spec: &def.spec,
@@ -182,7 +195,24 @@ impl Pack {
                 as_of,
             }) {
                 Ok(c) => checks.push(c),
-                Err(problems) => diagnostics.extend(def.diagnostics(problems)),
+                Err(problems) => {
+                    let (set, defined): (Vec<Problem>, Vec<Problem>) =
+                        problems.into_iter().partition(|p| p.in_manifest);
+                    diagnostics.extend(def.diagnostics(defined));
+                    diagnostics.extend(set.into_iter().map(|p| {
+                        // The message names the check and what the manifest set.
+                        let mut d = Diagnostic::error(p.code, p.message);
+                        if let Some(h) = p.help {
+                            d = d.help(h);
+                        }
+                        let label = if p.on_key {
+                            "not a parameter of the check"
+                        } else {
+                            label_for(p.code)
+                        };
+                        ManifestSource::diagnostic(manifest, d, &p.pointer, p.on_key, label)
+                    }));
+                }
             }
         }
         (checks, diagnostics)
@@ -820,6 +850,7 @@ fn semantic(
             message,
             help,
             on_key: false,
+            in_manifest: false,
         });
     };
     for (framework, ids) in &def.spec.maps {

@@ -57,7 +57,7 @@ fn run_one(pack: &Pack, def: &CheckDef, index: usize, test: &TestSpec) -> TestOu
     let Ok(as_of) = as_of.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()) else {
         return outcome(Some(format!("`as_of: {as_of_text}` is out of range")));
     };
-    let (lists, _) = pack.lists_with(&Default::default());
+    let (lists, _) = pack.lists_with(&Default::default(), None);
     let check = match compile(CompileInput {
         spec: &def.spec,
         standard: &def.standard,

@@ -95,7 +95,7 @@ pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> Chec
         .to_zoned(jiff::tz::TimeZone::UTC)
         .unwrap()
         .timestamp();
-    let (checks, diags) = pack.compile_all(&overrides, &Default::default(), ts);
+    let (checks, diags) = pack.compile_all(&overrides, &Default::default(), None, ts);
     assert!(
         diags.is_empty(),
         "{}",

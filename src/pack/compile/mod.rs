@@ -39,7 +39,7 @@ pub const MAX_TEMPLATE_CHARS: usize = 16 * 1024;
 /// Largest compiled regex, in bytes.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-/// One problem, at a JSON pointer inside the check's file.
+/// One problem, at a JSON pointer inside the check's file (or the manifest's, for what the manifest set).
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub code: Code,
@@ -48,6 +48,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// Point at the key rather than the value (e.g. an op that should not be there).
     pub on_key: bool,
+    /// The pointer is into assure.yaml: the problem is a value the manifest set (a parameter override).
+    pub in_manifest: bool,
 }
 
 /// What compiling needs from the pack and the run.
@@ -310,6 +312,19 @@ impl Compiler<'_> {
             message,
             help,
             on_key: false,
+            in_manifest: false,
+        });
+    }
+
+    /// A problem with what the manifest set, at `pointer` into assure.yaml.
+    fn manifest_problem(&mut self, code: Code, pointer: String, message: String, help: Option<String>, on_key: bool) {
+        self.problems.push(Problem {
+            code,
+            pointer,
+            message,
+            help,
+            on_key,
+            in_manifest: true,
         });
     }
 
@@ -320,6 +335,7 @@ impl Compiler<'_> {
             message,
             help,
             on_key: true,
+            in_manifest: false,
         });
     }
 

@@ -44,11 +44,16 @@ impl Compiler<'_> {
                     Ok(v) => {
                         out.insert(name.clone(), v);
                     }
-                    Err(e) => self.problem(
+                    Err(e) => self.manifest_problem(
                         Code::ParamOverride,
-                        format!("{ptr}/default"),
+                        manifest_pointer(&self.input.spec.id, Some(name)),
                         format!("the manifest's value for `{}.{name}`: {e}", self.input.spec.id),
-                        None,
+                        Some(format!(
+                            "the pack allows {}; change the value here or remove it to use the default {}",
+                            allowed(p.kind, min.as_ref(), max.as_ref()),
+                            plain(&p.default)
+                        )),
+                        false,
                     ),
                 }
             }
@@ -56,18 +61,19 @@ impl Compiler<'_> {
         if let Some(overrides) = self.input.overrides {
             for name in overrides.keys().filter(|n| !self.input.spec.params.contains_key(*n)) {
                 let known: Vec<&str> = self.input.spec.params.keys().map(String::as_str).collect();
-                self.problem(
+                self.manifest_problem(
                     Code::ParamOverride,
-                    format!("{base}/params"),
+                    manifest_pointer(&self.input.spec.id, Some(name)),
                     format!(
                         "the manifest sets `{}.{name}`, but the check has no parameter `{name}`",
                         self.input.spec.id
                     ),
-                    Some(if known.is_empty() {
-                        "this check takes no parameters".into()
-                    } else {
-                        format!("its parameters: {}", known.join(", "))
+                    Some(match did_you_mean(name, known.iter().copied()) {
+                        _ if known.is_empty() => "this check takes no parameters".into(),
+                        Some(s) => format!("did you mean `{s}`? Its parameters: {}", known.join(", ")),
+                        None => format!("its parameters: {}", known.join(", ")),
                     }),
+                    true,
                 );
             }
         }
@@ -221,6 +227,31 @@ pub fn check_param(kind: ParamType, v: &Value, min: Option<&Value>, max: Option<
         ));
     }
     Ok(out)
+}
+
+/// Where assure.yaml sets `params.<check>[.<name>]`.
+pub(crate) fn manifest_pointer(check: &str, name: Option<&str>) -> String {
+    let at = crate::core::source::pointer_push("/params", check);
+    name.map_or_else(|| at.clone(), |n| crate::core::source::pointer_push(&at, n))
+}
+
+/// The values a parameter may take, in words.
+fn allowed(kind: ParamType, min: Option<&Value>, max: Option<&Value>) -> String {
+    let kind = match kind {
+        ParamType::Number => "a number",
+        ParamType::Integer => "an integer",
+        ParamType::String => "a string",
+        ParamType::Bool => "true or false",
+        ParamType::Duration => "a duration",
+        ParamType::Date => "a date",
+        ParamType::List => "a list",
+    };
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("{kind} from {} to {}", plain(lo), plain(hi)),
+        (Some(lo), None) => format!("{kind} of at least {}", plain(lo)),
+        (None, Some(hi)) => format!("{kind} of at most {}", plain(hi)),
+        (None, None) => kind.to_string(),
+    }
 }
 
 fn plain(v: &Value) -> String {

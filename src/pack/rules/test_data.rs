@@ -81,6 +81,7 @@ fn problem(pointer: String, message: String, help: Option<String>) -> Problem {
         message,
         help,
         on_key: false,
+        in_manifest: false,
     }
 }
 
