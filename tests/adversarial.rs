@@ -1130,3 +1130,42 @@ fn what_the_manifest_sets_wrongly_is_shown_at_its_line_in_assure_yaml() {
     assert!(stderr.contains("did you mean `threshold`?"), "{stderr}");
     assert!(stderr.contains("did you mean `allow_actions`?"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_standards_directory_is_read_like_a_repo_nothing_outside_it_and_no_special_file() {
+    let outside = private_file();
+    // A FIFO would block the run, a symlink out would read a private file: each is named, none is read.
+    let pack = pack_with_standard("");
+    std::fs::remove_file(pack.path().join("zz-extra.yaml")).unwrap();
+    mkfifo(&pack.path().join("ndg-11-pipe.yaml"));
+    std::os::unix::fs::symlink(outside.path().join("id_rsa"), pack.path().join("reference/keys.csv")).unwrap();
+    for command in ["lint", "check"] {
+        let args: Vec<&str> = match command {
+            "lint" => vec!["lint", path(pack.path())],
+            _ => vec!["check", "examples/northshire", "--standards", path(pack.path())],
+        };
+        let (code, stdout, stderr) = assure(&args);
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("ndg-11-pipe.yaml is a FIFO (named pipe), not a regular file"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("reference/keys.csv is a symlink to a file outside the standards directory"),
+            "{command}: {stderr}"
+        );
+        assert!(!stdout.contains(PRIVATE) && !stderr.contains(PRIVATE), "{command}");
+    }
+    // A symlink to a file inside the pack (here in a hidden directory, which is not read itself) is read where
+    // it points.
+    let pack = pack_with_standard("");
+    std::fs::remove_file(pack.path().join("zz-extra.yaml")).unwrap();
+    let training = pack.path().join("ndg-03-training.yaml");
+    std::fs::create_dir(pack.path().join(".sources")).unwrap();
+    std::fs::rename(&training, pack.path().join(".sources/training.yaml")).unwrap();
+    std::os::unix::fs::symlink(".sources/training.yaml", &training).unwrap();
+    let (code, stdout, stderr) = assure(&["list", "--standards", path(pack.path())]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("NDG3-ANNUAL"), "{stdout}");
+}

@@ -36,7 +36,7 @@ pub enum DiffFormat {
 
 fn load(dir: &std::path::Path) -> Result<Pack, u8> {
     let files = load_dir(dir).map_err(|d| {
-        eprint_diagnostics(&[d]);
+        eprint_diagnostics(&d);
         EXIT_UNUSABLE
     })?;
     let (pack, diags) = load_files(files);

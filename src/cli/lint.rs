@@ -21,7 +21,7 @@ pub fn run(args: Args) -> u8 {
         Some(dir) => match load_dir(dir) {
             Ok(f) => f,
             Err(d) => {
-                eprint_diagnostics(&[d]);
+                eprint_diagnostics(&d);
                 return EXIT_UNUSABLE;
             }
         },
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> u8 {
         let old = match load_dir(previous) {
             Ok(f) => load_files(f).0,
             Err(d) => {
-                eprint_diagnostics(&[d]);
+                eprint_diagnostics(&d);
                 return EXIT_UNUSABLE;
             }
         };

@@ -110,7 +110,7 @@ impl PackArgs {
     pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>, u8> {
         match &self.standards {
             Some(dir) => load_dir(dir).map_err(|d| {
-                eprint_diagnostics(&[d]);
+                eprint_diagnostics(&d);
                 EXIT_UNUSABLE
             }),
             None => Ok(embedded_files()),

@@ -99,6 +99,16 @@ impl Refusal {
         }
     }
 
+    /// The code of a refusal of a file that had to be read (evidence, a pack file).
+    pub fn code(&self) -> Code {
+        match self {
+            Refusal::Outside => Code::OutsideRepo,
+            Refusal::TooLarge(..) => Code::TooLarge,
+            Refusal::NotRegular(_) | Refusal::SizeChanged => Code::NotAFile,
+            _ => Code::Io,
+        }
+    }
+
     /// The refusal as a diagnostic coded `code`, naming `shown`.
     pub fn diagnostic(&self, code: Code, shown: &str) -> Diagnostic {
         Diagnostic::error(code, self.message(shown))

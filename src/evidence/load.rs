@@ -324,15 +324,9 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
             "set `format:` for dataset `{dataset}` in assure.yaml (json, yaml, csv, tsv, lines or keyvalue)"
         )));
     }
-    let bytes = jail.read(&file.rel, limit).map_err(|r| {
-        let code = match r {
-            Refusal::Outside => Code::OutsideRepo,
-            Refusal::TooLarge(..) => Code::TooLarge,
-            Refusal::NotRegular(_) | Refusal::SizeChanged => Code::NotAFile,
-            _ => Code::Io,
-        };
-        r.diagnostic(code, &file.rel)
-    })?;
+    let bytes = jail
+        .read(&file.rel, limit)
+        .map_err(|r| r.diagnostic(r.code(), &file.rel))?;
     let size = bytes.len() as u64;
     let hash = |b: &[u8]| crate::core::hash::hex(&Sha256::digest(b));
     // Decoding keeps plain UTF-8 bytes as they are, so their hash can be taken from the text while it is parsed;

@@ -227,23 +227,38 @@ fn list_has(list: &[Value], item: &Value) -> bool {
     })
 }
 
-/// Reads every file under `dir` (skipping `schema/` and hidden entries). Symlinks are not followed.
-pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    if !dir.is_dir() {
-        return Err(
-            Diagnostic::error(Code::StandardsDir, format!("{} is not a directory", dir.display()))
+/// Reads every file under `dir` (skipping hidden entries), each through the jail of `dir`: a symlink is read
+/// where it points if that is inside the pack, and a FIFO, device, oversized file or symlink out of the pack is
+/// refused by name rather than read (or waited on). All refusals come back together.
+pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    let not_a_pack = |message: String| {
+        vec![
+            Diagnostic::error(Code::StandardsDir, message)
                 .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"),
-        );
+        ]
+    };
+    if !dir.is_dir() {
+        return Err(not_a_pack(format!("{} is not a directory", dir.display())));
     }
+    let jail = crate::core::repo_file::Jail::new(dir).map_err(not_a_pack)?;
     let mut files = Vec::new();
+    let mut refused = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-        let entry =
-            entry.map_err(|e| Diagnostic::error(Code::Io, format!("cannot read the standards directory: {e}")))?;
-        if !entry.file_type().is_file() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                refused.push(Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read the standards directory: {e}"),
+                ));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -252,11 +267,20 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {name}: {e}")).in_path(name.clone()))?;
-        files.push((name, bytes));
+        match jail.read(&name, crate::core::repo_file::CONFIG_LIMIT) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(crate::core::repo_file::Refusal::Outside) => refused.push(
+                Diagnostic::error(
+                    Code::OutsideRepo,
+                    format!("{name} is a symlink to a file outside the standards directory, so it was not read"),
+                )
+                .in_path(name)
+                .help("copy the file into the standards directory instead of linking to it"),
+            ),
+            Err(r) => refused.push(r.diagnostic(r.code(), &name)),
+        }
     }
-    Ok(files)
+    if refused.is_empty() { Ok(files) } else { Err(refused) }
 }
 
 /// The pack built into the binary.
