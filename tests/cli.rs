@@ -669,6 +669,40 @@ fn verify_says_whether_evidence_is_still_what_was_assessed() {
 }
 
 #[test]
+fn verify_checks_the_files_an_sshd_config_includes_too() {
+    let d = copy_example();
+    let main = d.path().join("configs/bastion01/sshd_config");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("Include sshd_config.d/*.conf\n{text}")).unwrap();
+    std::fs::create_dir(d.path().join("configs/bastion01/sshd_config.d")).unwrap();
+    let included = d.path().join("configs/bastion01/sshd_config.d/10-hardening.conf");
+    std::fs::write(&included, "PermitRootLogin no\n").unwrap();
+    let report = d.path().join("report.json");
+    assure(&["check", &path(&d), "--format", "json", "-o", report.to_str().unwrap()]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let entry = v["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "configs/bastion01/sshd_config.d/10-hardening.conf")
+        .expect("the included file is in the evidence trail");
+    assert_eq!(entry["included_from"], "configs/bastion01/sshd_config:1");
+    assert_eq!(entry["dataset"], "sshd_config");
+    let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("verified: the 36 evidence file(s)"), "{stdout}");
+
+    // Changing only the included file is noticed: it decides the verdict as much as the main file does.
+    std::fs::write(&included, "PermitRootLogin yes\n").unwrap();
+    let (code, stdout, _) = assure(&["verify", report.to_str().unwrap(), &path(&d)]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("CHANGED    configs/bastion01/sshd_config.d/10-hardening.conf"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn redact_pseudonymises_personal_fields_in_every_output() {
     let personal = [
         "a.patel@northshire.nhs.uk",

@@ -867,6 +867,29 @@ fn secret_fields_never_reach_findings() {
 }
 
 #[test]
+fn an_error_in_a_joined_datasets_where_hides_its_secret_values_too() {
+    // The devices' `pin` is secret. When a set's or lookup's `where` can read none of its values as a number,
+    // the error quotes an example value: masked, as one of the check's own dataset is.
+    let set = "id: T-SET\ntitle: staff have a device\nseverity: low\ndataset: staff\nassert: { field: name, exists_in: { dataset: devices, field: userPrincipalName, where: { field: pin, as: number, gt: 0 } } }\n";
+    let lookup = "id: T-LOOKUP\ntitle: staff devices\nseverity: low\ndataset: staff\nlookup:\n  - { as: device, dataset: devices, on: { name: userPrincipalName }, where: { field: pin, as: number, gt: 0 } }\nassert: { field: device.deviceName, exists: true }\n";
+    let data = |pin: &str| {
+        format!(
+            "staff:\n  - {{ staff_id: s1, name: ann }}\ndevices:\n  - {{ deviceName: d1, userPrincipalName: ann, pin: {pin} }}\n"
+        )
+    };
+    for check in [set, lookup] {
+        let r = run_with(check, &data("PIN-7731"), "2026-11-01", "");
+        assert_state(&r, State::Error);
+        let error = r.error.clone().unwrap_or_default();
+        assert!(!error.contains("7731"), "{error}");
+        assert!(error.contains("(e.g. `[secret]` at <test data: devices>:1)"), "{error}");
+        // The other side: a pin that reads as a number is no error, and the join holds.
+        let r = run_with(check, &data("'7731'"), "2026-11-01", "");
+        assert_state(&r, State::Pass);
+    }
+}
+
+#[test]
 fn an_error_names_the_first_record_whatever_the_threads() {
     // Every record breaks the expression, each at its own line: the error must always name the first.
     let check = leaf("{ expr: \"(attempts | int) - attempts > 0\" }");

@@ -190,6 +190,7 @@ fn assessment(results: Vec<CheckResult>) -> Assessment {
             sha256: "cd".repeat(32),
             bytes: 1234,
             records: 14,
+            included_from: None,
         }],
         waivers: Vec::new(),
         baseline: None,

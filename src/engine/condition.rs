@@ -191,7 +191,7 @@ impl<'a> Scope<'a> {
         for set in &check.sets {
             let mut values = HashSet::new();
             for r in scope.records(&set.dataset)? {
-                if !scope.selected_bare(set.where_.as_ref(), r)? {
+                if !scope.selected_joined(&set.dataset, set.where_.as_ref(), r)? {
                     continue;
                 }
                 let mut found = Vec::new();
@@ -293,6 +293,15 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
+    /// Whether a lookup's or set's `where` selects `r`, a record of `dataset`; an error is said again with
+    /// that dataset's confidential values hidden, as one on the check's own records is.
+    fn selected_joined(&self, dataset: &str, cond: Option<&Condition>, r: &'a Record) -> Result<bool, String> {
+        self.selected_bare(cond, r).map_err(|e| {
+            super::confidential::error_text_in(self.check, dataset, r, |shown| self.selected_bare(cond, shown).err())
+                .unwrap_or(e)
+        })
+    }
+
     /// A record of a lookup's dataset under its join key, if the lookup's `where` selects it and it has one
     /// (among the `wanted` keys, when given).
     fn keyed_candidate(
@@ -301,7 +310,7 @@ impl<'a> Scope<'a> {
         r: &'a Record,
         wanted: Option<&HashSet<Cow<'a, str>>>,
     ) -> Result<Option<Keyed<'a>>, String> {
-        if !self.selected_bare(lookup.where_.as_ref(), r)? {
+        if !self.selected_joined(&lookup.dataset, lookup.where_.as_ref(), r)? {
             return Ok(None);
         }
         let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup) else {

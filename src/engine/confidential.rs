@@ -10,12 +10,15 @@ use super::check::Check;
 use crate::evidence::Record;
 use std::borrow::Cow;
 
-/// The (secret, personal) fields of `dataset` as the check knows them: its own dataset's, or a lookup's.
+/// The (secret, personal) fields of `dataset` as the check knows them: its own dataset's, a lookup's, or an
+/// `exists_in` set's.
 fn fields_of<'c>(check: &'c Check, dataset: &str) -> Option<&'c (Vec<String>, Vec<String>)> {
     let index = if dataset == check.dataset {
         0
+    } else if let Some(i) = check.lookups.iter().position(|l| l.dataset == dataset) {
+        1 + i
     } else {
-        1 + check.lookups.iter().position(|l| l.dataset == dataset)?
+        1 + check.lookups.len() + check.sets.iter().position(|s| s.dataset == dataset)?
     };
     check.confidential.get(index)
 }
@@ -54,7 +57,24 @@ pub fn printable<'r>(check: &Check, index: usize, record: &'r Record) -> Cow<'r,
 /// says the same with confidential values hidden; if the copy does not fail (hiding changed the outcome), a
 /// sentence that withholds the cause.
 pub fn error_text(check: &Check, record: &Record, again: impl Fn(&Record) -> Option<String>) -> Option<String> {
-    let shown = printable(check, 0, record);
+    error_text_in(check, &check.dataset, record, again)
+}
+
+/// [`error_text`] for a record of `dataset`: the check's own, or one it joins (a lookup's or set's `where`
+/// can fail on a record of that dataset, quoting its value).
+pub fn error_text_in(
+    check: &Check,
+    dataset: &str,
+    record: &Record,
+    again: impl Fn(&Record) -> Option<String>,
+) -> Option<String> {
+    let shown = match fields_of(check, dataset) {
+        Some((secret, personal)) if !secret.is_empty() || (check.redaction.is_some() && !personal.is_empty()) => {
+            let value = crate::core::redact::sanitise(&record.value(), secret, personal, check.redaction.as_ref());
+            Cow::Owned(Record::from_value(value, record.file(), record.line(), Vec::new()))
+        }
+        _ => Cow::Borrowed(record),
+    };
     match shown {
         Cow::Borrowed(r) => again(r),
         Cow::Owned(r) => again(&r).or_else(|| {

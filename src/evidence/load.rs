@@ -217,7 +217,7 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     let mut pages: BTreeMap<&str, Vec<(&str, Option<Page>)>> = BTreeMap::new();
     for (job, (_, result)) in jobs.iter().zip(results) {
         match result {
-            Ok((mut info, raws, page, notes)) => {
+            Ok((mut info, raws, page, notes, included)) => {
                 pages
                     .entry(job.dataset)
                     .or_default()
@@ -226,6 +226,12 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
                 let file_index = evidence.files.len() as u32;
                 info.records = raws.len();
                 evidence.files.push(info);
+                // A file two configs include is listed once.
+                for file in included {
+                    if !evidence.files.iter().any(|f| f.path == file.path) {
+                        evidence.files.push(file);
+                    }
+                }
                 let dataset = evidence.datasets.entry(job.dataset.to_string()).or_default();
                 let mut raws = raws;
                 raws.iter_mut().for_each(|r| r.set_file(file_index));
@@ -284,9 +290,18 @@ fn incomplete_collection(dataset: &str, files: &[(&str, Option<Page>)]) -> Optio
     })
 }
 
-/// One file read: its entry in the evidence list, its records, its Graph paging and warnings, or why it could
-/// not be read.
-type Loaded = Result<(EvidenceFile, Vec<Record>, Option<Page>, Vec<Diagnostic>), Diagnostic>;
+/// One file read: its entry in the evidence list, its records, its Graph paging, warnings and the entries of
+/// the files it includes, or why it could not be read.
+type Loaded = Result<
+    (
+        EvidenceFile,
+        Vec<Record>,
+        Option<Page>,
+        Vec<Diagnostic>,
+        Vec<EvidenceFile>,
+    ),
+    Diagnostic,
+>;
 
 /// How one dataset's files are read: record path, line pattern, CSV delimiter (when set), explicit format,
 /// field renames, and whether a file may hold no records.
@@ -356,8 +371,21 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
     );
     let (records, page, mut notes) = parsed?;
     // An sshd_config's `Include`s are read where they stand, from inside the repo (src/evidence/sshd_include.rs).
-    let (records, included) = super::sshd_include::follow(jail, limit, &source, opts.format, opts.renames, records)?;
-    notes.extend(included);
+    let followed = super::sshd_include::follow(jail, limit, &source, opts.format, opts.renames, records)?;
+    let records = followed.records;
+    notes.extend(followed.warnings);
+    let included = followed
+        .included
+        .into_iter()
+        .map(|f| EvidenceFile {
+            path: f.path,
+            dataset: dataset.to_string(),
+            sha256: f.sha256,
+            bytes: f.bytes,
+            records: 0,
+            included_from: Some(f.from),
+        })
+        .collect();
     if !allow_empty && let Some(what) = emptiness(&source.text, records.len()) {
         return Err(err(
             Code::EmptyExport,
@@ -374,10 +402,12 @@ fn read_one(jail: &Jail, limit: u64, file: &RepoFile, dataset: &str, opts: &Read
             sha256,
             bytes: size,
             records: 0,
+            included_from: None,
         },
         records,
         page,
         notes,
+        included,
     ))
 }
 

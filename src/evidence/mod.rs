@@ -41,6 +41,10 @@ pub struct EvidenceFile {
     pub sha256: String,
     pub bytes: u64,
     pub records: usize,
+    /// For a file read because another includes it (sshd's `Include`): that file and line. Its directives
+    /// are counted among the including file's records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub included_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
@@ -136,6 +140,7 @@ impl Evidence {
                 sha256: String::new(),
                 bytes: 0,
                 records: records.len(),
+                included_from: None,
             });
             let records = records
                 .iter()

@@ -27,6 +27,7 @@ use crate::core::repo_file::Jail;
 use crate::core::source::SourceFile;
 use crate::core::vocab::Format;
 use crate::evidence::Record;
+use sha2::Digest;
 use std::collections::BTreeMap;
 
 pub const CODE: Code = Code::SshdInclude;
@@ -44,14 +45,18 @@ pub fn follow(
     format: Format,
     renames: &BTreeMap<String, String>,
     records: Vec<Record>,
-) -> Result<(Vec<Record>, Vec<Diagnostic>), Diagnostic> {
+) -> Result<Followed, Diagnostic> {
     let includes = |text: &str| {
         text.split('\n')
             .filter_map(directive)
             .any(|(k, _)| k.eq_ignore_ascii_case("include"))
     };
     if format != Format::Keyvalue || !includes(&source.text) {
-        return Ok((records, Vec::new()));
+        return Ok(Followed {
+            records,
+            warnings: Vec::new(),
+            included: Vec::new(),
+        });
     }
     let base = match source.name.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/"),
@@ -63,6 +68,7 @@ pub fn follow(
         base,
         sections: vec![Section::default()],
         warnings: Vec::new(),
+        included: Vec::new(),
     };
     let mut stack = vec![source.name.clone()];
     reader.read(&source.name, &source.text, 0, None, &mut stack)?;
@@ -70,7 +76,29 @@ pub fn follow(
     if !renames.is_empty() {
         records.iter_mut().for_each(|r| r.rename(renames));
     }
-    Ok((records, reader.warnings))
+    Ok(Followed {
+        records,
+        warnings: reader.warnings,
+        included: reader.included,
+    })
+}
+
+/// A config with its includes followed.
+pub struct Followed {
+    pub records: Vec<Record>,
+    pub warnings: Vec<Diagnostic>,
+    /// Each file read for an `Include`, once, in the order read, for the evidence trail (so that
+    /// `assure verify` notices when one changes).
+    pub included: Vec<Included>,
+}
+
+/// A file read for an `Include`.
+pub struct Included {
+    pub path: String,
+    /// The file and line of the `Include` (`configs/bastion01/sshd_config:12`).
+    pub from: String,
+    pub sha256: String,
+    pub bytes: u64,
 }
 
 struct Reader<'j> {
@@ -80,6 +108,7 @@ struct Reader<'j> {
     base: String,
     sections: Vec<Section>,
     warnings: Vec<Diagnostic>,
+    included: Vec<Included>,
 }
 
 impl Reader<'_> {
@@ -134,6 +163,14 @@ impl Reader<'_> {
                             .jail
                             .read(&included, self.limit)
                             .map_err(|r| at.error(r.message(&included)).help(r.help()))?;
+                        if !self.included.iter().any(|f| f.path == included) {
+                            self.included.push(Included {
+                                path: included.clone(),
+                                from: format!("{file}:{here}"),
+                                sha256: crate::core::hash::hex(&sha2::Sha256::digest(&bytes)),
+                                bytes: bytes.len() as u64,
+                            });
+                        }
                         let text = crate::core::source::decode_text(bytes)
                             .map_err(|e| at.error(format!("{included}: {e}")).help("save it as UTF-8"))?;
                         stack.push(included.clone());

@@ -31,6 +31,7 @@ pub fn add_to(evidence: &mut Evidence, references: &BTreeMap<String, Reference>,
             sha256: reference.sha256.clone(),
             bytes: reference.bytes,
             records: reference.records.len(),
+            included_from: None,
         });
         let dataset = evidence.datasets.entry(name.clone()).or_default();
         dataset.records.extend(

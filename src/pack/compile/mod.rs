@@ -240,6 +240,17 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
+    // In the order `engine::confidential` reads them: the check's dataset, its lookups', its sets'.
+    let confidential = std::iter::once(spec.dataset.as_str())
+        .chain(spec.lookup.iter().map(|l| l.dataset.as_str()))
+        .chain(c.sets.iter().map(|s| s.dataset.as_str()))
+        .map(|d| {
+            input
+                .datasets
+                .and_then(|ds| ds.get(d))
+                .map_or_else(Default::default, |d| (d.secret.clone(), d.personal.clone()))
+        })
+        .collect();
     Ok(Check {
         id: spec.id.clone(),
         version: spec.version.unwrap_or(1),
@@ -272,15 +283,7 @@ pub fn compile(input: CompileInput<'_>) -> Result<Check, Vec<Problem>> {
                     .unwrap_or_default()
             })
             .collect(),
-        confidential: std::iter::once(spec.dataset.as_str())
-            .chain(spec.lookup.iter().map(|l| l.dataset.as_str()))
-            .map(|d| {
-                input
-                    .datasets
-                    .and_then(|ds| ds.get(d))
-                    .map_or_else(Default::default, |d| (d.secret.clone(), d.personal.clone()))
-            })
-            .collect(),
+        confidential,
         redaction: None,
         datasets,
         as_of: input.as_of,
