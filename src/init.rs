@@ -212,7 +212,7 @@ pub fn draft(pack: &Pack, found: &[Recognised]) -> String {
     out
 }
 
-fn reads(check: &crate::pack::load::CheckDef, dataset: &str) -> bool {
+fn reads(check: &crate::pack::checks::CheckDef, dataset: &str) -> bool {
     check.spec.dataset == dataset || check.spec.lookup.iter().any(|l| l.dataset == dataset)
 }
 

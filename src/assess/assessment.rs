@@ -416,7 +416,7 @@ pub fn overall_status(rule: &[StatusRuleSpec], results: &[CheckResult]) -> Overa
 /// no kind is known, the CAF-aligned one (the toolkit NHS trusts answer), saying so.
 fn dspt_view(pack: &crate::pack::Pack, frameworks: &[FrameworkView], organisation: &Organisation) -> Option<DsptView> {
     use crate::spec::{DsptViewKind, Level};
-    let roles: Vec<(&String, &crate::pack::load::Framework, &crate::spec::DsptSpec)> = pack
+    let roles: Vec<(&String, &crate::pack::frameworks::Framework, &crate::spec::DsptSpec)> = pack
         .frameworks
         .iter()
         .filter_map(|(id, f)| Some((id, f, f.spec.dspt.as_ref()?)))

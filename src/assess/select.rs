@@ -58,7 +58,7 @@ impl Selector {
             .map(|f| framework(pack, f))
             .collect::<Result<Vec<_>, _>>()?;
         let threshold = self.severity;
-        let (ids, left_out): (Vec<&crate::pack::load::CheckDef>, Vec<_>) = pack.checks.iter().partition(|c| {
+        let (ids, left_out): (Vec<&crate::pack::checks::CheckDef>, Vec<_>) = pack.checks.iter().partition(|c| {
             let id = c.spec.id.as_str();
             (only.is_empty() || only.iter().any(|p| p.is_match(id)))
                 && !skip.iter().any(|p| p.is_match(id))

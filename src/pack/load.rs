@@ -4,7 +4,10 @@
 //! check does not hide problems in the next one) and then checked semantically: unique ids, known datasets and
 //! framework ids, compilable conditions, typed and bounded parameters, and well-formed inline tests.
 
+use super::checks::{CheckDef, label_for};
 use super::compile::{CompileInput, Problem, compile};
+use super::files::{built_in_fingerprint, fingerprint, is_yaml, pack_yaml};
+use super::frameworks::Framework;
 use super::references::Reference;
 use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
@@ -20,94 +23,17 @@ use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
-
-static EMBEDDED: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/standards");
 
 /// Assessment date used when linting (any date works: values are only parsed).
 pub const LINT_AS_OF: &str = "2026-01-01T00:00:00Z";
-
-pub struct Framework {
-    pub spec: FrameworkSpec,
-    /// Requirement id -> title, in catalogue order.
-    pub requirements: Vec<(String, String)>,
-    /// Requirement id -> the evidence to review by hand, for requirements no check maps.
-    pub manual: BTreeMap<String, String>,
-    /// Requirement id -> the level a DSPT profile expects.
-    pub expected: BTreeMap<String, crate::spec::Level>,
-    /// Requirements the DSPT's independent audit must cover.
-    pub audit: std::collections::BTreeSet<String>,
-}
 
 pub struct Standard {
     pub spec: StandardSpec,
     pub file: Arc<SourceFile>,
 }
 
-/// A check as written, with where it was written.
-pub struct CheckDef {
-    pub spec: CheckSpec,
-    pub standard: String,
-    pub file: Arc<SourceFile>,
-    pub spans: Arc<SpanMap>,
-    /// Pointer of the check in its file, e.g. `/checks/2`.
-    pub pointer: String,
-}
-
-impl CheckDef {
-    /// 1-based line where the check starts.
-    pub fn line(&self) -> usize {
-        self.spans
-            .value(&self.pointer)
-            .map_or(1, |s| self.file.line_of(s.start))
-    }
-
-    /// The check's YAML exactly as written.
-    pub fn source_text(&self) -> &str {
-        self.spans
-            .value(&self.pointer)
-            .and_then(|s| self.file.text.get(s.start..s.end))
-            .unwrap_or("")
-    }
-
-    /// Turns compile problems into diagnostics pointing into this check's file.
-    pub fn diagnostics(&self, problems: Vec<Problem>) -> Vec<Diagnostic> {
-        problems
-            .into_iter()
-            .map(|p| {
-                let span = if p.on_key {
-                    self.spans.key(&p.pointer)
-                } else {
-                    self.spans.value(&p.pointer)
-                };
-                let mut d = Diagnostic::error(p.code, format!("{}: {}", self.spec.id, p.message)).at(
-                    &self.file,
-                    span,
-                    label_for(p.code),
-                );
-                if let Some(h) = p.help {
-                    d = d.help(h);
-                }
-                d
-            })
-            .collect()
-    }
-}
-
-fn label_for(code: Code) -> &'static str {
-    match code {
-        Code::UnknownDataset => "not a known dataset",
-        Code::UnknownFramework => "not in any catalogue",
-        Code::Regex => "invalid regex",
-        Code::Value => "invalid value",
-        Code::DuplicateId => "duplicate",
-        Code::Param | Code::ParamOverride => "out of bounds or mistyped",
-        Code::Schema => "here",
-        _ => "here",
-    }
-}
-
+/// A standards pack as loaded: its metadata, datasets, frameworks, standards and checks.
 pub struct Pack {
     pub meta: PackSpec,
     pub sha256: String,
@@ -227,82 +153,6 @@ fn list_has(list: &[Value], item: &Value) -> bool {
     })
 }
 
-/// Reads every file under `dir` (skipping hidden entries), each through the jail of `dir`: a symlink is read
-/// where it points if that is inside the pack, and a FIFO, device, oversized file or symlink out of the pack is
-/// refused by name rather than read (or waited on). All refusals come back together.
-pub fn load_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let not_a_pack = |message: String| {
-        vec![
-            Diagnostic::error(Code::StandardsDir, message)
-                .help("pass --standards DIR naming a standards pack (a directory holding pack.yaml)"),
-        ]
-    };
-    if !dir.is_dir() {
-        return Err(not_a_pack(format!("{} is not a directory", dir.display())));
-    }
-    let jail = crate::core::repo_file::Jail::new(dir).map_err(not_a_pack)?;
-    let mut files = Vec::new();
-    let mut refused = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                refused.push(Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read the standards directory: {e}"),
-                ));
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        match jail.read(&name, crate::core::repo_file::CONFIG_LIMIT) {
-            Ok(bytes) => files.push((name, bytes)),
-            Err(crate::core::repo_file::Refusal::Outside) => refused.push(
-                Diagnostic::error(
-                    Code::OutsideRepo,
-                    format!("{name} is a symlink to a file outside the standards directory, so it was not read"),
-                )
-                .in_path(name)
-                .help("copy the file into the standards directory instead of linking to it"),
-            ),
-            Err(r) => refused.push(r.diagnostic(r.code(), &name)),
-        }
-    }
-    if refused.is_empty() { Ok(files) } else { Err(refused) }
-}
-
-/// The pack built into the binary.
-pub fn embedded_files() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(dir: &include_dir::Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
-        for f in dir.files() {
-            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
-        }
-        for d in dir.dirs() {
-            walk(d, out);
-        }
-    }
-    walk(&EMBEDDED, &mut out);
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-fn is_yaml(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
-}
-
 /// A parsed pack file: its source, document, kind and schema violations.
 type Parsed = (Arc<SourceFile>, yaml::Spanned, Kind, Vec<Violation>);
 
@@ -354,34 +204,6 @@ pub fn load_files(files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
 /// every run.
 pub fn load_files_for_run(files: Vec<(String, Vec<u8>)>) -> (Pack, Vec<Diagnostic>) {
     load(files, true)
-}
-
-/// The pack's fingerprint: its YAML files (outside `schema/`), names and bytes, in name order.
-fn fingerprint(files: &[&(String, Vec<u8>)]) -> String {
-    let mut hasher = Sha256::new();
-    for (name, bytes) in files {
-        hasher.update(name.as_bytes());
-        hasher.update([0]);
-        hasher.update(bytes);
-    }
-    hex(&hasher.finalize())
-}
-
-/// The built-in pack's fingerprint, worked out once.
-fn built_in_fingerprint() -> &'static str {
-    static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    FINGERPRINT.get_or_init(|| {
-        let files = embedded_files();
-        fingerprint(&pack_yaml(&files))
-    })
-}
-
-/// The files that make up a pack's content, in name order (`files` is sorted).
-fn pack_yaml(files: &[(String, Vec<u8>)]) -> Vec<&(String, Vec<u8>)> {
-    files
-        .iter()
-        .filter(|(name, _)| !name.starts_with("schema/") && is_yaml(name))
-        .collect()
 }
 
 fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnostic>) {
@@ -455,66 +277,13 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
             }
             Kind::Framework if violations.is_empty() => {
                 if let Some(f) = deserialize::<FrameworkFile>(&doc.value, &file, &mut diags) {
-                    let id = f.framework.id.clone();
-                    if frameworks.contains_key(&id) {
-                        diags.push(
-                            Diagnostic::error(Code::DuplicateId, format!("framework `{id}` is defined twice")).at(
-                                &file,
-                                doc.spans.value("/framework/id"),
-                                "duplicate",
-                            ),
-                        );
-                    }
-                    let mut seen = HashMap::new();
-                    for (i, r) in f.requirements.iter().enumerate() {
-                        if seen.insert(r.id.clone(), i).is_some() {
-                            diags.push(
-                                Diagnostic::error(
-                                    Code::DuplicateId,
-                                    format!("requirement `{}` is listed twice in `{id}`", r.id),
-                                )
-                                .at(
-                                    &file,
-                                    doc.spans.value(&format!("/requirements/{i}/id")),
-                                    "duplicate",
-                                ),
-                            );
-                        }
-                    }
-                    for (i, r) in f.requirements.iter().enumerate() {
-                        requirement_sites.push((
-                            id.clone(),
-                            r.id.clone(),
-                            file.clone(),
-                            doc.spans.value(&format!("/requirements/{i}/id")),
-                        ));
-                    }
-                    let manual = f
-                        .requirements
-                        .iter()
-                        .filter_map(|r| Some((r.id.clone(), r.manual.clone()?)))
-                        .collect();
-                    let expected = f
-                        .requirements
-                        .iter()
-                        .filter_map(|r| Some((r.id.clone(), r.expected?)))
-                        .collect();
-                    let audit = f
-                        .requirements
-                        .iter()
-                        .filter(|r| r.audit)
-                        .map(|r| r.id.clone())
-                        .collect();
-                    let requirements = f.requirements.into_iter().map(|r| (r.id, r.title)).collect();
-                    frameworks.insert(
-                        id,
-                        Framework {
-                            spec: f.framework,
-                            requirements,
-                            manual,
-                            expected,
-                            audit,
-                        },
+                    super::frameworks::add(
+                        f,
+                        &file,
+                        &doc.spans,
+                        &mut frameworks,
+                        &mut requirement_sites,
+                        &mut diags,
                     );
                 }
             }
@@ -568,111 +337,26 @@ fn load(mut files: Vec<(String, Vec<u8>)>, for_run: bool) -> (Pack, Vec<Diagnost
 
     let references = load_references(reference_docs, &files, datasets.as_ref(), !schemas_hold, &mut diags);
 
-    let lint_as_of: jiff::Timestamp = LINT_AS_OF.parse().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let pack_lists: BTreeMap<String, Vec<Value>> = meta
         .as_ref()
         .map(|m| m.lists.iter().map(|(k, l)| (k.clone(), l.items.clone())).collect())
         .unwrap_or_default();
-    // The built-in pack's inline tests were checked when it was built, like its schemas.
-    let test_validators = (!schemas_hold).then(|| super::rules::test_data::Validators::new(datasets.as_ref()));
-    let mut standards: Vec<Standard> = Vec::new();
-    let mut checks: Vec<CheckDef> = Vec::new();
-    let mut check_ids: HashMap<String, (String, usize)> = HashMap::new();
-    let mut mapped: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
-    for (file, doc, violations) in standard_docs {
-        let spans = Arc::new(doc.spans);
-        let broken = |prefix: &str| {
-            violations
-                .iter()
-                .any(|v| v.pointer == prefix || v.pointer.starts_with(&format!("{prefix}/")) || v.pointer.is_empty())
-        };
-        if broken("/standard") {
-            continue;
-        }
-        let Some(standard) = doc
-            .value
-            .get("standard")
-            .and_then(|v| deserialize::<StandardSpec>(v, &file, &mut diags))
-        else {
-            continue;
-        };
-        if let Some(prev) = standards.iter().find(|s| s.spec.id == standard.id) {
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    format!("standard `{}` is defined twice", standard.id),
-                )
-                .at(&file, spans.value("/standard/id"), "duplicate")
-                .help(format!("it is also defined in {}", prev.file.name)),
-            );
-        }
-        let items = doc
-            .value
-            .get("checks")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for (i, item) in items.iter().enumerate() {
-            let pointer = format!("/checks/{i}");
-            // A broken check still maps what it maps: its mistake is reported once, not again as requirements
-            // that nothing covers.
-            mapped.extend(raw_maps(item));
-            if broken(&pointer) {
-                continue;
-            }
-            let Some(spec) = deserialize::<CheckSpec>(item, &file, &mut diags) else {
-                continue;
-            };
-            let def = CheckDef {
-                spec,
-                standard: standard.id.clone(),
-                file: file.clone(),
-                spans: spans.clone(),
-                pointer,
-            };
-            let line = def.line();
-            if let Some((other_file, other_line)) = check_ids.get(&def.spec.id) {
-                diags.push(
-                    Diagnostic::error(Code::DuplicateId, format!("check id `{}` is used twice", def.spec.id))
-                        .at(&file, spans.value(&format!("{}/id", def.pointer)), "duplicate")
-                        .help(format!(
-                            "first defined at {other_file}:{other_line}; check ids must be unique across the pack"
-                        )),
-                );
-                continue;
-            }
-            check_ids.insert(def.spec.id.clone(), (file.name.clone(), line));
-            for (framework, ids) in &def.spec.maps {
-                mapped.extend(ids.iter().map(|id| (framework.clone(), id.clone())));
-            }
-            diags.extend(super::rules::last_day::warnings(&def, datasets.as_ref()));
-            diags.extend(super::rules::secret_field::errors(&def, datasets.as_ref()));
-            let mut problems = semantic(&def, datasets.as_ref(), &frameworks);
-            if let Some(v) = &test_validators {
-                problems.extend(super::rules::test_data::problems(&def.spec, &def.pointer, v));
-            }
-            if let Err(p) = compile(CompileInput {
-                spec: &def.spec,
-                standard: &def.standard,
-                pointer: &def.pointer,
-                datasets: datasets.as_ref(),
-                overrides: None,
-                lists: Some(&pack_lists),
-                as_of: lint_as_of,
-            }) {
-                problems.extend(p);
-            }
-            if problems.is_empty() {
-                checks.push(def);
-            } else {
-                diags.extend(def.diagnostics(problems));
-            }
-        }
-        standards.push(Standard {
-            spec: standard,
-            file: file.clone(),
-        });
-    }
+    let super::checks::Read {
+        mut standards,
+        mut checks,
+        check_ids,
+        mapped,
+    } = super::checks::read(
+        standard_docs,
+        &super::checks::Context {
+            datasets: datasets.as_ref(),
+            frameworks: &frameworks,
+            lists: &pack_lists,
+            // The built-in pack's inline tests were checked when it was built, like its schemas.
+            check_tests: !schemas_hold,
+        },
+        &mut diags,
+    );
     let is_check = |id: &str| check_ids.contains_key(id);
     diags.extend(super::rules::exception_registers::warnings(datasets.as_ref(), is_check));
     diags.extend(super::rules::coverage::warnings(
@@ -828,7 +512,7 @@ fn push_violations(diags: &mut Vec<Diagnostic>, file: &Arc<SourceFile>, spans: &
     }
 }
 
-fn deserialize<T: serde::de::DeserializeOwned>(
+pub(super) fn deserialize<T: serde::de::DeserializeOwned>(
     value: &Value,
     file: &Arc<SourceFile>,
     diags: &mut Vec<Diagnostic>,
@@ -843,124 +527,10 @@ fn deserialize<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The `(framework, requirement)` pairs a check item as written maps, whatever else is wrong with it.
-fn raw_maps(item: &Value) -> Vec<(String, String)> {
-    let Some(maps) = item.get("maps").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    maps.iter()
-        .flat_map(|(framework, ids)| {
-            ids.as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(move |id| (framework.clone(), id.to_string()))
-        })
-        .collect()
-}
-
-/// Checks that need the whole pack: framework ids, test data naming known datasets, test params.
-fn semantic(
-    def: &CheckDef,
-    datasets: Option<&BTreeMap<String, DatasetSpec>>,
-    frameworks: &BTreeMap<String, Framework>,
-) -> Vec<Problem> {
-    let mut out = Vec::new();
-    let base = &def.pointer;
-    let mut problem = |code, pointer: String, message: String, help: Option<String>| {
-        out.push(Problem {
-            code,
-            pointer,
-            message,
-            help,
-            on_key: false,
-            in_manifest: false,
-        });
-    };
-    for (framework, ids) in &def.spec.maps {
-        let Some(f) = frameworks.get(framework) else {
-            let help = did_you_mean(framework, frameworks.keys().map(String::as_str)).map_or_else(
-                || match frameworks.len() {
-                    0 => format!("no framework catalogues are loaded: add frameworks/{framework}.yaml"),
-                    _ => format!(
-                        "known frameworks: {}",
-                        frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                },
-                |s| format!("did you mean `{s}`?"),
-            );
-            problem(
-                Code::UnknownFramework,
-                format!("{base}/maps/{framework}"),
-                format!("no catalogue for framework `{framework}`"),
-                Some(help),
-            );
-            continue;
-        };
-        for (i, id) in ids.iter().enumerate() {
-            if !f.requirements.iter().any(|(r, _)| r == id) {
-                let help = did_you_mean(id, f.requirements.iter().map(|(r, _)| r.as_str())).map_or_else(
-                    || format!("add it to frameworks/{framework}.yaml if it is a real requirement"),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                problem(
-                    Code::UnknownFramework,
-                    format!("{base}/maps/{framework}/{i}"),
-                    format!("`{id}` is not in the {} catalogue", f.spec.title),
-                    Some(help),
-                );
-            }
-        }
-    }
-    for (t, test) in def.spec.tests.iter().enumerate() {
-        let tp = format!("{base}/tests/{t}");
-        if let Some(known) = datasets {
-            for name in test.data.keys() {
-                if !known.contains_key(name) {
-                    problem(
-                        Code::UnknownDataset,
-                        format!("{tp}/data/{name}"),
-                        format!("test data names unknown dataset `{name}`"),
-                        None,
-                    );
-                }
-            }
-        }
-        for name in test.params.keys() {
-            if !def.spec.params.contains_key(name) {
-                problem(
-                    Code::UnknownParam,
-                    format!("{tp}/params/{name}"),
-                    format!("test sets unknown parameter `{name}`"),
-                    None,
-                );
-            }
-        }
-        if let Some(a) = &test.as_of
-            && a.parse::<jiff::civil::Date>().is_err()
-        {
-            problem(
-                Code::Value,
-                format!("{tp}/as_of"),
-                format!("`{a}` is not a date (write 2026-11-01)"),
-                None,
-            );
-        }
-        if test.failing.is_some() && test.expect != TestExpect::Fail {
-            problem(
-                Code::Test,
-                format!("{tp}/failing"),
-                "`failing` lists failing records, so the test must `expect: fail`".into(),
-                None,
-            );
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::files::embedded_files;
 
     #[test]
     fn presets_read_alone_are_the_loaded_packs() {

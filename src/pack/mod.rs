@@ -1,7 +1,10 @@
 //! The standards pack: policymakers' YAML loaded, validated, linted and compiled into runnable checks.
 //!
-//! - [`load`]: reading a directory (or the pack embedded in the binary) into a [`Pack`], collecting every
-//!   problem as a [`crate::core::diagnostic::Diagnostic`] with file, line and a labelled snippet;
+//! - [`load`]: a pack's files into a [`Pack`], collecting every problem as a
+//!   [`crate::core::diagnostic::Diagnostic`] with file, line and a labelled snippet;
+//! - [`files`]: reading a pack directory through its jail, or the pack embedded in the binary; its fingerprint;
+//! - [`checks`]: checks as written, read one by one from the standards files, and their pack-wide rules;
+//! - [`frameworks`]: the framework catalogues;
 //! - [`references`]: the pack's reference records, joined to a repo's evidence;
 //! - [`rules`]: lint rules, one per file;
 //! - [`compile`]: a check spec with parameters and an assessment date -> a runnable [`crate::engine::Check`];
@@ -9,8 +12,11 @@
 //! - [`testing`]: the inline tests a check carries, run through the engine;
 //! - [`titles`]: check titles with the parameters in force;
 //! - [`docs`]: the pack's catalogue as Markdown (`docs/standards.md`).
+pub mod checks;
 pub mod compile;
 pub mod docs;
+pub mod files;
+pub mod frameworks;
 pub mod load;
 pub mod references;
 pub mod rules;
@@ -18,4 +24,5 @@ pub mod testing;
 pub mod titles;
 pub mod versions;
 
-pub use load::{Pack, embedded_files, load_dir, load_files, load_files_for_run};
+pub use files::{embedded_files, load_dir};
+pub use load::{Pack, load_files, load_files_for_run};

@@ -6,8 +6,9 @@
 use crate::engine::result::State;
 use crate::engine::run_check;
 use crate::evidence::Evidence;
+use crate::pack::checks::CheckDef;
 use crate::pack::compile::{CompileInput, compile};
-use crate::pack::load::{CheckDef, Pack};
+use crate::pack::load::Pack;
 use crate::spec::{TestExpect, TestSpec};
 use rayon::prelude::*;
 use std::collections::BTreeSet;

@@ -4,7 +4,7 @@
 use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
 use crate::core::source::{SourceFile, Span};
-use crate::pack::load::Framework;
+use crate::pack::frameworks::Framework;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 
 use crate::core::codes::Code;
 use crate::core::diagnostic::Diagnostic;
-use crate::pack::load::CheckDef;
+use crate::pack::checks::CheckDef;
 use crate::spec::{ConditionSpec, DatasetSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
