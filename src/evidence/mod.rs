@@ -4,6 +4,7 @@
 //! repo ([`discover`]), parses each format in parallel ([`formats`]) and applies field renames. A problem with
 //! one dataset is kept on that [`Dataset`] as its `error`, so only the checks that need it error; the rest run.
 
+pub mod csv_table;
 pub mod date_order;
 pub mod discover;
 pub mod formats;
