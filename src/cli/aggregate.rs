@@ -1,6 +1,6 @@
 //! `assure aggregate RESULTS.json...`: a regional or national roll-up across organisations, as JSON and HTML.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, emit, eprint_diagnostics};
+use super::{Exit, emit, eprint_diagnostics};
 use crate::core::codes::Code;
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ pub struct Args {
     pub templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for path in &args.results {
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
     problems.extend(crate::assess::aggregate::duplicates(&inputs));
     if !problems.is_empty() {
         eprint_diagnostics(&problems);
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     let agg = crate::assess::aggregate::aggregate(&inputs);
     if let Some(file) = &args.html {
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> u8 {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("error: {e}");
-                return EXIT_UNUSABLE;
+                return Exit::Unusable;
             }
         };
         if let Err(code) = emit(&html, Some(file)) {
@@ -71,5 +71,5 @@ pub fn run(args: Args) -> u8 {
             return code;
         }
     }
-    EXIT_CLEAN
+    Exit::Clean
 }

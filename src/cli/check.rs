@@ -1,7 +1,7 @@
 //! `assure check`: assess a config repo.
 
 use super::select::SelectArgs;
-use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, emit, emit_with, eprint_diagnostics};
+use super::{Exit, PackArgs, emit, emit_with, eprint_diagnostics};
 use crate::assess::Assessment;
 use crate::assess::run::{Assessed, Options, Progress, Stopped};
 use crate::core::vocab::Severity;
@@ -120,7 +120,7 @@ impl FailOn {
     }
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     // JSON is streamed as it is serialised, so it is written while the evidence is freed; a format rendered
     // as one text waits until the evidence is gone, so as not to hold both.
     let streamed = |a: &Assessment| {
@@ -175,7 +175,7 @@ pub fn run(args: Args) -> u8 {
                 if let Some(file) = file {
                     let text = output.to_text(&a).map_err(|e| {
                         eprintln!("error: cannot render {}: {e}", file.display());
-                        EXIT_UNUSABLE
+                        Exit::Unusable
                     });
                     if let Err(code) = text.and_then(|text| emit(&text, Some(file))) {
                         return code;
@@ -198,11 +198,11 @@ pub fn run(args: Args) -> u8 {
                 Some(s) => a.fails_at(s),
             };
             if failing {
-                EXIT_FAILING
+                Exit::Failing
             } else if a.has_errors() {
-                EXIT_INCOMPLETE
+                Exit::Incomplete
             } else {
-                EXIT_CLEAN
+                Exit::Clean
             }
         }
         Err(stopped) => stopped_code(stopped),
@@ -210,7 +210,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// The assessment after printing its warnings, or the exit code after printing why it stopped.
-pub(super) fn shown(result: Result<Assessed, Stopped>) -> Result<Assessment, u8> {
+pub(super) fn shown(result: Result<Assessed, Stopped>) -> Result<Assessment, Exit> {
     match result {
         Ok(Assessed { assessment, warnings }) => {
             eprint_diagnostics(&warnings);
@@ -221,16 +221,16 @@ pub(super) fn shown(result: Result<Assessed, Stopped>) -> Result<Assessment, u8>
 }
 
 /// Prints why an assessment stopped; the exit code for it.
-pub(super) fn stopped_code(stopped: Stopped) -> u8 {
+pub(super) fn stopped_code(stopped: Stopped) -> Exit {
     eprint_diagnostics(&stopped.diagnostics);
     if let Some(message) = stopped.message {
         eprintln!("error: {message}");
     }
-    EXIT_UNUSABLE
+    Exit::Unusable
 }
 
 /// The text of the main output in `format`.
-pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> Result<String, u8> {
+pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &str) -> Result<String, Exit> {
     let output = match format {
         OutputFormat::Human => Output::Human { quiet },
         OutputFormat::Json => Output::Json,
@@ -246,7 +246,7 @@ pub(super) fn render(a: &Assessment, format: OutputFormat, quiet: bool, base: &s
             .map(|v| v.get_name().to_string())
             .unwrap_or_default();
         eprintln!("error: cannot render the {name} output: {e}");
-        EXIT_UNUSABLE
+        Exit::Unusable
     })
 }
 
@@ -256,7 +256,7 @@ pub fn write_html(
     templates: Option<&PathBuf>,
     repo: &std::path::Path,
     file: &PathBuf,
-) -> Result<(), u8> {
+) -> Result<(), Exit> {
     let templates = crate::render::html::Templates {
         dir: templates.cloned(),
         repo: Some(repo.to_path_buf()),
@@ -264,11 +264,11 @@ pub fn write_html(
     let html =
         crate::render::html::render(a, &templates, crate::render::view::DEFAULT_FINDINGS_LIMIT).map_err(|e| {
             eprintln!("error: {e}");
-            EXIT_UNUSABLE
+            Exit::Unusable
         })?;
     std::fs::write(file, html).map_err(|e| {
         eprintln!("error: cannot write {}: {e}", file.display());
-        EXIT_UNUSABLE
+        Exit::Unusable
     })
 }
 

@@ -1,6 +1,6 @@
 //! `assure collect`: refresh the Microsoft-sourced evidence of a config repo (the library: `crate::collect`).
 
-use super::{EXIT_CLEAN, EXIT_INCOMPLETE, EXIT_UNUSABLE, PackArgs, eprint_diagnostics};
+use super::{Exit, PackArgs, eprint_diagnostics};
 use crate::collect::auth::{Credentials, Endpoints};
 use crate::collect::http::{Client, Retry};
 use crate::collect::{fetch, plan, write};
@@ -24,7 +24,7 @@ pub struct Args {
     pub pack: PackArgs,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let pack = match args.pack.load() {
         Ok(p) => p,
         Err(code) => return code,
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> u8 {
         Ok(p) => p,
         Err(diags) => {
             eprint_diagnostics(&diags);
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
     };
     let get = |name: &str| std::env::var(name).ok();
@@ -41,7 +41,7 @@ pub fn run(args: Args) -> u8 {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
     };
     if args.dry_run {
@@ -56,13 +56,13 @@ pub fn run(args: Args) -> u8 {
                 job.source.permission
             );
         }
-        return EXIT_CLEAN;
+        return Exit::Clean;
     }
     let credentials = match Credentials::from_env(&get) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
     };
     let mut client = Client::new(credentials, endpoints, Retry::default(), plan.limits.evidence);
@@ -103,8 +103,8 @@ pub fn run(args: Args) -> u8 {
     }
     if failed > 0 {
         eprintln!("error: {failed} of {} datasets could not be collected", plan.jobs.len());
-        EXIT_INCOMPLETE
+        Exit::Incomplete
     } else {
-        EXIT_CLEAN
+        Exit::Clean
     }
 }

@@ -1,6 +1,6 @@
 //! `assure completions SHELL` and `assure man`: generated from the clap definitions, so they never drift.
 
-use super::{Cli, EXIT_CLEAN, EXIT_UNUSABLE};
+use super::{Cli, Exit};
 use clap::CommandFactory;
 use std::path::PathBuf;
 
@@ -18,24 +18,24 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn completions(args: CompletionArgs) -> u8 {
+pub fn completions(args: CompletionArgs) -> Exit {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "assure", &mut out);
     say_raw!("{}", String::from_utf8_lossy(&out));
-    EXIT_CLEAN
+    Exit::Clean
 }
 
-pub fn man(args: ManArgs) -> u8 {
+pub fn man(args: ManArgs) -> Exit {
     let cmd = Cli::command();
     let Some(dir) = args.out else {
         let mut out = Vec::new();
         if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
             eprintln!("error: cannot render the man page: {e}");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
         say_raw!("{}", String::from_utf8_lossy(&out));
-        return EXIT_CLEAN;
+        return Exit::Clean;
     };
     let mut pages = vec![("assure.1".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands() {
@@ -51,9 +51,9 @@ pub fn man(args: ManArgs) -> u8 {
             .and_then(|_| std::fs::write(&path, out));
         if let Err(e) = written {
             eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
         say!("wrote {}", path.display());
     }
-    EXIT_CLEAN
+    Exit::Clean
 }

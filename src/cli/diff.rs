@@ -2,7 +2,7 @@
 //! config repos, the impact: whose results would change, check by check, and how.
 
 use super::check;
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, emit, eprint_diagnostics};
+use super::{Exit, emit, eprint_diagnostics};
 use crate::assess::impact::{DiffReport, impact};
 use crate::assess::run::{Options, assess_with};
 use crate::core::diagnostic::Level;
@@ -34,10 +34,10 @@ pub enum DiffFormat {
     Json,
 }
 
-fn load(dir: &std::path::Path) -> Result<Pack, u8> {
+fn load(dir: &std::path::Path) -> Result<Pack, Exit> {
     let files = load_dir(dir).map_err(|d| {
         eprint_diagnostics(&d);
-        EXIT_UNUSABLE
+        Exit::Unusable
     })?;
     let (pack, diags) = load_files(files);
     if diags.iter().any(|d| d.level == Level::Error) {
@@ -47,12 +47,12 @@ fn load(dir: &std::path::Path) -> Result<Pack, u8> {
             dir.display(),
             dir.display()
         );
-        return Err(EXIT_UNUSABLE);
+        return Err(Exit::Unusable);
     }
     Ok(pack)
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let (old_pack, new_pack) = match (load(&args.old), load(&args.new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> u8 {
         DiffFormat::Markdown => crate::render::pack_diff::render(&report),
     };
     match emit(&text, args.output.as_ref()) {
-        Ok(()) => EXIT_CLEAN,
+        Ok(()) => Exit::Clean,
         Err(code) => code,
     }
 }

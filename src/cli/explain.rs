@@ -1,6 +1,6 @@
 //! `assure explain ID`: one check in full — what it asks, why, its parameters, mappings and its YAML.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use super::{Exit, PackArgs};
 use crate::core::suggest::did_you_mean;
 
 #[derive(Debug, clap::Args)]
@@ -11,7 +11,7 @@ pub struct Args {
     pub pack: PackArgs,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let pack = match args.pack.load() {
         Ok(p) => p,
         Err(code) => return code,
@@ -20,7 +20,7 @@ pub fn run(args: Args) -> u8 {
         let hint = did_you_mean(&args.id, pack.checks.iter().map(|c| c.spec.id.as_str()))
             .map_or(String::new(), |s| format!("; did you mean {s}?"));
         eprintln!("error: no check `{}` in the pack{hint}", args.id);
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     };
     let s = &def.spec;
     say!(
@@ -99,7 +99,7 @@ pub fn run(args: Args) -> u8 {
         s.tests.len()
     );
     say!("{}", dedent(def.source_text()));
-    EXIT_CLEAN
+    Exit::Clean
 }
 
 /// A parameter value as written in YAML (strings without quotes).

@@ -1,6 +1,6 @@
 //! `assure init`: write a draft assure.yaml for a config repo.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use super::{Exit, PackArgs};
 use crate::spec::manifest::MANIFEST;
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let pack = match args.pack.load() {
         Ok(p) => p,
         Err(code) => return code,
@@ -24,19 +24,19 @@ pub fn run(args: Args) -> u8 {
     let target = args.repo.join(MANIFEST);
     if target.exists() && !args.force {
         eprintln!("error: {} exists; pass --force to replace it", target.display());
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     let found = match crate::init::recognise(&args.repo, &pack) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
     };
     let text = crate::init::draft(&pack, &found);
     if let Err(e) = std::fs::write(&target, &text) {
         eprintln!("error: cannot write {}: {e}", target.display());
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     // The schema the draft's first line names, so an editor completes and validates it as it is filled in.
     let schema = args.repo.join(crate::init::MANIFEST_SCHEMA);
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> u8 {
         .and_then(|()| std::fs::write(&schema, crate::spec::schema::Kind::Manifest.schema_text()));
     if let Err(e) = written {
         eprintln!("error: cannot write {}: {e}", schema.display());
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     let recognised = found.iter().filter(|f| f.preset.is_some()).count();
     say!(
@@ -68,5 +68,5 @@ pub fn run(args: Args) -> u8 {
             None => say!("  {}  (not recognised)", f.file),
         }
     }
-    EXIT_CLEAN
+    Exit::Clean
 }

@@ -1,6 +1,6 @@
 //! `assure lint`: validate a standards pack and report every problem at once.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, eprint_diagnostics};
+use super::{Exit, eprint_diagnostics};
 use crate::core::diagnostic::Level;
 use crate::pack::{embedded_files, load_dir, load_files};
 use std::path::PathBuf;
@@ -15,14 +15,14 @@ pub struct Args {
     pub previous: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let dir = super::working_pack(args.dir.as_ref());
     let files = match &dir {
         Some(dir) => match load_dir(dir) {
             Ok(f) => f,
             Err(d) => {
                 eprint_diagnostics(&d);
-                return EXIT_UNUSABLE;
+                return Exit::Unusable;
             }
         },
         None => embedded_files(),
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> u8 {
             Ok(f) => load_files(f).0,
             Err(d) => {
                 eprint_diagnostics(&d);
-                return EXIT_UNUSABLE;
+                return Exit::Unusable;
             }
         };
         diags.extend(crate::pack::rules::versioned::warnings(&old, &pack));
@@ -49,7 +49,7 @@ pub fn run(args: Args) -> u8 {
             .filter_map(|d| d.path.clone())
             .collect();
         eprintln!("error: {errors} problem(s) in {} file(s)", files.len().max(1));
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     let tests: usize = pack.checks.iter().map(|c| c.spec.tests.len()).sum();
     say!(
@@ -67,5 +67,5 @@ pub fn run(args: Args) -> u8 {
             String::new()
         }
     );
-    EXIT_CLEAN
+    Exit::Clean
 }

@@ -1,6 +1,6 @@
 //! `assure list`: the pack's checks with severity and framework mappings.
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use super::{Exit, PackArgs};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -34,7 +34,7 @@ struct Row<'a> {
     maps: &'a BTreeMap<String, Vec<String>>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let pack = match args.pack.load() {
         Ok(p) => p,
         Err(code) => return code,
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> u8 {
             "error: no framework `{f}`; the pack has: {}",
             pack.frameworks.keys().cloned().collect::<Vec<_>>().join(", ")
         );
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     }
     let rows: Vec<Row<'_>> = pack
         .checks
@@ -97,5 +97,5 @@ pub fn run(args: Args) -> u8 {
             say!("{} checks", rows.len());
         }
     }
-    EXIT_CLEAN
+    Exit::Clean
 }

@@ -41,10 +41,24 @@ use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FAILING: u8 = 1;
-pub const EXIT_UNUSABLE: u8 = 2;
-pub const EXIT_INCOMPLETE: u8 = 3;
+/// How a command ends: its exit status, as docs/ci.md gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing at or above `--fail-on` failed (or the command did what it was asked).
+    Clean = 0,
+    /// A check failed at or above `--fail-on`, or what was compared differs.
+    Failing = 1,
+    /// The inputs cannot be used: a bad manifest, pack, option or output path.
+    Unusable = 2,
+    /// Some checks could not be assessed (their datasets errored).
+    Incomplete = 3,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit as u8)
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -102,23 +116,23 @@ pub struct PackArgs {
 
 impl PackArgs {
     /// Loads the pack; on any error prints the diagnostics and returns the exit code.
-    pub fn load(&self) -> Result<Pack, u8> {
+    pub fn load(&self) -> Result<Pack, Exit> {
         Self::load_from(self.files()?)
     }
 
     /// The pack's files, read from `--standards` or built in.
-    pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>, u8> {
+    pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Exit> {
         match &self.standards {
             Some(dir) => load_dir(dir).map_err(|d| {
                 eprint_diagnostics(&d);
-                EXIT_UNUSABLE
+                Exit::Unusable
             }),
             None => Ok(embedded_files()),
         }
     }
 
     /// [`PackArgs::load`] from files already read.
-    pub fn load_from(files: Vec<(String, Vec<u8>)>) -> Result<Pack, u8> {
+    pub fn load_from(files: Vec<(String, Vec<u8>)>) -> Result<Pack, Exit> {
         crate::assess::run::load_pack(files).map_err(check::stopped_code)
     }
 }
@@ -144,7 +158,7 @@ fn pack_line(dir: Option<&PathBuf>, pack: &Pack) -> String {
     }
 }
 
-pub fn run(cli: Cli) -> u8 {
+pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Report(a) => report::run(a),
@@ -193,7 +207,7 @@ fn has_controls(text: &str) -> bool {
 /// Writes output to `--output FILE` or stdout. Escape sequences (colour) and other control characters are
 /// stripped from files, and from stdout unless it is a colour terminal. Text without any (machine formats
 /// escape them) is written as it is: stripping walks a terminal parser over every byte.
-fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
+fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), Exit> {
     let plain = !has_controls(text);
     match output {
         Some(path) => {
@@ -204,7 +218,7 @@ fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
             };
             std::fs::write(path, text.as_bytes()).map_err(|e| {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                EXIT_UNUSABLE
+                Exit::Unusable
             })
         }
         None if plain => write_out(std::io::stdout().lock(), text),
@@ -217,7 +231,7 @@ fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), u8> {
 fn emit_with(
     output: Option<&PathBuf>,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Exit> {
     use std::io::Write;
     match output {
         Some(path) => {
@@ -228,7 +242,7 @@ fn emit_with(
             });
             written.map_err(|e| {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                EXIT_UNUSABLE
+                Exit::Unusable
             })
         }
         None => {
@@ -240,7 +254,7 @@ fn emit_with(
 }
 
 /// Writes to stdout, whose errors (a closed pipe) are not worth failing over.
-fn write_out(mut out: impl std::io::Write, text: &str) -> Result<(), u8> {
+fn write_out(mut out: impl std::io::Write, text: &str) -> Result<(), Exit> {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     Ok(())

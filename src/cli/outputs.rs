@@ -2,7 +2,7 @@
 //! job uploads one directory and later steps find each file where they expect it (docs/ci.md).
 
 use super::check::{OutputFormat, render, write_html};
-use super::{EXIT_UNUSABLE, emit};
+use super::{Exit, emit};
 use crate::assess::Assessment;
 use std::path::{Path, PathBuf};
 
@@ -30,10 +30,10 @@ pub const FILES: [(&str, Kind); 9] = [
 
 /// Writes every format of `a` into `dir` (created if missing). `base` prefixes evidence paths in SARIF and
 /// annotations, as for `--format`; templates inside `repo` are read as repo files.
-pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&PathBuf>, repo: &Path) -> Result<(), u8> {
+pub fn write_all(a: &Assessment, dir: &Path, base: &str, templates: Option<&PathBuf>, repo: &Path) -> Result<(), Exit> {
     std::fs::create_dir_all(dir).map_err(|e| {
         eprintln!("error: cannot create {}: {e}", dir.display());
-        EXIT_UNUSABLE
+        Exit::Unusable
     })?;
     for (name, kind) in FILES {
         let file = dir.join(name);

@@ -2,7 +2,7 @@
 //! as `check`; its exit code says only whether the report was written (0) or the input was unusable (2).
 
 use super::check;
-use super::{EXIT_CLEAN, PackArgs, emit};
+use super::{Exit, PackArgs, emit};
 use crate::assess::run::{Options, assess_then};
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ pub struct Args {
     pub jobs: usize,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let files = match args.pack.files() {
         Ok(f) => f,
         Err(code) => return code,
@@ -62,7 +62,7 @@ pub fn run(args: Args) -> u8 {
             }
             Err(problems) => {
                 super::eprint_diagnostics(&problems);
-                return super::EXIT_UNUSABLE;
+                return super::Exit::Unusable;
             }
         },
         None => None,
@@ -87,7 +87,7 @@ pub fn run(args: Args) -> u8 {
                 Some(file) => {
                     if let Err(e) = std::fs::write(file, html) {
                         eprintln!("error: cannot write {}: {e}", file.display());
-                        return super::EXIT_UNUSABLE;
+                        return super::Exit::Unusable;
                     }
                 }
                 None => {
@@ -98,9 +98,9 @@ pub fn run(args: Args) -> u8 {
             },
             Err(e) => {
                 eprintln!("error: {e}");
-                return super::EXIT_UNUSABLE;
+                return super::Exit::Unusable;
             }
         }
     }
-    EXIT_CLEAN
+    Exit::Clean
 }

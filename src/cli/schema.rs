@@ -1,7 +1,7 @@
 //! `assure schema`: print the JSON Schema of a file kind or of an evidence dataset's records, or write the file
 //! kinds' schemas all at once (as checked in under standards/schema).
 
-use super::{EXIT_CLEAN, EXIT_UNUSABLE, PackArgs};
+use super::{Exit, PackArgs};
 use crate::spec::schema::Kind;
 use std::path::PathBuf;
 
@@ -71,7 +71,7 @@ pub struct Args {
     pub write: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     if let Some(name) = &args.dataset {
         let pack = match args.pack.load() {
             Ok(p) => p,
@@ -80,27 +80,27 @@ pub fn run(args: Args) -> u8 {
         let Some(dataset) = pack.datasets.get(name) else {
             let known: Vec<&str> = pack.datasets.keys().map(String::as_str).collect();
             eprintln!("error: no dataset `{name}` in the pack; known: {}", known.join(", "));
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         };
         let Some(schema) = &dataset.schema else {
             eprintln!("error: dataset `{name}` has no record schema: any object is accepted");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         };
         say_raw!("{}\n", serde_json::to_string_pretty(schema).unwrap_or_default());
-        return EXIT_CLEAN;
+        return Exit::Clean;
     }
     if let Some(dir) = &args.write {
         for kind in SchemaKind::ALL {
             let path = dir.join(kind.file_name());
             if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, kind.schema_text())) {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_UNUSABLE;
+                return Exit::Unusable;
             }
             say!("wrote {}", path.display());
         }
-        return EXIT_CLEAN;
+        return Exit::Clean;
     }
     let kind = args.kind;
     say_raw!("{}", kind.schema_text());
-    EXIT_CLEAN
+    Exit::Clean
 }

@@ -1,6 +1,6 @@
 //! `assure test`: run the inline tests of a standards pack.
 
-use super::{EXIT_CLEAN, EXIT_FAILING, PackArgs};
+use super::{Exit, PackArgs};
 use crate::pack::testing::run_tests;
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,7 @@ pub struct Args {
     pub verbose: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     let dir = super::working_pack(args.dir.as_ref());
     let pack = match (PackArgs { standards: dir.clone() }).load() {
         Ok(p) => p,
@@ -25,7 +25,7 @@ pub fn run(args: Args) -> u8 {
     for id in &args.checks {
         if pack.check(id).is_none() {
             eprintln!("error: no check `{id}` in the pack");
-            return super::EXIT_UNUSABLE;
+            return super::Exit::Unusable;
         }
     }
     let outcomes = run_tests(&pack, &args.checks);
@@ -47,5 +47,5 @@ pub fn run(args: Args) -> u8 {
         say!("checks without inline tests: {}", untested.join(", "));
     }
     say!("{} passed, {} failed", outcomes.len() - failed, failed);
-    if failed > 0 { EXIT_FAILING } else { EXIT_CLEAN }
+    if failed > 0 { Exit::Failing } else { Exit::Clean }
 }

@@ -4,7 +4,7 @@
 //! pack's hash with the pack in use. Paths in the report are untrusted: any that could leave the repo are
 //! refused rather than read.
 
-use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_UNUSABLE, PackArgs};
+use super::{Exit, PackArgs};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
@@ -20,7 +20,7 @@ pub struct Args {
     pub pack: PackArgs,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Exit {
     // The report and the evidence are read as `check` reads them: inside the repo through its jail, a regular
     // file within the size limit; a report elsewhere is the user's explicit choice.
     let jail = crate::core::repo_file::Jail::new(&args.repo).ok();
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> u8 {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: cannot read {} as a JSON report: {e}", args.report.display());
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         }
     };
     let Some(files) = report.get("evidence").and_then(Value::as_array) else {
@@ -41,7 +41,7 @@ pub fn run(args: Args) -> u8 {
             "error: {} has no `evidence` list; pass the output of `assure check --format json`",
             args.report.display()
         );
-        return EXIT_UNUSABLE;
+        return Exit::Unusable;
     };
     let mut problems = 0;
     for f in files {
@@ -50,7 +50,7 @@ pub fn run(args: Args) -> u8 {
             f.get("sha256").and_then(Value::as_str),
         ) else {
             eprintln!("error: an evidence entry has no `path` or `sha256`");
-            return EXIT_UNUSABLE;
+            return Exit::Unusable;
         };
         // The path comes from the report: shown with its control characters escaped.
         let shown_rel = crate::core::text::visible(rel);
@@ -108,10 +108,10 @@ pub fn run(args: Args) -> u8 {
             "verified: the {} evidence file(s) and the standards pack are what the report assessed",
             files.len()
         );
-        EXIT_CLEAN
+        Exit::Clean
     } else {
         say!("{problems} difference(s): the report no longer describes this evidence");
-        EXIT_FAILING
+        Exit::Failing
     }
 }
 
