@@ -4,18 +4,21 @@
 //! compiled expressions and the template values for `params` and `as_of`. [`Scope::eval`] answers whether a
 //! condition holds; with [`Explain`] it also says why ([`Why`]), which the engine asks only for failing records
 //! so the hot path builds no strings. Records are marked through [`Scope::holds_remembering`], which answers
-//! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`]).
+//! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`](super::memo::Memo)).
 
-use super::check::{Check, CmpOp, Condition, Leaf, Lookup, Op};
+use super::check::{Check, CmpOp, Condition, Leaf, Op};
 use super::context::{RecordContext, Shared};
-use super::types::{Typed, Version, convert, describe, scalar_text};
+pub use super::lookup::LookupIndex;
+use super::lookup::fold_key;
+pub use super::memo::Memo;
+use super::types::{Typed, convert, describe, scalar_text};
 use crate::core::path::{FieldPath, Segment};
 use crate::core::vocab::{Quantifier, ValueType};
 use crate::evidence::{Evidence, Field, Record};
 use serde_json::Value;
 use std::borrow::Cow;
 // Join keys and sets are hashed once per record: a fast hash (they are never iterated, so order cannot leak).
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
 /// Why a condition did or did not hold: the field, what it held, and a sentence.
@@ -61,93 +64,6 @@ impl Explain {
 pub struct View<'a> {
     pub record: &'a Record,
     pub joined: &'a [Option<&'a Record>],
-}
-
-/// Results of leaf tests by the text tested, kept by one worker over one check's records. A leaf's test of a
-/// text depends on nothing else, and export columns repeat (dates, scores, severities), so a hash lookup
-/// replaces converting the same text again.
-#[derive(Default)]
-pub struct Memo<'c> {
-    /// Per leaf (a check has a handful): its results, and whether it is still worth asking.
-    leaves: Vec<(&'c Leaf, LeafMemo)>,
-}
-
-#[derive(Default)]
-struct LeafMemo {
-    results: HashMap<Box<str>, bool>,
-    asked: u32,
-    found: u32,
-    given_up: bool,
-}
-
-/// Distinct texts remembered per leaf: enough for the dates of a decade; identifiers fill it and are then
-/// tested as before.
-const MEMO_PER_LEAF: usize = 4096;
-
-/// The longest text remembered. Dates, scores, severities and versions are short; a log line or a
-/// description rarely repeats, and 4,096 copies of long ones would weigh on memory.
-const MEMO_TEXT_BYTES: usize = 64;
-
-impl<'c> Memo<'c> {
-    /// Whether a leaf's test costs more than the lookup: a conversion, a pattern or a list of texts. One text
-    /// compared, or a value looked up in a set, is as cheap as the lookup.
-    fn worth_it(leaf: &Leaf) -> bool {
-        match &leaf.op {
-            Op::Exists | Op::Absent | Op::Empty(_) | Op::Always | Op::ExistsIn(_) | Op::NotExistsIn(_) => false,
-            Op::Cmp(_, _) => leaf.ty != ValueType::String,
-            _ => true,
-        }
-    }
-
-    /// `test()`'s answer for `text`, remembered while the leaf's texts repeat enough to pay for the lookups.
-    fn test(&mut self, leaf: &'c Leaf, text: &str, test: impl FnOnce() -> bool) -> bool {
-        if text.len() > MEMO_TEXT_BYTES {
-            return test();
-        }
-        let at = match self.leaves.iter().position(|(l, _)| std::ptr::eq(*l, leaf)) {
-            Some(at) => at,
-            None => {
-                self.leaves.push((leaf, LeafMemo::default()));
-                self.leaves.len() - 1
-            }
-        };
-        let Some((_, memo)) = self.leaves.get_mut(at).filter(|(_, m)| !m.given_up) else {
-            return test();
-        };
-        memo.asked += 1;
-        if let Some(&result) = memo.results.get(text) {
-            memo.found += 1;
-            return result;
-        }
-        let result = test();
-        if memo.results.len() < MEMO_PER_LEAF {
-            memo.results.insert(text.into(), result);
-        } else if memo.found < memo.asked / 4 {
-            // Full, and three texts in four are new: the column is an identifier, not worth a lookup.
-            memo.given_up = true;
-            memo.results = HashMap::new();
-        }
-        result
-    }
-}
-
-/// A record of the other dataset under a join key, with what `version_prefix` or `latest` ranks it by.
-struct Candidate<'a> {
-    record: &'a Record,
-    version: Option<Version>,
-    when: Option<Typed>,
-    /// With `prefer`: the values the candidate names (lowercased).
-    names: Vec<String>,
-    /// With `earliest`: the candidate's date.
-    earliest: Option<Typed>,
-}
-
-/// A candidate under its join key.
-type Keyed<'a> = (Cow<'a, str>, Candidate<'a>);
-
-pub struct LookupIndex<'a> {
-    lookup: &'a Lookup,
-    map: HashMap<Cow<'a, str>, Vec<Candidate<'a>>>,
 }
 
 pub struct Scope<'a> {
@@ -213,55 +129,6 @@ impl<'a> Scope<'a> {
         Ok(scope)
     }
 
-    /// Builds the check's lookup indexes. With `needing`, the only records that will read a join (those a
-    /// `where` naming no lookup selects), a lookup into a larger dataset keeps just the keys they ask for:
-    /// eight role holders then index eight staff, not all 50,000.
-    pub fn add_lookups(&mut self, needing: Option<&[&'a Record]>) -> Result<(), String> {
-        let check = self.check;
-        for lookup in &check.lookups {
-            let others = self.records(&lookup.dataset)?;
-            let wanted: Option<HashSet<Cow<'a, str>>> = needing.filter(|n| n.len() < others.len()).map(|n| {
-                n.par_iter()
-                    .filter_map(|r| join_key(r, lookup.on.iter().map(|(this, _)| this), lookup))
-                    .collect()
-            });
-            // Keys and ranks are computed in parallel (lowercasing and date parsing dominate); the index is
-            // filled in record order, so candidates under one key keep the dataset's order.
-            // Every result is kept until the first error is taken, so that error does not depend on the threads.
-            // A plain `latest` needs only the latest candidate of each key: the others are dropped as they
-            // come (in file order, so ties keep the first), not kept in a list per key. The candidates are
-            // made a slice of records at a time, so they are never all held at once.
-            let only_latest = lookup.latest.is_some()
-                && lookup.version_prefix.is_none()
-                && lookup.prefer.is_none()
-                && lookup.earliest.is_none();
-            let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::default();
-            for slice in others.chunks(CANDIDATES_AT_ONCE) {
-                let keyed: Vec<Result<Option<Keyed<'a>>, String>> = slice
-                    .par_iter()
-                    .map(|r| self.keyed_candidate(lookup, r, wanted.as_ref()))
-                    .collect();
-                if let Some(e) = keyed.iter().find_map(|k| k.as_ref().err()) {
-                    return Err(e.clone());
-                }
-                for (key, candidate) in keyed.into_iter().flatten().flatten() {
-                    // Most keys name one record: a list sized for one, not the four a first push reserves.
-                    let list = map.entry(key).or_insert_with(|| Vec::with_capacity(1));
-                    match list.first_mut() {
-                        Some(best) if only_latest => {
-                            if later(&candidate, best) {
-                                *best = candidate;
-                            }
-                        }
-                        _ => list.push(candidate),
-                    }
-                }
-            }
-            self.lookups.push(LookupIndex { lookup, map });
-        }
-        Ok(())
-    }
-
     /// Whether `cond` reads a lookup's record (a field under its name, or any expression, which may).
     pub fn uses_lookups(&self, cond: &Condition) -> bool {
         let named = |p: &crate::core::path::FieldPath| {
@@ -295,70 +162,16 @@ impl<'a> Scope<'a> {
 
     /// Whether a lookup's or set's `where` selects `r`, a record of `dataset`; an error is said again with
     /// that dataset's confidential values hidden, as one on the check's own records is.
-    fn selected_joined(&self, dataset: &str, cond: Option<&Condition>, r: &'a Record) -> Result<bool, String> {
+    pub(super) fn selected_joined(
+        &self,
+        dataset: &str,
+        cond: Option<&Condition>,
+        r: &'a Record,
+    ) -> Result<bool, String> {
         self.selected_bare(cond, r).map_err(|e| {
             super::confidential::error_text_in(self.check, dataset, r, |shown| self.selected_bare(cond, shown).err())
                 .unwrap_or(e)
         })
-    }
-
-    /// A record of a lookup's dataset under its join key, if the lookup's `where` selects it and it has one
-    /// (among the `wanted` keys, when given).
-    fn keyed_candidate(
-        &self,
-        lookup: &Lookup,
-        r: &'a Record,
-        wanted: Option<&HashSet<Cow<'a, str>>>,
-    ) -> Result<Option<Keyed<'a>>, String> {
-        if !self.selected_joined(&lookup.dataset, lookup.where_.as_ref(), r)? {
-            return Ok(None);
-        }
-        let Some(key) = join_key(r, lookup.on.iter().map(|(_, other)| other), lookup) else {
-            return Ok(None);
-        };
-        if wanted.is_some_and(|w| !w.contains(key.as_ref())) {
-            return Ok(None);
-        }
-        let version = lookup
-            .version_prefix
-            .as_ref()
-            .and_then(|(_, other)| r.get_path(other, 0))
-            .and_then(scalar_text)
-            .and_then(|t| Version::parse(&t));
-        let when = lookup
-            .latest
-            .as_ref()
-            .and_then(|f| r.get_path(f, 0))
-            .and_then(|v| convert(v, ValueType::Datetime, false).ok());
-        let names = lookup
-            .prefer
-            .as_ref()
-            .and_then(|(_, other)| r.get_path(other, 0))
-            .map(|v| match v.as_list() {
-                Some(items) => items
-                    .iter()
-                    .filter_map(|i| scalar_text(Field::of(i)).map(|t| t.trim().to_lowercase()))
-                    .collect(),
-                None => scalar_text(v)
-                    .map(|t| t.split([',', ';']).map(|n| n.trim().to_lowercase()).collect())
-                    .unwrap_or_default(),
-            })
-            .unwrap_or_default();
-        let earliest = lookup
-            .earliest
-            .as_ref()
-            .and_then(|f| r.get_path(f, 0))
-            .and_then(|v| convert(v, ValueType::Datetime, false).ok());
-        Ok(Some((
-            key,
-            Candidate {
-                record: r,
-                version,
-                when,
-                names,
-                earliest,
-            },
-        )))
     }
 
     /// The records of a dataset, or why they cannot be used.
@@ -762,105 +575,6 @@ impl<'a> Scope<'a> {
     }
 }
 
-impl<'a> LookupIndex<'a> {
-    /// `prefer` then `earliest` among `pool`: the candidates naming this record's value if any do, else all of
-    /// them; then the earliest dated (undated only when none is dated), else the first in file order.
-    fn choose(&self, record: &Record, pool: Vec<&Candidate<'a>>) -> Option<&'a Record> {
-        let wanted = self
-            .lookup
-            .prefer
-            .as_ref()
-            .and_then(|(field, _)| record.get_path(field, 0))
-            .and_then(scalar_text)
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty());
-        let named: Vec<&Candidate<'a>> = match &wanted {
-            Some(w) => pool
-                .iter()
-                .copied()
-                .filter(|c| c.names.iter().any(|n| n == w))
-                .collect(),
-            None => Vec::new(),
-        };
-        let pool = if named.is_empty() { pool } else { named };
-        if self.lookup.earliest.is_none() {
-            return pool.first().map(|c| c.record);
-        }
-        by_date(pool, |c| c.earliest.as_ref(), std::cmp::Ordering::Less)
-    }
-
-    fn find(&self, record: &Record) -> Option<&'a Record> {
-        let key = join_key(record, self.lookup.on.iter().map(|(this, _)| this), self.lookup)?;
-        let candidates = self.map.get(key.as_ref())?;
-        if let Some((field, _)) = &self.lookup.version_prefix {
-            let version = record
-                .get_path(field, 0)
-                .and_then(scalar_text)
-                .and_then(|t| Version::parse(&t))?;
-            let prefixes = candidates
-                .iter()
-                .filter(|c| c.version.as_ref().is_some_and(|v| v.is_prefix_of(&version)));
-            if self.lookup.prefer.is_none() && self.lookup.earliest.is_none() {
-                // The longest prefix; among equals the last in file order (a trust's own records follow the pack's).
-                return prefixes
-                    .max_by_key(|c| c.version.as_ref().map_or(0, Version::len))
-                    .map(|c| c.record);
-            }
-            let prefixes: Vec<&Candidate<'a>> = prefixes.collect();
-            let longest = prefixes
-                .iter()
-                .map(|c| c.version.as_ref().map_or(0, Version::len))
-                .max()?;
-            let best: Vec<&Candidate<'a>> = prefixes
-                .into_iter()
-                .filter(|c| c.version.as_ref().map_or(0, Version::len) == longest)
-                .collect();
-            return self.choose(record, best);
-        }
-        if self.lookup.prefer.is_some() || self.lookup.earliest.is_some() {
-            return self.choose(record, candidates.iter().collect());
-        }
-        if self.lookup.latest.is_some() {
-            return by_date(candidates, |c| c.when.as_ref(), std::cmp::Ordering::Greater);
-        }
-        candidates.first().map(|c| c.record)
-    }
-}
-
-/// Records of a lookup's dataset whose candidates are made in parallel before they join the index.
-const CANDIDATES_AT_ONCE: usize = 1 << 14;
-
-/// Whether `c` would replace `best` as the latest candidate in [`by_date`]: a dated one replaces an undated
-/// one, a later date an earlier one.
-fn later(c: &Candidate<'_>, best: &Candidate<'_>) -> bool {
-    match (&best.when, &c.when) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some(b), Some(d)) => d.compare(b) == Some(std::cmp::Ordering::Greater),
-    }
-}
-
-/// The candidate whose date compares as `wanted` (Greater: latest, Less: earliest) with every other; undated
-/// candidates only when none is dated; ties keep file order.
-fn by_date<'c, 'a: 'c>(
-    pool: impl IntoIterator<Item = &'c Candidate<'a>>,
-    date: impl Fn(&'c Candidate<'a>) -> Option<&'c Typed>,
-    wanted: std::cmp::Ordering,
-) -> Option<&'a Record> {
-    let mut best: Option<&Candidate<'a>> = None;
-    for c in pool {
-        let better = match (best.and_then(&date), date(c)) {
-            (_, None) => best.is_none(),
-            (None, Some(_)) => true,
-            (Some(b), Some(d)) => d.compare(b) == Some(wanted),
-        };
-        if better {
-            best = Some(c);
-        }
-    }
-    best.map(|c| c.record)
-}
-
 /// The records of a dataset, or why a check cannot use them.
 pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
     match evidence.datasets.get(name) {
@@ -872,45 +586,6 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
             None => Ok(&d.records),
         },
     }
-}
-
-/// A record's join key: the text of its key field, or for several fields each one's length and text (so no
-/// two different lists of values make the same key). Borrowed from the evidence for one field when it can be.
-fn join_key<'r, 'p>(
-    record: &'r Record,
-    mut paths: impl ExactSizeIterator<Item = &'p FieldPath>,
-    lookup: &Lookup,
-) -> Option<Cow<'r, str>> {
-    let text = |p: &FieldPath| {
-        let t = scalar_text(record.get_path(p, 0)?)?;
-        Some(fold_key(t, lookup.ignore_case, lookup.host_names))
-    };
-    if paths.len() == 1 {
-        return text(paths.next()?);
-    }
-    let mut key = String::new();
-    for p in paths {
-        let t = text(p)?;
-        key.push_str(&t.len().to_string());
-        key.push(':');
-        key.push_str(&t);
-    }
-    Some(Cow::Owned(key))
-}
-
-/// A join key or set value as compared: as written, lowercased, or as a host name (lowercased, and a fully
-/// qualified name cut to its first label, so `rxx-lt-0002.rxx.nhs.uk.` is `rxx-lt-0002`; an IP address whole).
-pub(crate) fn fold_key(t: Cow<'_, str>, ignore_case: bool, host_names: bool) -> Cow<'_, str> {
-    if !host_names {
-        return if ignore_case { lowercase(t) } else { t };
-    }
-    let name = t.trim().trim_end_matches('.');
-    let short = if name.parse::<std::net::IpAddr>().is_ok() {
-        name
-    } else {
-        name.split('.').next().unwrap_or(name)
-    };
-    Cow::Owned(short.to_lowercase())
 }
 
 /// Record text made ready, once per value, to compare with text literals (lowercased when compiled if
@@ -941,7 +616,7 @@ impl<'t> LiteralMatch<'t> {
 }
 
 /// Lowercased text, borrowed when it has no capitals to lower.
-fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
         text
     } else {

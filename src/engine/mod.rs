@@ -2,6 +2,8 @@
 //!
 //! - [`types`]: conversions to numbers, dates, durations, versions and networks;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
+//! - [`lookup`]: other datasets' records indexed under join keys, and the one a record joins;
+//! - [`memo`]: leaf results a worker remembers by the text tested;
 //! - [`context`]: what templates see of one record;
 //! - [`confidential`]: secret and personal values kept out of everything a check prints;
 //! - [`deadline`]: a clock per record (met, missed or pending);
@@ -14,6 +16,8 @@ pub mod condition;
 pub mod confidential;
 pub mod context;
 pub mod deadline;
+pub mod lookup;
+pub mod memo;
 pub mod reads;
 pub mod result;
 pub mod run;
