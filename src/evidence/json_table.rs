@@ -1,11 +1,13 @@
 //! Compact JSON records: the objects of a JSON array (a top-level list, or a Graph response's `value`) kept
 //! as CSV rows are, and parsed in pieces in parallel when the array is large.
 //!
-//! A [`JsonTable`] holds one piece of the array: the file's text, the field names once per *shape* (the list
-//! of keys a record has, in file order; a Graph export has one) and, per field, an 8-byte cell. Strings are
-//! spans into the text (only those with escapes are decoded, into a side list); `null`, `true` and `false`
-//! need nothing more; numbers, lists and objects are parsed values on the side. A record is its shape, its
-//! first cell and where it starts, so a field's line is counted from the record's when a diagnostic needs it.
+//! A [`JsonTable`] holds one piece of the array: the field names once per *shape* (the list of keys a record
+//! has, in file order; a Graph export has one), per field an 8-byte cell, and the bytes of its string values.
+//! The file's text is not kept: keys, quotes and indentation are most of a Graph export (two thirds of the
+//! JSON-heavy benchmark's bytes), so strings are copied into the piece's own text as they are read (only those
+//! with escapes are decoded, into a side list); `null`, `true` and `false` need nothing more; numbers, lists
+//! and objects are parsed values on the side, a number written the same way as one before it shared. A record
+//! is its shape and its first cell; the line of each of its fields is kept only when the record spans lines.
 //!
 //! A large array is cut at likely element boundaries (`}`, `,`, `{` at the indentation of the first element)
 //! and the pieces parsed on every worker. A cut cannot be told from the same characters inside a string
@@ -18,7 +20,7 @@
 use super::formats::{Page, Truncated};
 use super::record::{Columns, Field, Record, Sheet};
 use crate::core::source::SourceFile;
-use foldhash::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use jiter::{Jiter, Peek};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -33,7 +35,7 @@ enum Kind {
     Null,
     True,
     False,
-    /// A string without escapes of `data` bytes, after its quote at `at`.
+    /// A string without escapes of `data` bytes, at `at` in [`JsonTable::text`].
     Text,
     /// A string with escapes, decoded: `data` indexes [`JsonTable::decoded`].
     Decoded,
@@ -45,8 +47,7 @@ const KIND_SHIFT: u32 = 29;
 /// The length or index part of [`Cell::data`].
 const DATA: u32 = (1 << KIND_SHIFT) - 1;
 
-/// One field's value: where it starts, from the piece's start (its line is counted from it), and its kind
-/// with a length or an index.
+/// One field's value: its kind with a length or an index, and for a string where its bytes are.
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     at: u32,
@@ -74,13 +75,16 @@ impl Cell {
     }
 }
 
-/// One record: its shape, its first cell and where its `{` is, from the piece's start.
+/// One record: its shape, its first cell and, when it spans lines, where its fields' lines are in
+/// [`JsonTable::field_lines`] ([`ONE_LINE`] when every field is on the record's line, as in a Graph export).
 #[derive(Debug, Clone, Copy)]
 struct Row {
     shape: u32,
     first: u32,
-    start: u32,
+    lines: u32,
 }
+
+const ONE_LINE: u32 = u32::MAX;
 
 static TRUE: Value = Value::Bool(true);
 static FALSE: Value = Value::Bool(false);
@@ -88,11 +92,12 @@ static FALSE: Value = Value::Bool(false);
 /// The records of one piece of a JSON array.
 #[derive(Debug)]
 pub struct JsonTable {
-    source: Arc<SourceFile>,
     /// Index into [`super::Evidence::files`], set once the file is loaded.
     pub(super) file: AtomicU32,
-    /// Byte offset of this piece in the file; cell and row offsets are relative to it.
-    base: usize,
+    /// The bytes of the piece's strings that need no decoding, one after another.
+    text: String,
+    /// For records that span lines, each field's line after the record's, field by field.
+    field_lines: Vec<u32>,
     /// Field names (after the manifest's renames) of each shape of record, shared by the file's pieces (so a
     /// field path's [`super::record::ColumnHint`] holds across them).
     shapes: Vec<Arc<Columns>>,
@@ -111,14 +116,12 @@ impl JsonTable {
             .map_or(&super::record::NO_COLUMNS, |c| c.as_ref())
     }
 
-    fn cell_of(&self, row: u32, column: usize) -> Option<(Row, Cell)> {
-        let r = *self.rows.get(row as usize)?;
-        let cell = *self.cells.get(r.first as usize + column)?;
-        Some((r, cell))
-    }
-
     pub(super) fn cell(&self, row: u32, column: usize) -> Field<'_> {
-        let Some((_, cell)) = self.cell_of(row, column) else {
+        let Some(cell) = self
+            .rows
+            .get(row as usize)
+            .and_then(|r| self.cells.get(r.first as usize + column))
+        else {
             return Field::Null;
         };
         let (at, data) = (cell.at as usize, (cell.data & DATA) as usize);
@@ -126,32 +129,19 @@ impl JsonTable {
             Kind::Null => None,
             Kind::True => Some(Field::Json(&TRUE)),
             Kind::False => Some(Field::Json(&FALSE)),
-            Kind::Text => {
-                let start = self.base + at + 1;
-                self.source.text.get(start..start + data).map(Field::Text)
-            }
+            Kind::Text => self.text.get(at..at + data).map(Field::Text),
             Kind::Decoded => self.decoded.get(data).map(|s| Field::Text(s)),
             Kind::Value => self.values.get(data).map(Field::of),
         };
         found.unwrap_or(Field::Null)
     }
 
-    /// The line of field `column` of record `row`, which starts on `line`: the line of its key, which ends
-    /// where the whitespace and colon before its value begin (a key cannot hold a line break).
+    /// The line of field `column` of record `row`, which starts on `line`: the line of its key.
     pub(super) fn field_line(&self, row: u32, line: u32, column: usize) -> u32 {
-        let Some((r, cell)) = self.cell_of(row, column) else {
+        let Some(r) = self.rows.get(row as usize).filter(|r| r.lines != ONE_LINE) else {
             return line;
         };
-        let bytes = self.source.text.as_bytes();
-        let start = self.base + r.start as usize;
-        let mut key_end = self.base + cell.at as usize;
-        while key_end > start && matches!(bytes.get(key_end - 1), Some(b' ' | b'\t' | b'\n' | b'\r' | b':')) {
-            key_end -= 1;
-        }
-        let feeds = bytes
-            .get(start..key_end)
-            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
-        line + feeds as u32
+        line + self.field_lines.get(r.lines as usize + column).copied().unwrap_or(0)
     }
 }
 
@@ -317,9 +307,9 @@ impl Reader<'_> {
             renames: self.renames,
             depth,
             table: JsonTable {
-                source: self.file.clone(),
                 file: AtomicU32::new(0),
-                base: start,
+                text: String::new(),
+                field_lines: Vec::new(),
                 shapes: Vec::new(),
                 rows: Vec::new(),
                 cells: Vec::new(),
@@ -330,6 +320,10 @@ impl Reader<'_> {
             by_keys: HashMap::default(),
             last: 0,
             keys: Vec::new(),
+            key_starts: Vec::new(),
+            numbers: HashMap::new(),
+            strings: HashMap::new(),
+            repeats: Vec::new(),
             truncated: Truncated::default(),
         };
         let mut lines = Vec::new();
@@ -458,10 +452,34 @@ struct Builder<'t> {
     by_keys: HashMap<Box<[Box<str>]>, u32>,
     /// The shape of the record before, which the next one most likely has too.
     last: usize,
-    /// The keys of the record being read.
+    /// The keys of the record being read, and where each starts.
     keys: Vec<Cow<'t, str>>,
+    key_starts: Vec<usize>,
+    /// Numbers read so far by how they are written, with their index in [`JsonTable::values`]: scores,
+    /// counts and sizes repeat down an export.
+    numbers: HashMap<&'t str, u32>,
+    /// Short strings read so far, with where they are in [`JsonTable::text`], and per field position whether
+    /// its values repeat enough to look them up.
+    strings: HashMap<&'t str, u32>,
+    repeats: Vec<Repeats>,
     truncated: Truncated,
 }
+
+/// How often a field position's values were found among the strings read before.
+#[derive(Debug, Clone, Copy, Default)]
+struct Repeats {
+    asked: u32,
+    found: u32,
+    given_up: bool,
+}
+
+/// Distinct strings shared per piece, and the longest shared: dates, states and names repeat; a long text
+/// rarely does.
+const STRINGS_SHARED: usize = 8192;
+const SHARED_STRING_BYTES: usize = 64;
+
+/// Distinct numbers shared per piece; past it a number is kept on its own.
+const NUMBERS_SHARED: usize = 4096;
 
 impl<'t> Builder<'t> {
     /// Reads the object at `at` (jiter stands on its `{`), on line `line`, as a record.
@@ -469,58 +487,128 @@ impl<'t> Builder<'t> {
         let data = self.text.as_bytes();
         let first = u32::try_from(self.table.cells.len()).ok()?;
         self.keys.clear();
+        self.key_starts.clear();
         // Whether a value may be one PowerShell truncated: a string starting as those do, a list or an object.
         let mut suspect = false;
         let mut key = j.next_object_bytes().ok()?.map(|k| (offset_in(data, k), k.len()));
         while let Some((key_at, len)) = key {
             self.keys.push(key_text(self.text, key_at, len)?);
+            self.key_starts.push(key_at);
             let peek = j.peek().ok()?;
             let value_at = j.current_index();
-            let fit = |n: usize| u32::try_from(n).ok();
-            let cell = match peek {
+            // Its kind, its length or index and, for a string, where its bytes are in the piece's text.
+            let (kind, data_of, text_at) = match peek {
                 Peek::Null => {
                     j.known_null().ok()?;
-                    (Kind::Null, 0)
+                    (Kind::Null, 0, 0)
                 }
                 Peek::True | Peek::False => match j.known_bool(peek).ok()? {
-                    true => (Kind::True, 0),
-                    false => (Kind::False, 0),
+                    true => (Kind::True, 0, 0),
+                    false => (Kind::False, 0, 0),
                 },
                 Peek::String => {
                     let raw = j.known_bytes().ok()?;
                     let (content, len) = (offset_in(data, raw), raw.len());
                     suspect |= matches!(raw.first(), Some(b'@' | b'S' | b'M' | b'\\'));
                     if memchr::memchr(b'\\', raw).is_none() {
-                        (Kind::Text, len)
+                        let text_at = self.string(self.text.get(content..content + len)?);
+                        (Kind::Text, len, text_at)
                     } else {
                         // Decoded by jiter as a whole-document parse decodes it.
                         let quoted = data.get(content.checked_sub(1)?..content + len + 1)?;
                         let decoded = Jiter::new(quoted).next_str().ok()?.into();
                         self.table.decoded.push(decoded);
-                        (Kind::Decoded, self.table.decoded.len() - 1)
+                        (Kind::Decoded, self.table.decoded.len() - 1, 0)
                     }
                 }
-                _ => {
-                    suspect |= matches!(peek, Peek::Array | Peek::Object);
+                Peek::Array | Peek::Object => {
+                    suspect = true;
                     let value = crate::core::json::plain_value(self.text, j, peek, self.depth + 1)?;
                     self.table.values.push(value);
-                    (Kind::Value, self.table.values.len() - 1)
+                    (Kind::Value, self.table.values.len() - 1, 0)
                 }
+                _ => (Kind::Value, self.number(j, peek, value_at)?, 0),
             };
-            self.table.cells.push(Cell::new(fit(value_at)?, cell.0, cell.1)?);
+            let cell = Cell::new(u32::try_from(text_at).ok()?, kind, data_of)?;
+            self.table.cells.push(cell);
             key = j.next_key_bytes().ok()?.map(|k| (offset_in(data, k), k.len()));
         }
         let shape = self.shape()?;
         let row = self.table.rows.len() as u32;
+        let lines = self.field_lines(at, j.current_index())?;
         self.table.rows.push(Row {
             shape: shape as u32,
             first,
-            start: u32::try_from(at).ok()?,
+            lines,
         });
         if suspect {
             self.scan_truncated(shape, row, line);
         }
         Some(())
+    }
+
+    /// Where the string `s`, the value of the record's latest field, is in the piece's text: copied there, or
+    /// shared with the same text earlier in a column whose values repeat (dates, states, course names).
+    fn string(&mut self, s: &'t str) -> usize {
+        let column = self.keys.len().saturating_sub(1);
+        if self.repeats.len() <= column {
+            self.repeats.resize(column + 1, Repeats::default());
+        }
+        let repeats = &mut self.repeats[column];
+        let sharing = s.len() <= SHARED_STRING_BYTES && !repeats.given_up;
+        if sharing {
+            repeats.asked += 1;
+            if let Some(&at) = self.strings.get(s) {
+                repeats.found += 1;
+                return at as usize;
+            }
+            // Three values in four new after a while: an identifier column, not worth a lookup a value.
+            repeats.given_up = repeats.asked >= 256 && repeats.found < repeats.asked / 4;
+        }
+        let at = self.table.text.len();
+        self.table.text.push_str(s);
+        if sharing
+            && self.strings.len() < STRINGS_SHARED
+            && let Ok(at) = u32::try_from(at)
+        {
+            self.strings.insert(s, at);
+        }
+        at
+    }
+
+    /// A number at `at` (jiter stands on it), shared with an earlier one written the same way: its index in
+    /// [`JsonTable::values`].
+    fn number(&mut self, j: &mut Jiter<'t>, peek: Peek, at: usize) -> Option<usize> {
+        let value = crate::core::json::plain_value(self.text, j, peek, self.depth + 1)?;
+        let written = self.text.get(at..j.current_index())?;
+        if let Some(&i) = self.numbers.get(written) {
+            return Some(i as usize);
+        }
+        let i = self.table.values.len();
+        self.table.values.push(value);
+        if self.numbers.len() < NUMBERS_SHARED {
+            self.numbers.insert(written, u32::try_from(i).ok()?);
+        }
+        Some(i)
+    }
+
+    /// The lines of the fields of the record from `start` to `end` (its keys at [`Builder::key_starts`]), after
+    /// the record's own: where they are in [`JsonTable::field_lines`], or [`ONE_LINE`] when it has no line break.
+    fn field_lines(&mut self, start: usize, end: usize) -> Option<u32> {
+        let data = self.text.as_bytes();
+        if memchr::memchr(b'\n', data.get(start..end)?).is_none() {
+            return Some(ONE_LINE);
+        }
+        let at = u32::try_from(self.table.field_lines.len())
+            .ok()
+            .filter(|a| *a != ONE_LINE)?;
+        let (mut from, mut feeds) = (start, 0u32);
+        for &key in &self.key_starts {
+            feeds += memchr::memchr_iter(b'\n', data.get(from..key)?).count() as u32;
+            from = key;
+            self.table.field_lines.push(feeds);
+        }
+        Some(at)
     }
 
     /// The shape of the record just read (its keys in [`Builder::keys`]); `None` when a key repeats.
@@ -568,6 +656,9 @@ impl<'t> Builder<'t> {
     fn finish(mut self, lines: Vec<u32>, end: usize) -> Piece {
         self.table.cells.shrink_to_fit();
         self.table.rows.shrink_to_fit();
+        self.table.text.shrink_to_fit();
+        self.table.values.shrink_to_fit();
+        self.table.field_lines.shrink_to_fit();
         Piece {
             table: self.table,
             shapes: self.shapes.into_iter().map(|s| s.keys).collect(),

@@ -175,42 +175,52 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
     }
 
     // Read, hash and parse every file in parallel, largest first and one file a task, so small files fill the
-    // other threads while a large one is read; results are put back in plan order.
+    // other threads while a large one is read; results are put back in plan order. A JSON export's text is
+    // dropped once its records are read (src/evidence/json_table.rs), so large ones are read one at a time,
+    // each in pieces on every worker: two held at once would add the second's text to the loading's peak.
     let mut order: Vec<(u64, usize)> = jobs
         .iter()
         .enumerate()
         .map(|(i, job)| (std::fs::symlink_metadata(&job.file.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut results: Vec<(usize, Loaded)> = order
-        .par_iter()
-        .with_max_len(1)
-        .map(|&(_, i)| {
-            let job = &jobs[i];
-            let (records, pattern, delimiter, format, renames, allow_empty) = &options[job.opts];
-            let result = read_one(
-                &jail,
-                limits.evidence,
-                job.file,
-                job.dataset,
-                &ReadOptions {
-                    format: format
-                        .or_else(|| Format::from_name(&job.file.rel))
-                        .unwrap_or(Format::Lines),
-                    records: records.as_ref(),
-                    pattern: pattern.as_ref(),
-                    delimiter: delimiter.unwrap_or(b','),
-                    renames,
-                },
-                Given {
-                    format: format.is_some(),
-                    delimiter: delimiter.is_some(),
-                    allow_empty: *allow_empty,
-                },
-            );
-            (i, result)
-        })
-        .collect();
+    let format_of = |job: &Job<'_>| {
+        options[job.opts]
+            .3
+            .or_else(|| Format::from_name(&job.file.rel))
+            .unwrap_or(Format::Lines)
+    };
+    let read = |i: usize| {
+        let job = &jobs[i];
+        let (records, pattern, delimiter, format, renames, allow_empty) = &options[job.opts];
+        let result = read_one(
+            &jail,
+            limits.evidence,
+            job.file,
+            job.dataset,
+            &ReadOptions {
+                format: format_of(job),
+                records: records.as_ref(),
+                pattern: pattern.as_ref(),
+                delimiter: delimiter.unwrap_or(b','),
+                renames,
+            },
+            Given {
+                format: format.is_some(),
+                delimiter: delimiter.is_some(),
+                allow_empty: *allow_empty,
+            },
+        );
+        (i, result)
+    };
+    let (large_json, others): (Vec<_>, Vec<_>) = order
+        .into_iter()
+        .partition(|&(size, i)| size >= LARGE_JSON_BYTES && format_of(&jobs[i]) == Format::Json);
+    let (mut results, rest) = rayon::join(
+        || large_json.iter().map(|&(_, i)| read(i)).collect::<Vec<_>>(),
+        || others.par_iter().with_max_len(1).map(|&(_, i)| read(i)).collect::<Vec<_>>(),
+    );
+    results.extend(rest);
     results.sort_by_key(|(i, _)| *i);
 
     // Graph pages by dataset, in the order the files are read, to check each collection is complete.
@@ -461,6 +471,9 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
         )
     })
 }
+
+/// A JSON export this large is read on its own (see [`load`]): it is parsed in pieces on every worker anyway.
+const LARGE_JSON_BYTES: u64 = 4 << 20;
 
 /// A file's records, its Graph paging and its warnings.
 type ReadFile = (Vec<Record>, Option<Page>, Vec<Diagnostic>);
