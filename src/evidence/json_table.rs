@@ -789,6 +789,38 @@ mod tests {
     }
 
     #[test]
+    fn records_over_many_lines_keep_each_fields_line_and_repeated_values() {
+        // As PowerShell's ConvertTo-Json writes them: a field a line, so each field's line is its own. States
+        // and dates repeat (shared in the piece's text), identifiers do not (looked up until given up), and a
+        // number written twice is one value.
+        let items: Vec<String> = (0..600)
+            .map(|i| {
+                format!(
+                    "{{\n        \"deviceName\":  \"PC{i}\",\n        \"state\":  \"{}\",\n        \"seen\":  \"2026-11-{:02}\",\n        \"score\":  {},\n        \"note\":  \"{}\"\n    }}",
+                    ["compliant", "noncompliant"][i % 2],
+                    1 + i % 28,
+                    70 + i % 31,
+                    if i % 7 == 0 { "a \\\"quoted\\\" note" } else { "" },
+                )
+            })
+            .collect();
+        let file = SourceFile::new("p.json", graph(&items, true));
+        let whole = load(&file, &NO_RENAMES, usize::MAX).unwrap();
+        let expected = seen(&general(&file, &NO_RENAMES));
+        assert_eq!(seen(&whole.records), expected);
+        // Record 3 starts on line 25 (the first on line 4, each taking seven); its `seen` is three lines down.
+        assert_eq!(expected[3].1, 25);
+        assert!(expected[3].2.contains(&("seen".to_string(), 28)), "{:?}", expected[3].2);
+        for size in [300, 2_000, 20_000] {
+            assert_eq!(
+                seen(&load(&file, &NO_RENAMES, size).unwrap().records),
+                expected,
+                "size {size}"
+            );
+        }
+    }
+
+    #[test]
     fn a_cut_inside_a_string_or_a_nested_list_is_found_out() {
         // Minified: the first `}, {` after the cut point is inside a string, then inside a nested list.
         let text = r#"[{"a": "xxxxxxxxxxxxxxxxxxxxxxxx"},{"a": "}, {", "b": [{"c": 1}, {"d": 2}]},{"a": "z"}]"#;

@@ -218,7 +218,13 @@ pub fn load(root: &Path, presets: &Presets) -> Result<(Evidence, Vec<Diagnostic>
         .partition(|&(size, i)| size >= LARGE_JSON_BYTES && format_of(&jobs[i]) == Format::Json);
     let (mut results, rest) = rayon::join(
         || large_json.iter().map(|&(_, i)| read(i)).collect::<Vec<_>>(),
-        || others.par_iter().with_max_len(1).map(|&(_, i)| read(i)).collect::<Vec<_>>(),
+        || {
+            others
+                .par_iter()
+                .with_max_len(1)
+                .map(|&(_, i)| read(i))
+                .collect::<Vec<_>>()
+        },
     );
     results.extend(rest);
     results.sort_by_key(|(i, _)| *i);
