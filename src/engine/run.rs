@@ -564,6 +564,8 @@ fn rendered(name: &str, text: Result<String, minijinja::Error>) -> String {
             s.truncate(s.trim_end().len());
             let lead = s.len() - s.trim_start().len();
             s.drain(..lead);
+            // A rendered text grows by doubling; a finding's message is kept to the end, at its length.
+            s.shrink_to_fit();
             s
         }
         Err(e) => format!("({name} template failed: {e})"),
