@@ -48,8 +48,16 @@ pub fn printable<'r>(check: &Check, index: usize, record: &'r Record) -> Cow<'r,
     if !any(check) {
         return Cow::Borrowed(record);
     }
-    let (secret, personal) = check.confidential.get(index).cloned().unwrap_or_default();
-    let value = crate::core::redact::sanitise(&record.value(), &secret, &personal, check.redaction.as_ref());
+    let Some((secret, personal)) = check.confidential.get(index) else {
+        return Cow::Borrowed(record);
+    };
+    // A record holding none of them prints as it is (a device export without IMEIs): no copy per finding.
+    let holds_secret = secret.iter().any(|f| record.get(f).is_some_and(|v| !v.is_null()));
+    let holds_personal = check.redaction.is_some() && personal.iter().any(|f| record.get(f).is_some());
+    if !holds_secret && !holds_personal {
+        return Cow::Borrowed(record);
+    }
+    let value = crate::core::redact::sanitise(&record.value(), secret, personal, check.redaction.as_ref());
     Cow::Owned(Record::from_value(value, record.file(), record.line(), Vec::new()))
 }
 

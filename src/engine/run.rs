@@ -13,6 +13,7 @@ use crate::core::path::Segment;
 use crate::core::vocab::WhenEmpty;
 use crate::evidence::{Evidence, Record};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Runs every check, in parallel on the current rayon pool (the caller chooses its size: `assess::run` runs
 /// the whole assessment inside one pool of `--jobs` threads). Results keep the order of `checks`.
@@ -448,12 +449,12 @@ fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> 
     })
 }
 
-fn finding(
+fn finding<'r>(
     check: &Check,
-    scope: &Scope<'_>,
+    scope: &Scope<'r>,
     evidence: &Evidence,
     message: Option<&minijinja::Template<'_, '_>>,
-    record: &Record,
+    record: &'r Record,
 ) -> Result<Finding, String> {
     let joined = scope.join(record);
     let view = View {
@@ -476,41 +477,45 @@ fn finding(
     // Everything printed comes from a copy with secret fields hidden and, with --redact, personal ones
     // pseudonymised. If hiding a value changes the outcome, the explanation withholds it.
     let confidential = super::confidential::any(check);
-    let clean = |r: &Record, i: usize| super::confidential::printable(check, i, r).into_owned();
-    let clean_record = confidential.then(|| clean(record, 0));
-    let clean_joined: Vec<Option<Record>> = if confidential {
-        joined
+    let printable = |r: &'r Record, i: usize| match confidential {
+        true => super::confidential::printable(check, i, r),
+        false => Cow::Borrowed(r),
+    };
+    let clean_record = printable(record, 0);
+    let clean_joined: Vec<Option<Cow<'_, Record>>> = match confidential {
+        true => joined
             .iter()
             .enumerate()
-            .map(|(i, j)| j.map(|r| clean(r, i + 1)))
-            .collect()
-    } else {
-        Vec::new()
+            .map(|(i, j)| j.map(|r| printable(r, i + 1)))
+            .collect(),
+        false => Vec::new(),
     };
-    let clean_refs: Vec<Option<&Record>> = clean_joined.iter().map(Option::as_ref).collect();
+    // Whether anything was hidden: a record holding no confidential value is printed as it is.
+    let masked =
+        matches!(clean_record, Cow::Owned(_)) || clean_joined.iter().flatten().any(|c| matches!(c, Cow::Owned(_)));
+    let clean_refs: Vec<Option<&Record>> = clean_joined.iter().map(|c| c.as_deref()).collect();
     // Waivers name records by their real keys; the key printed may be pseudonymised.
-    let match_key = clean_record.is_some().then(|| record_key(check, scope, view));
-    let (print_view, why) = match &clean_record {
-        None => (view, why),
-        Some(r) => {
-            let v = View {
-                record: r,
-                joined: &clean_refs,
-            };
-            let (clean_holds, clean_why) = explain(check, scope, v, depth)?;
-            let field = why.field.clone();
-            let why = if clean_holds == holds {
-                clean_why
-            } else {
-                let name = field.clone().unwrap_or_else(|| "a field".into());
-                Why {
-                    field,
-                    observed: None,
-                    text: format!("{name} does not meet the check (value withheld)"),
-                }
-            };
-            (v, why)
-        }
+    let match_key = masked.then(|| record_key(check, scope, view));
+    let (print_view, why) = if !masked {
+        (view, why)
+    } else {
+        let v = View {
+            record: &clean_record,
+            joined: &clean_refs,
+        };
+        let (clean_holds, clean_why) = explain(check, scope, v, depth)?;
+        let field = why.field.clone();
+        let why = if clean_holds == holds {
+            clean_why
+        } else {
+            let name = field.clone().unwrap_or_else(|| "a field".into());
+            Why {
+                field,
+                observed: None,
+                text: format!("{name} does not meet the check (value withheld)"),
+            }
+        };
+        (v, why)
     };
     let message = if let Some(template) = message {
         rendered(MESSAGE, template.render(scope.context(print_view)))
