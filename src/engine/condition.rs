@@ -6,11 +6,12 @@
 //! so the hot path builds no strings. Records are marked through [`Scope::holds_remembering`], which answers
 //! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`](super::memo::Memo)).
 
-use super::check::{Check, CmpOp, Condition, Leaf, Op};
+use super::check::{Check, Condition, Leaf};
 use super::context::{RecordContext, Shared};
 pub use super::lookup::LookupIndex;
 use super::lookup::fold_key;
 pub use super::memo::Memo;
+use super::ops::Sets;
 use super::types::{Typed, convert, describe, scalar_text};
 use crate::core::path::{FieldPath, Segment};
 use crate::core::vocab::{Quantifier, ValueType};
@@ -354,7 +355,7 @@ impl<'a> Scope<'a> {
         'a: 'v,
     {
         let value = self.get(view, &leaf.field);
-        if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
+        if value.and_then(|v| v.as_list()).is_some() && super::ops::tests_items(leaf.op.as_ref()) {
             return Err(format!(
                 "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
                 leaf.field
@@ -379,7 +380,7 @@ impl<'a> Scope<'a> {
                 let (a, b) = (read(&leaf.field)?, read(minus)?);
                 Ok::<_, String>(Typed::Duration(a.duration_since(b)))
             })();
-            let holds = diff.as_ref().is_ok_and(|d| self.test_typed(&leaf.op, d));
+            let holds = diff.as_ref().is_ok_and(|d| super::ops::test_typed(leaf.op.as_ref(), d));
             let why = explain.wanted().then(|| {
                 let field = format!("{} - {}", leaf.field, minus);
                 match &diff {
@@ -469,99 +470,11 @@ impl<'a> Scope<'a> {
 
     /// Tests one value. `Err` explains a value that is missing or cannot be converted (the test fails).
     fn test_value(&self, leaf: &Leaf, value: Option<Field<'_>>) -> Result<bool, String> {
-        let present = value.filter(|v| !v.is_null());
-        match &leaf.op {
-            Op::Exists => return Ok(present.is_some()),
-            Op::Absent => return Ok(present.is_none()),
-            Op::Empty(want) => return Ok(is_empty(present) == *want),
-            Op::NotExistsIn(_) if present.is_none() => return Ok(true),
-            Op::Always => return Ok(true),
-            _ => {}
-        }
-        let Some(v) = present else {
-            return Err("is missing".to_string());
+        let sets = Sets {
+            values: &self.sets,
+            specs: &self.check.sets,
         };
-        let ic = leaf.ignore_case;
-        // Text against text literals, the commonest test, without copying (or lowercasing) the text.
-        if leaf.ty == ValueType::String
-            && let Some(t) = scalar_text(v)
-        {
-            let text = LiteralMatch::new(&t, ic);
-            let equal = |lit: &Typed| matches!(lit, Typed::Str(s) if text.equals(s));
-            match &leaf.op {
-                Op::In(list) => return Ok(list.iter().any(equal)),
-                Op::NotIn(list) => return Ok(!list.iter().any(equal)),
-                Op::Cmp(CmpOp::Eq, lit) => return Ok(equal(lit)),
-                Op::Cmp(CmpOp::Ne, lit) => return Ok(!equal(lit)),
-                Op::StartsWith(s) if ic && t.is_ascii() => {
-                    return Ok(t.get(..s.len()).is_some_and(|head| head.eq_ignore_ascii_case(s)));
-                }
-                Op::EndsWith(s) if ic && t.is_ascii() => {
-                    let tail = t.len().checked_sub(s.len()).and_then(|at| t.get(at..));
-                    return Ok(tail.is_some_and(|tail| tail.eq_ignore_ascii_case(s)));
-                }
-                _ => {}
-            }
-        }
-        let text = || {
-            scalar_text(v)
-                .map(|t| if ic { Cow::Owned(t.to_lowercase()) } else { t })
-                .ok_or_else(|| format!("{} is not text", describe(v)))
-        };
-        let typed = || -> Result<Typed, String> {
-            let t = convert(v, leaf.ty, ic)?;
-            let Some(d) = leaf.plus else { return Ok(t) };
-            let out_of_range = || format!("{} plus {d} is out of range", describe(v));
-            Ok(match t {
-                Typed::Date(x) => Typed::Date(x.checked_add(d).map_err(|_| out_of_range())?),
-                Typed::Time(x) => Typed::Time(x.checked_add(d).map_err(|_| out_of_range())?),
-                other => other,
-            })
-        };
-        Ok(match &leaf.op {
-            Op::Cmp(op, lit) => op.holds(typed()?.compare(lit)),
-            Op::In(list) => {
-                let t = typed()?;
-                list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
-            }
-            Op::NotIn(list) => {
-                let t = typed()?;
-                !list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
-            }
-            Op::Contains(lit) => contains(v, lit, leaf.ty, ic)?,
-            Op::NotContains(lit) => !contains(v, lit, leaf.ty, ic)?,
-            Op::StartsWith(s) => text()?.starts_with(s.as_str()),
-            Op::EndsWith(s) => text()?.ends_with(s.as_str()),
-            Op::Matches(re) => re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::NotMatches(re) => !re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::SubnetOf(nets) => match convert(v, crate::core::vocab::ValueType::Cidr, false)? {
-                Typed::Cidr(n) => nets.iter().any(|net| net.contains(&n)),
-                _ => false,
-            },
-            Op::ExistsIn(i) | Op::NotExistsIn(i) => {
-                let t = text()?;
-                let set = &self.sets[*i];
-                let spec = &self.check.sets[*i];
-                let found = if spec.host_names {
-                    set.contains(fold_key(t, true, true).as_ref())
-                } else if spec.ignore_case && !ic {
-                    set.contains(t.to_lowercase().as_str())
-                } else {
-                    set.contains(t.as_ref())
-                };
-                found == matches!(leaf.op, Op::ExistsIn(_))
-            }
-            Op::Exists | Op::Absent | Op::Empty(_) | Op::Always => unreachable_ops(),
-        })
-    }
-
-    fn test_typed(&self, op: &Op, value: &Typed) -> bool {
-        match op {
-            Op::Cmp(op, lit) => op.holds(value.compare(lit)),
-            Op::In(list) => list.iter().any(|l| value.compare(l).is_some_and(|o| o.is_eq())),
-            Op::NotIn(list) => !list.iter().any(|l| value.compare(l).is_some_and(|o| o.is_eq())),
-            _ => false,
-        }
+        super::ops::test_value(leaf, value, sets)
     }
 
     /// Template context for one record: its fields at top level and as `record`, lookups, params, as_of, check.
@@ -588,33 +501,6 @@ pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Re
     }
 }
 
-/// Record text made ready, once per value, to compare with text literals (lowercased when compiled if
-/// `ignore_case`): an `in` list of several literals decides how to fold case once, not per literal.
-enum LiteralMatch<'t> {
-    Exact(&'t str),
-    /// ASCII text lowercases byte for byte, so it is compared in place.
-    AsciiFolded(&'t str),
-    Lowered(String),
-}
-
-impl<'t> LiteralMatch<'t> {
-    fn new(text: &'t str, ignore_case: bool) -> Self {
-        match ignore_case {
-            false => LiteralMatch::Exact(text),
-            true if text.is_ascii() => LiteralMatch::AsciiFolded(text),
-            true => LiteralMatch::Lowered(text.to_lowercase()),
-        }
-    }
-
-    fn equals(&self, literal: &str) -> bool {
-        match self {
-            LiteralMatch::Exact(text) => *text == literal,
-            LiteralMatch::AsciiFolded(text) => text.eq_ignore_ascii_case(literal),
-            LiteralMatch::Lowered(text) => text == literal,
-        }
-    }
-}
-
 /// Lowercased text, borrowed when it has no capitals to lower.
 pub(super) fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -622,30 +508,6 @@ pub(super) fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.to_lowercase())
     }
-}
-
-fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {
-    match v.as_list() {
-        Some(items) => Ok(items.iter().any(|i| {
-            convert(Field::of(i), ty, ic)
-                .ok()
-                .and_then(|t| t.compare(lit))
-                .is_some_and(|o| o.is_eq())
-        })),
-        None => match (convert(v, ty, ic)?, lit) {
-            (Typed::Cidr(net), Typed::Cidr(inner)) => Ok(net.contains(inner)),
-            (Typed::Str(s), Typed::Str(sub)) => Ok(s.contains(sub.as_str())),
-            (t, lit) => Ok(t.to_string().contains(&lit.to_string())),
-        },
-    }
-}
-
-/// Ops that test a list's items (and so need a quantifier on a list value).
-fn tests_items(op: &Op) -> bool {
-    !matches!(
-        op,
-        Op::Contains(_) | Op::NotContains(_) | Op::Exists | Op::Absent | Op::Empty(_)
-    )
 }
 
 pub(crate) fn is_empty(v: Option<Field<'_>>) -> bool {
@@ -665,37 +527,5 @@ fn describe_list(v: &Value) -> String {
         format!("{}…", text.chars().take(120).collect::<String>())
     } else {
         text
-    }
-}
-
-fn unreachable_ops() -> bool {
-    // Handled before the match above; kept total without panicking.
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::LiteralMatch;
-
-    fn same_text(text: &str, literal: &str, ignore_case: bool) -> bool {
-        LiteralMatch::new(text, ignore_case).equals(literal)
-    }
-
-    #[test]
-    fn text_compares_with_literals_as_lowercasing_would() {
-        // Literals are lowercased when compiled with `ignore_case`.
-        for (text, literal) in [
-            ("Critical", "critical"),
-            ("ÉCOLE", "école"),
-            ("High", "critical"),
-            ("İ", "i̇"),
-        ] {
-            assert_eq!(
-                same_text(text, literal, true),
-                text.to_lowercase() == literal,
-                "{text} ~ {literal}"
-            );
-        }
-        assert!(same_text("High", "High", false) && !same_text("High", "high", false));
     }
 }

@@ -3,6 +3,7 @@
 //! - [`types`]: conversions to numbers, dates, durations, versions and networks;
 //! - [`condition`]: evaluating conditions on one record, with explanations;
 //! - [`lookup`]: other datasets' records indexed under join keys, and the one a record joins;
+//! - [`ops`]: a leaf's op tested on one value, each kind of test of the op table evaluated once;
 //! - [`memo`]: leaf results a worker remembers by the text tested;
 //! - [`context`]: what templates see of one record;
 //! - [`confidential`]: secret and personal values kept out of everything a check prints;
@@ -18,6 +19,7 @@ pub mod context;
 pub mod deadline;
 pub mod lookup;
 pub mod memo;
+pub mod ops;
 pub mod reads;
 pub mod result;
 pub mod run;
