@@ -457,3 +457,63 @@ impl JsonSchema for OpValues {
         json_schema!({ "type": "object", "properties": properties })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::ConditionSpec;
+
+    fn leaf(json: Value) -> Result<ConditionSpec, String> {
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_leaf_reads_its_ops_from_the_table_and_refuses_other_keys() {
+        let l = leaf(serde_json::json!({ "field": "x", "not_in": ["a"], "ignore_case": true })).unwrap();
+        assert_eq!(l.ops.present().map(|o| o.name).collect::<Vec<_>>(), ["not_in"]);
+        assert_eq!(l.ops.get("not_in"), Some(&serde_json::json!(["a"])));
+        assert!(
+            leaf(serde_json::json!({ "field": "x", "gte": 1 }))
+                .unwrap_err()
+                .contains("unknown field `gte`")
+        );
+        assert!(
+            leaf(serde_json::json!({ "field": "x", "in": 3 }))
+                .unwrap_err()
+                .contains("in: ")
+        );
+        assert!(leaf(serde_json::json!({ "field": "x", "exists_in": { "dataset": "d" } })).is_err());
+    }
+
+    #[test]
+    fn a_leaf_serializes_every_op_as_one_field_per_op_did() {
+        let l = leaf(serde_json::json!({ "field": "x", "eq": 1 })).unwrap();
+        let v = serde_json::to_value(&l).unwrap();
+        for def in OPS {
+            let want = if def.name == "eq" {
+                serde_json::json!(1)
+            } else {
+                Value::Null
+            };
+            assert_eq!(v[def.name], want, "{}", def.name);
+        }
+    }
+
+    #[test]
+    fn the_schema_has_one_property_per_op_shaped_by_its_operand() {
+        let schema = crate::spec::schema::Kind::Standard.schema();
+        let props = &schema["$defs"]["ConditionSpec"]["properties"];
+        for def in OPS {
+            let p = &props[def.name];
+            let ty = match def.operand() {
+                Operand::Scalar | Operand::Dataset => None,
+                Operand::List => Some("array"),
+                Operand::Text | Operand::Regex | Operand::Network => Some("string"),
+                Operand::Flag => Some("boolean"),
+            };
+            assert!(p.is_object(), "{}", def.name);
+            assert_eq!(p.get("type").and_then(Value::as_str), ty, "{}", def.name);
+        }
+        assert_eq!(schema["$defs"]["ConditionSpec"]["additionalProperties"], false);
+    }
+}

@@ -378,7 +378,14 @@ impl Compiler<'_> {
                 Some(Arg::Flag(flag))
             }
             Some(Operand::Dataset) => {
-                let e: ExistsInSpec = written.and_then(|w| serde_json::from_value(w.clone()).ok())?;
+                // Its shape was checked when the leaf was read; a failure here is said, not dropped.
+                let e: ExistsInSpec = match serde_json::from_value(written?.clone()) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        self.problem(Code::Value, op_ptr, e.to_string(), None);
+                        return None;
+                    }
+                };
                 self.dataset(&e.dataset, &format!("{op_ptr}/dataset"));
                 let field = self.path(&e.field, &format!("{op_ptr}/field"))?;
                 let where_ = match &e.where_ {
