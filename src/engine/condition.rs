@@ -8,6 +8,7 @@
 
 use super::check::{Check, Condition, Leaf};
 use super::context::{RecordContext, Shared};
+pub use super::error::EvalError;
 pub use super::lookup::LookupIndex;
 use super::lookup::fold_key;
 pub use super::memo::Memo;
@@ -84,7 +85,7 @@ impl<'a> Scope<'a> {
     /// Builds `exists_in` sets and expressions, but not yet the lookup indexes ([`Scope::add_lookups`]): a
     /// `where` that names no lookup can be evaluated first, and indexing another dataset skipped when it
     /// selects nothing. Fails with a cause when a dataset is unusable.
-    pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
+    pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, EvalError> {
         let mut scope = Scope {
             check,
             evidence,
@@ -102,7 +103,10 @@ impl<'a> Scope<'a> {
             let expr = check
                 .expr_env
                 .compile_expression(src)
-                .map_err(|e| format!("expression `{src}`: {e}"))?;
+                .map_err(|e| EvalError::ExprInvalid {
+                    expr: src.clone(),
+                    cause: e.to_string(),
+                })?;
             scope.exprs.push(expr);
         }
         for set in &check.sets {
@@ -168,7 +172,7 @@ impl<'a> Scope<'a> {
         dataset: &str,
         cond: Option<&Condition>,
         r: &'a Record,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, EvalError> {
         self.selected_bare(cond, r).map_err(|e| {
             super::confidential::error_text_in(self.check, dataset, r, |shown| self.selected_bare(cond, shown).err())
                 .unwrap_or(e)
@@ -176,11 +180,11 @@ impl<'a> Scope<'a> {
     }
 
     /// The records of a dataset, or why they cannot be used.
-    pub fn records(&self, name: &str) -> Result<&'a [Record], String> {
+    pub fn records(&self, name: &str) -> Result<&'a [Record], EvalError> {
         dataset_records(self.evidence, name)
     }
 
-    fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, String> {
+    fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, EvalError> {
         match cond {
             None => Ok(true),
             Some(c) => self.holds(
@@ -248,7 +252,7 @@ impl<'a> Scope<'a> {
 
     /// Whether `cond` holds: [`Scope::eval`] without an explanation, the path every record takes, so it builds
     /// no [`Outcome`] for the common shapes.
-    pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, String> {
+    pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, EvalError> {
         self.holds_remembering(cond, view, None)
     }
 
@@ -258,7 +262,7 @@ impl<'a> Scope<'a> {
         cond: &'c Condition,
         view: View<'_>,
         mut memo: Option<&mut Memo<'c>>,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, EvalError> {
         match cond {
             Condition::All(items) => {
                 for c in items {
@@ -289,7 +293,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
+    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: Explain) -> Result<Outcome, EvalError> {
         match cond {
             Condition::All(items) => {
                 let mut last = None;
@@ -333,9 +337,10 @@ impl<'a> Scope<'a> {
             }
             Condition::Expr(i) => {
                 let ctx = self.context(view);
-                let value = self.exprs[*i]
-                    .eval(ctx)
-                    .map_err(|e| format!("expression `{}` failed: {e}", self.check.exprs[*i]))?;
+                let value = self.exprs[*i].eval(ctx).map_err(|e| EvalError::ExprFailed {
+                    expr: self.check.exprs[*i].clone(),
+                    cause: e.to_string(),
+                })?;
                 let holds = value.is_true();
                 let why = explain.wanted().then(|| Why {
                     field: None,
@@ -350,21 +355,20 @@ impl<'a> Scope<'a> {
     }
 
     /// The value a leaf without a quantifier tests; a list is an error unless its op reads the list whole.
-    fn single_value<'v>(&self, leaf: &Leaf, view: View<'v>) -> Result<Option<Field<'v>>, String>
+    fn single_value<'v>(&self, leaf: &Leaf, view: View<'v>) -> Result<Option<Field<'v>>, EvalError>
     where
         'a: 'v,
     {
         let value = self.get(view, &leaf.field);
         if value.and_then(|v| v.as_list()).is_some() && super::ops::tests_items(leaf.op.as_ref()) {
-            return Err(format!(
-                "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
-                leaf.field
-            ));
+            return Err(EvalError::ListWithoutQuantifier {
+                field: leaf.field.to_string(),
+            });
         }
         Ok(value)
     }
 
-    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
+    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: Explain) -> Result<Outcome, EvalError> {
         if let Some(minus) = &leaf.minus {
             let diff = (|| {
                 let read = |p: &FieldPath| {
@@ -489,13 +493,16 @@ impl<'a> Scope<'a> {
 }
 
 /// The records of a dataset, or why a check cannot use them.
-pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
+pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], EvalError> {
     match evidence.datasets.get(name) {
-        None => Err(format!(
-            "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
-        )),
+        None => Err(EvalError::NoEvidence {
+            dataset: name.to_string(),
+        }),
         Some(d) => match &d.error {
-            Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
+            Some(e) => Err(EvalError::Unloadable {
+                dataset: name.to_string(),
+                cause: e.to_string(),
+            }),
             None => Ok(&d.records),
         },
     }

@@ -7,6 +7,7 @@
 //! - [`memo`]: leaf results a worker remembers by the text tested;
 //! - [`context`]: what templates see of one record;
 //! - [`confidential`]: secret and personal values kept out of everything a check prints;
+//! - [`error`]: why a check could not be evaluated ([`EvalError`]);
 //! - [`deadline`]: a clock per record (met, missed or pending);
 //! - [`reads`]: the fields a check reads, checked against the evidence before it runs;
 //! - [`result`]: what a check produced (state, findings, pending records, expectations);
@@ -17,6 +18,7 @@ pub mod condition;
 pub mod confidential;
 pub mod context;
 pub mod deadline;
+pub mod error;
 pub mod lookup;
 pub mod memo;
 pub mod ops;
@@ -26,4 +28,5 @@ pub mod run;
 pub mod types;
 
 pub use check::Check;
+pub use error::EvalError;
 pub use run::{run, run_check, run_with_progress};
