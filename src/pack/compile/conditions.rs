@@ -215,7 +215,7 @@ impl Compiler<'_> {
                 format!("{ptr}/minus"),
                 format!(
                     "`minus` gives a duration: compare it with {}, without a quantifier",
-                    ops::comparing_names()
+                    crate::spec::ops::comparing_names()
                 ),
                 None,
             );
@@ -366,7 +366,7 @@ impl Compiler<'_> {
                 let flag = written.and_then(Value::as_bool).unwrap_or(true);
                 // `exists: false` is `absent: true`: one way to write each test.
                 if def.test == Test::Exists && !flag {
-                    let other = ops::opposite(def).map_or("", |o| o.name);
+                    let other = crate::spec::ops::opposite(def).map_or("", |o| o.name);
                     self.problem(
                         Code::Condition,
                         op_ptr,
