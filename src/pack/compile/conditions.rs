@@ -226,7 +226,7 @@ impl Compiler<'_> {
             None => None,
         };
         let ic = spec.ignore_case.unwrap_or(false);
-        // No op only with `quantifier: count`, whose `count:` it is.
+        // A leaf has no op only with `quantifier: count`; problems then point at its `count`.
         let def = ops.first().copied();
         let op_name = def.map_or("count", |d| d.name);
         let op_ptr = format!("{ptr}/{op_name}");
