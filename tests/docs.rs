@@ -93,6 +93,35 @@ fn every_op_has_its_own_row_and_an_example_that_compiles() {
     }
 }
 
+/// Every row of the op table works end to end: its example, as a check's `assert`, passes its inline test on
+/// the row's `holds` data and fails on its `fails` data, through the schema, the compiler and the evaluation.
+#[test]
+fn every_op_holds_and_fails_on_its_rows_data() {
+    use assure::spec::ops::OPS;
+    let mut checks = String::new();
+    for (i, op) in OPS.iter().enumerate() {
+        checks.push_str(&format!(
+            "  - id: T-OP{i}\n    title: {name}\n    severity: low\n    dataset: devices\n    assert: {example}\n    tests:\n      - {{ name: holds, expect: pass, data: {holds} }}\n      - {{ name: fails, expect: fail, data: {fails} }}\n",
+            name = op.name,
+            example = op.example,
+            holds = op.holds,
+            fails = op.fails,
+        ));
+    }
+    let (pack, diags) = common::load(&checks);
+    assert!(
+        diags.is_empty(),
+        "{:?}",
+        diags.iter().map(|d| d.one_line()).collect::<Vec<_>>()
+    );
+    let outcomes = assure::pack::testing::run_tests(&pack, &[]);
+    assert_eq!(outcomes.len(), 2 * OPS.len());
+    for o in outcomes {
+        let name = &OPS[o.check["T-OP".len()..].parse::<usize>().unwrap()].name;
+        assert!(o.failure.is_none(), "`{name}` {}: {:?}", o.name, o.failure);
+    }
+}
+
 #[test]
 fn one_line_condition_examples_compile() {
     let examples: Vec<&str> = DOC

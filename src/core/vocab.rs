@@ -1,5 +1,5 @@
 //! The shared vocabulary: words the standards files, the engine, the evidence readers and the renderers all
-//! use (a check's severity, a value's type, a quantifier, an empty selection's state, an export's format).
+//! use (a check's severity, a value's type, a quantifier, a comparison, an empty selection's state, an export's format).
 //! They live on the ground floor so the engine and the renderers need not import the authoring types.
 
 use schemars::JsonSchema;
@@ -113,4 +113,55 @@ pub enum DateOrder {
     Uk,
     /// Month first: `mm/dd/yyyy[ hh:mm[:ss][ AM|PM]]`.
     Us,
+}
+
+/// A comparison: of a leaf's value with its operand, or of a count with a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "eq",
+            CmpOp::Ne => "ne",
+            CmpOp::Lt => "lt",
+            CmpOp::Le => "le",
+            CmpOp::Gt => "gt",
+            CmpOp::Ge => "ge",
+        }
+    }
+    /// Whether the comparison needs an order (networks have none).
+    pub fn orders(self) -> bool {
+        !matches!(self, CmpOp::Eq | CmpOp::Ne)
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "≠",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "≤",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => "≥",
+        }
+    }
+    /// Whether an ordering satisfies the op (`None`: unordered, only `ne` holds).
+    pub fn holds(self, ord: Option<std::cmp::Ordering>) -> bool {
+        match (self, ord) {
+            (CmpOp::Ne, None) => true,
+            (_, None) => false,
+            (CmpOp::Eq, Some(o)) => o.is_eq(),
+            (CmpOp::Ne, Some(o)) => o.is_ne(),
+            (CmpOp::Lt, Some(o)) => o.is_lt(),
+            (CmpOp::Le, Some(o)) => o.is_le(),
+            (CmpOp::Gt, Some(o)) => o.is_gt(),
+            (CmpOp::Ge, Some(o)) => o.is_ge(),
+        }
+    }
 }

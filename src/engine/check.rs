@@ -6,11 +6,12 @@
 
 use super::types::Typed;
 use crate::core::path::FieldPath;
+pub use crate::core::vocab::CmpOp;
 use crate::core::vocab::{Quantifier, Severity, ValueType, WhenEmpty};
+use crate::spec::ops::OpDef;
 use ipnet::IpNet;
 use regex::Regex;
 use serde_json::Value;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -117,77 +118,30 @@ pub struct Leaf {
     pub ignore_case: bool,
     pub quantifier: Option<Quantifier>,
     pub count: Option<Comparison>,
-    pub op: Op,
+    /// `None` only with `quantifier: count` and no per-item op: every item counts.
+    pub op: Option<Op>,
     /// How the expectation reads in findings, e.g. `eq true` or `ge as_of - 365d (2025-11-01)`.
     pub expected: String,
 }
 
-pub enum Op {
-    /// Only with `quantifier: count` and no per-item op: every item counts.
-    Always,
-    Cmp(CmpOp, Typed),
-    In(Vec<Typed>),
-    NotIn(Vec<Typed>),
-    Contains(Typed),
-    NotContains(Typed),
-    StartsWith(String),
-    EndsWith(String),
-    Matches(Regex),
-    NotMatches(Regex),
-    /// Within any of these networks.
-    SubnetOf(Vec<IpNet>),
-    Exists,
-    Absent,
-    Empty(bool),
+/// A leaf's op: its row of the op table, which says what it tests, and its operand compiled.
+pub struct Op {
+    pub def: &'static OpDef,
+    pub arg: Arg,
+}
+
+/// An op's operand compiled, one shape per [`crate::spec::ops::Operand`].
+pub enum Arg {
+    /// A literal in the leaf's type.
+    Value(Typed),
+    List(Vec<Typed>),
+    /// Lowercased with `ignore_case`.
+    Text(String),
+    Regex(Regex),
+    Networks(Vec<IpNet>),
+    Flag(bool),
     /// Index into [`Check::sets`].
-    ExistsIn(usize),
-    NotExistsIn(usize),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "eq",
-            CmpOp::Ne => "ne",
-            CmpOp::Lt => "lt",
-            CmpOp::Le => "le",
-            CmpOp::Gt => "gt",
-            CmpOp::Ge => "ge",
-        }
-    }
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "≠",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "≤",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => "≥",
-        }
-    }
-    /// Whether an ordering satisfies the op (`None`: unordered, only `ne` holds).
-    pub fn holds(self, ord: Option<Ordering>) -> bool {
-        match (self, ord) {
-            (CmpOp::Ne, None) => true,
-            (_, None) => false,
-            (CmpOp::Eq, Some(o)) => o.is_eq(),
-            (CmpOp::Ne, Some(o)) => o.is_ne(),
-            (CmpOp::Lt, Some(o)) => o.is_lt(),
-            (CmpOp::Le, Some(o)) => o.is_le(),
-            (CmpOp::Gt, Some(o)) => o.is_gt(),
-            (CmpOp::Ge, Some(o)) => o.is_ge(),
-        }
-    }
+    Set(usize),
 }
 
 /// A numeric comparison (counts, ratios).

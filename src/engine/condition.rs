@@ -6,11 +6,13 @@
 //! so the hot path builds no strings. Records are marked through [`Scope::holds_remembering`], which answers
 //! yes or no only and keeps each worker's leaf results by the text tested ([`Memo`](super::memo::Memo)).
 
-use super::check::{Check, CmpOp, Condition, Leaf, Op};
+use super::check::{Check, Condition, Leaf};
 use super::context::{RecordContext, Shared};
+pub use super::error::EvalError;
 pub use super::lookup::LookupIndex;
 use super::lookup::fold_key;
 pub use super::memo::Memo;
+use super::ops::Sets;
 use super::types::{Typed, convert, describe, scalar_text};
 use crate::core::path::{FieldPath, Segment};
 use crate::core::vocab::{Quantifier, ValueType};
@@ -83,7 +85,7 @@ impl<'a> Scope<'a> {
     /// Builds `exists_in` sets and expressions, but not yet the lookup indexes ([`Scope::add_lookups`]): a
     /// `where` that names no lookup can be evaluated first, and indexing another dataset skipped when it
     /// selects nothing. Fails with a cause when a dataset is unusable.
-    pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, String> {
+    pub fn without_lookups(check: &'a Check, evidence: &'a Evidence) -> Result<Scope<'a>, EvalError> {
         let mut scope = Scope {
             check,
             evidence,
@@ -101,7 +103,10 @@ impl<'a> Scope<'a> {
             let expr = check
                 .expr_env
                 .compile_expression(src)
-                .map_err(|e| format!("expression `{src}`: {e}"))?;
+                .map_err(|e| EvalError::ExprInvalid {
+                    expr: src.clone(),
+                    cause: e.to_string(),
+                })?;
             scope.exprs.push(expr);
         }
         for set in &check.sets {
@@ -167,7 +172,7 @@ impl<'a> Scope<'a> {
         dataset: &str,
         cond: Option<&Condition>,
         r: &'a Record,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, EvalError> {
         self.selected_bare(cond, r).map_err(|e| {
             super::confidential::error_text_in(self.check, dataset, r, |shown| self.selected_bare(cond, shown).err())
                 .unwrap_or(e)
@@ -175,11 +180,11 @@ impl<'a> Scope<'a> {
     }
 
     /// The records of a dataset, or why they cannot be used.
-    pub fn records(&self, name: &str) -> Result<&'a [Record], String> {
+    pub fn records(&self, name: &str) -> Result<&'a [Record], EvalError> {
         dataset_records(self.evidence, name)
     }
 
-    fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, String> {
+    fn selected_bare(&self, cond: Option<&Condition>, record: &Record) -> Result<bool, EvalError> {
         match cond {
             None => Ok(true),
             Some(c) => self.holds(
@@ -247,7 +252,7 @@ impl<'a> Scope<'a> {
 
     /// Whether `cond` holds: [`Scope::eval`] without an explanation, the path every record takes, so it builds
     /// no [`Outcome`] for the common shapes.
-    pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, String> {
+    pub fn holds(&self, cond: &Condition, view: View<'_>) -> Result<bool, EvalError> {
         self.holds_remembering(cond, view, None)
     }
 
@@ -257,7 +262,7 @@ impl<'a> Scope<'a> {
         cond: &'c Condition,
         view: View<'_>,
         mut memo: Option<&mut Memo<'c>>,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, EvalError> {
         match cond {
             Condition::All(items) => {
                 for c in items {
@@ -288,7 +293,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
+    pub fn eval(&self, cond: &Condition, view: View<'_>, explain: Explain) -> Result<Outcome, EvalError> {
         match cond {
             Condition::All(items) => {
                 let mut last = None;
@@ -332,9 +337,10 @@ impl<'a> Scope<'a> {
             }
             Condition::Expr(i) => {
                 let ctx = self.context(view);
-                let value = self.exprs[*i]
-                    .eval(ctx)
-                    .map_err(|e| format!("expression `{}` failed: {e}", self.check.exprs[*i]))?;
+                let value = self.exprs[*i].eval(ctx).map_err(|e| EvalError::ExprFailed {
+                    expr: self.check.exprs[*i].clone(),
+                    cause: e.to_string(),
+                })?;
                 let holds = value.is_true();
                 let why = explain.wanted().then(|| Why {
                     field: None,
@@ -349,21 +355,20 @@ impl<'a> Scope<'a> {
     }
 
     /// The value a leaf without a quantifier tests; a list is an error unless its op reads the list whole.
-    fn single_value<'v>(&self, leaf: &Leaf, view: View<'v>) -> Result<Option<Field<'v>>, String>
+    fn single_value<'v>(&self, leaf: &Leaf, view: View<'v>) -> Result<Option<Field<'v>>, EvalError>
     where
         'a: 'v,
     {
         let value = self.get(view, &leaf.field);
-        if value.and_then(|v| v.as_list()).is_some() && tests_items(&leaf.op) {
-            return Err(format!(
-                "field `{}` holds a list; the check must say how to combine its items with `quantifier: any|all|none|count`",
-                leaf.field
-            ));
+        if value.and_then(|v| v.as_list()).is_some() && super::ops::tests_items(leaf.op.as_ref()) {
+            return Err(EvalError::ListWithoutQuantifier {
+                field: leaf.field.to_string(),
+            });
         }
         Ok(value)
     }
 
-    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: Explain) -> Result<Outcome, String> {
+    fn eval_leaf(&self, leaf: &Leaf, view: View<'_>, explain: Explain) -> Result<Outcome, EvalError> {
         if let Some(minus) = &leaf.minus {
             let diff = (|| {
                 let read = |p: &FieldPath| {
@@ -379,7 +384,7 @@ impl<'a> Scope<'a> {
                 let (a, b) = (read(&leaf.field)?, read(minus)?);
                 Ok::<_, String>(Typed::Duration(a.duration_since(b)))
             })();
-            let holds = diff.as_ref().is_ok_and(|d| self.test_typed(&leaf.op, d));
+            let holds = diff.as_ref().is_ok_and(|d| super::ops::test_typed(leaf.op.as_ref(), d));
             let why = explain.wanted().then(|| {
                 let field = format!("{} - {}", leaf.field, minus);
                 match &diff {
@@ -469,99 +474,11 @@ impl<'a> Scope<'a> {
 
     /// Tests one value. `Err` explains a value that is missing or cannot be converted (the test fails).
     fn test_value(&self, leaf: &Leaf, value: Option<Field<'_>>) -> Result<bool, String> {
-        let present = value.filter(|v| !v.is_null());
-        match &leaf.op {
-            Op::Exists => return Ok(present.is_some()),
-            Op::Absent => return Ok(present.is_none()),
-            Op::Empty(want) => return Ok(is_empty(present) == *want),
-            Op::NotExistsIn(_) if present.is_none() => return Ok(true),
-            Op::Always => return Ok(true),
-            _ => {}
-        }
-        let Some(v) = present else {
-            return Err("is missing".to_string());
+        let sets = Sets {
+            values: &self.sets,
+            specs: &self.check.sets,
         };
-        let ic = leaf.ignore_case;
-        // Text against text literals, the commonest test, without copying (or lowercasing) the text.
-        if leaf.ty == ValueType::String
-            && let Some(t) = scalar_text(v)
-        {
-            let text = LiteralMatch::new(&t, ic);
-            let equal = |lit: &Typed| matches!(lit, Typed::Str(s) if text.equals(s));
-            match &leaf.op {
-                Op::In(list) => return Ok(list.iter().any(equal)),
-                Op::NotIn(list) => return Ok(!list.iter().any(equal)),
-                Op::Cmp(CmpOp::Eq, lit) => return Ok(equal(lit)),
-                Op::Cmp(CmpOp::Ne, lit) => return Ok(!equal(lit)),
-                Op::StartsWith(s) if ic && t.is_ascii() => {
-                    return Ok(t.get(..s.len()).is_some_and(|head| head.eq_ignore_ascii_case(s)));
-                }
-                Op::EndsWith(s) if ic && t.is_ascii() => {
-                    let tail = t.len().checked_sub(s.len()).and_then(|at| t.get(at..));
-                    return Ok(tail.is_some_and(|tail| tail.eq_ignore_ascii_case(s)));
-                }
-                _ => {}
-            }
-        }
-        let text = || {
-            scalar_text(v)
-                .map(|t| if ic { Cow::Owned(t.to_lowercase()) } else { t })
-                .ok_or_else(|| format!("{} is not text", describe(v)))
-        };
-        let typed = || -> Result<Typed, String> {
-            let t = convert(v, leaf.ty, ic)?;
-            let Some(d) = leaf.plus else { return Ok(t) };
-            let out_of_range = || format!("{} plus {d} is out of range", describe(v));
-            Ok(match t {
-                Typed::Date(x) => Typed::Date(x.checked_add(d).map_err(|_| out_of_range())?),
-                Typed::Time(x) => Typed::Time(x.checked_add(d).map_err(|_| out_of_range())?),
-                other => other,
-            })
-        };
-        Ok(match &leaf.op {
-            Op::Cmp(op, lit) => op.holds(typed()?.compare(lit)),
-            Op::In(list) => {
-                let t = typed()?;
-                list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
-            }
-            Op::NotIn(list) => {
-                let t = typed()?;
-                !list.iter().any(|l| t.compare(l).is_some_and(|o| o.is_eq()))
-            }
-            Op::Contains(lit) => contains(v, lit, leaf.ty, ic)?,
-            Op::NotContains(lit) => !contains(v, lit, leaf.ty, ic)?,
-            Op::StartsWith(s) => text()?.starts_with(s.as_str()),
-            Op::EndsWith(s) => text()?.ends_with(s.as_str()),
-            Op::Matches(re) => re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::NotMatches(re) => !re.is_match(&scalar_text(v).ok_or_else(|| format!("{} is not text", describe(v)))?),
-            Op::SubnetOf(nets) => match convert(v, crate::core::vocab::ValueType::Cidr, false)? {
-                Typed::Cidr(n) => nets.iter().any(|net| net.contains(&n)),
-                _ => false,
-            },
-            Op::ExistsIn(i) | Op::NotExistsIn(i) => {
-                let t = text()?;
-                let set = &self.sets[*i];
-                let spec = &self.check.sets[*i];
-                let found = if spec.host_names {
-                    set.contains(fold_key(t, true, true).as_ref())
-                } else if spec.ignore_case && !ic {
-                    set.contains(t.to_lowercase().as_str())
-                } else {
-                    set.contains(t.as_ref())
-                };
-                found == matches!(leaf.op, Op::ExistsIn(_))
-            }
-            Op::Exists | Op::Absent | Op::Empty(_) | Op::Always => unreachable_ops(),
-        })
-    }
-
-    fn test_typed(&self, op: &Op, value: &Typed) -> bool {
-        match op {
-            Op::Cmp(op, lit) => op.holds(value.compare(lit)),
-            Op::In(list) => list.iter().any(|l| value.compare(l).is_some_and(|o| o.is_eq())),
-            Op::NotIn(list) => !list.iter().any(|l| value.compare(l).is_some_and(|o| o.is_eq())),
-            _ => false,
-        }
+        super::ops::test_value(leaf, value, sets)
     }
 
     /// Template context for one record: its fields at top level and as `record`, lookups, params, as_of, check.
@@ -576,42 +493,18 @@ impl<'a> Scope<'a> {
 }
 
 /// The records of a dataset, or why a check cannot use them.
-pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], String> {
+pub fn dataset_records<'e>(evidence: &'e Evidence, name: &str) -> Result<&'e [Record], EvalError> {
     match evidence.datasets.get(name) {
-        None => Err(format!(
-            "no evidence for dataset `{name}`: add it under `datasets:` in assure.yaml (with the files holding the export)"
-        )),
+        None => Err(EvalError::NoEvidence {
+            dataset: name.to_string(),
+        }),
         Some(d) => match &d.error {
-            Some(e) => Err(format!("dataset `{name}` could not be loaded: {e}")),
+            Some(e) => Err(EvalError::Unloadable {
+                dataset: name.to_string(),
+                cause: e.to_string(),
+            }),
             None => Ok(&d.records),
         },
-    }
-}
-
-/// Record text made ready, once per value, to compare with text literals (lowercased when compiled if
-/// `ignore_case`): an `in` list of several literals decides how to fold case once, not per literal.
-enum LiteralMatch<'t> {
-    Exact(&'t str),
-    /// ASCII text lowercases byte for byte, so it is compared in place.
-    AsciiFolded(&'t str),
-    Lowered(String),
-}
-
-impl<'t> LiteralMatch<'t> {
-    fn new(text: &'t str, ignore_case: bool) -> Self {
-        match ignore_case {
-            false => LiteralMatch::Exact(text),
-            true if text.is_ascii() => LiteralMatch::AsciiFolded(text),
-            true => LiteralMatch::Lowered(text.to_lowercase()),
-        }
-    }
-
-    fn equals(&self, literal: &str) -> bool {
-        match self {
-            LiteralMatch::Exact(text) => *text == literal,
-            LiteralMatch::AsciiFolded(text) => text.eq_ignore_ascii_case(literal),
-            LiteralMatch::Lowered(text) => text == literal,
-        }
     }
 }
 
@@ -622,30 +515,6 @@ pub(super) fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.to_lowercase())
     }
-}
-
-fn contains(v: Field<'_>, lit: &Typed, ty: ValueType, ic: bool) -> Result<bool, String> {
-    match v.as_list() {
-        Some(items) => Ok(items.iter().any(|i| {
-            convert(Field::of(i), ty, ic)
-                .ok()
-                .and_then(|t| t.compare(lit))
-                .is_some_and(|o| o.is_eq())
-        })),
-        None => match (convert(v, ty, ic)?, lit) {
-            (Typed::Cidr(net), Typed::Cidr(inner)) => Ok(net.contains(inner)),
-            (Typed::Str(s), Typed::Str(sub)) => Ok(s.contains(sub.as_str())),
-            (t, lit) => Ok(t.to_string().contains(&lit.to_string())),
-        },
-    }
-}
-
-/// Ops that test a list's items (and so need a quantifier on a list value).
-fn tests_items(op: &Op) -> bool {
-    !matches!(
-        op,
-        Op::Contains(_) | Op::NotContains(_) | Op::Exists | Op::Absent | Op::Empty(_)
-    )
 }
 
 pub(crate) fn is_empty(v: Option<Field<'_>>) -> bool {
@@ -665,37 +534,5 @@ fn describe_list(v: &Value) -> String {
         format!("{}…", text.chars().take(120).collect::<String>())
     } else {
         text
-    }
-}
-
-fn unreachable_ops() -> bool {
-    // Handled before the match above; kept total without panicking.
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::LiteralMatch;
-
-    fn same_text(text: &str, literal: &str, ignore_case: bool) -> bool {
-        LiteralMatch::new(text, ignore_case).equals(literal)
-    }
-
-    #[test]
-    fn text_compares_with_literals_as_lowercasing_would() {
-        // Literals are lowercased when compiled with `ignore_case`.
-        for (text, literal) in [
-            ("Critical", "critical"),
-            ("ÉCOLE", "école"),
-            ("High", "critical"),
-            ("İ", "i̇"),
-        ] {
-            assert_eq!(
-                same_text(text, literal, true),
-                text.to_lowercase() == literal,
-                "{text} ~ {literal}"
-            );
-        }
-        assert!(same_text("High", "High", false) && !same_text("High", "high", false));
     }
 }

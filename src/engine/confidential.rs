@@ -7,6 +7,7 @@
 //! no value of which can be read ([`masked`], from `reads`).
 
 use super::check::Check;
+use super::error::EvalError;
 use crate::evidence::Record;
 use std::borrow::Cow;
 
@@ -64,18 +65,22 @@ pub fn printable<'r>(check: &Check, index: usize, record: &'r Record) -> Cow<'r,
 /// The error to report for a record that could not be evaluated: `again` run on its printable copy, which
 /// says the same with confidential values hidden; if the copy does not fail (hiding changed the outcome), a
 /// sentence that withholds the cause.
-pub fn error_text(check: &Check, record: &Record, again: impl Fn(&Record) -> Option<String>) -> Option<String> {
+pub fn error_text<E: From<EvalError>>(
+    check: &Check,
+    record: &Record,
+    again: impl Fn(&Record) -> Option<E>,
+) -> Option<E> {
     error_text_in(check, &check.dataset, record, again)
 }
 
 /// [`error_text`] for a record of `dataset`: the check's own, or one it joins (a lookup's or set's `where`
 /// can fail on a record of that dataset, quoting its value).
-pub fn error_text_in(
+pub fn error_text_in<E: From<EvalError>>(
     check: &Check,
     dataset: &str,
     record: &Record,
-    again: impl Fn(&Record) -> Option<String>,
-) -> Option<String> {
+    again: impl Fn(&Record) -> Option<E>,
+) -> Option<E> {
     let shown = match fields_of(check, dataset) {
         Some((secret, personal)) if !secret.is_empty() || (check.redaction.is_some() && !personal.is_empty()) => {
             let value = crate::core::redact::sanitise(&record.value(), secret, personal, check.redaction.as_ref());
@@ -85,13 +90,7 @@ pub fn error_text_in(
     };
     match shown {
         Cow::Borrowed(r) => again(r),
-        Cow::Owned(r) => again(&r).or_else(|| {
-            Some(format!(
-                "a record could not be evaluated, and the cause is withheld because it involves a field the \
-                 dataset marks secret or personal (record at line {})",
-                r.line()
-            ))
-        }),
+        Cow::Owned(r) => again(&r).or_else(|| Some(EvalError::Withheld { line: r.line() }.into())),
     }
 }
 
@@ -134,7 +133,7 @@ mod tests {
             error_text(&c, &r, said).as_deref(),
             Some("\"[secret]\" is not a number")
         );
-        let withheld = error_text(&c, &r, |_| None).unwrap();
+        let withheld = error_text(&c, &r, |_| None::<String>).unwrap();
         assert!(
             withheld.contains("withheld") && withheld.contains("line 4"),
             "{withheld}"

@@ -1,7 +1,6 @@
 //! What a worker remembers of leaf tests over one check's records, by the text tested.
 
-use super::check::{Leaf, Op};
-use crate::core::vocab::ValueType;
+use super::check::Leaf;
 // Texts are hashed once per leaf test: a fast hash (never iterated, so order cannot leak).
 use foldhash::{HashMap, HashMapExt};
 
@@ -31,14 +30,9 @@ const MEMO_PER_LEAF: usize = 4096;
 const MEMO_TEXT_BYTES: usize = 64;
 
 impl<'c> Memo<'c> {
-    /// Whether a leaf's test costs more than the lookup: a conversion, a pattern or a list of texts. One text
-    /// compared, or a value looked up in a set, is as cheap as the lookup.
+    /// Whether a leaf's test costs more than the lookup ([`super::ops::worth_remembering`]).
     pub(super) fn worth_it(leaf: &Leaf) -> bool {
-        match &leaf.op {
-            Op::Exists | Op::Absent | Op::Empty(_) | Op::Always | Op::ExistsIn(_) | Op::NotExistsIn(_) => false,
-            Op::Cmp(_, _) => leaf.ty != ValueType::String,
-            _ => true,
-        }
+        super::ops::worth_remembering(leaf)
     }
 
     /// `test()`'s answer for `text`, remembered while the leaf's texts repeat enough to pay for the lookups.

@@ -8,7 +8,8 @@
 //! well-formed export costs one lookup per field.
 
 use super::check::{Check, Condition, Leaf};
-use super::types::{convert, scalar_text, type_name};
+use super::error::EvalError;
+use super::types::{convert, scalar_text};
 use crate::core::path::{FieldPath, Segment};
 use crate::core::vocab::ValueType;
 use crate::evidence::{Evidence, Record};
@@ -121,7 +122,7 @@ fn collect<'c>(c: &'c Condition, dataset: Option<&'c str>, out: &mut Vec<(&'c Le
 
 /// `Err` naming the first field the evidence cannot give the check: absent from every record of a non-empty
 /// dataset, or present but never readable as its type.
-pub fn check_reads(check: &Check, evidence: &Evidence) -> Result<(), String> {
+pub fn check_reads(check: &Check, evidence: &Evidence) -> Result<(), EvalError> {
     for u in uses(check) {
         let Some(dataset) = evidence.datasets.get(&u.dataset) else {
             continue;
@@ -140,26 +141,20 @@ pub fn check_reads(check: &Check, evidence: &Evidence) -> Result<(), String> {
     Ok(())
 }
 
-fn absent(u: &FieldUse, records: &[Record], evidence: &Evidence) -> String {
-    const SHOWN: usize = 30;
-    let mut files: Vec<&str> = records.iter().map(|r| evidence.file_path(r.file())).collect();
+fn absent(u: &FieldUse, records: &[Record], evidence: &Evidence) -> EvalError {
+    let mut files: Vec<String> = records
+        .iter()
+        .map(|r| evidence.file_path(r.file()).to_string())
+        .collect();
     files.dedup();
     files.truncate(3);
-    let columns: Vec<String> = records[0].fields().iter().map(|(k, _)| k.to_string()).collect();
-    let listed = if columns.len() > SHOWN {
-        format!("{}, … ({} in all)", columns[..SHOWN].join(", "), columns.len())
-    } else {
-        columns.join(", ")
-    };
-    format!(
-        "field `{}` is in no record of dataset `{}` ({} records, {}); its records have: {listed}. Export it \
-         (e.g. add it to `-Properties` or the query), or map the export's own column to it with `fields:` in \
-         assure.yaml",
-        u.field,
-        u.dataset,
-        records.len(),
-        files.join(", ")
-    )
+    EvalError::FieldInNoRecord {
+        field: u.field.clone(),
+        dataset: u.dataset.clone(),
+        records: records.len(),
+        files,
+        columns: records[0].fields().iter().map(|(k, _)| k.to_string()).collect(),
+    }
 }
 
 fn unreadable(
@@ -168,7 +163,7 @@ fn unreadable(
     records: &[Record],
     evidence: &Evidence,
     check: &Check,
-) -> Result<(), String> {
+) -> Result<(), EvalError> {
     let mut example: Option<(String, &Record)> = None;
     for r in records {
         let Some(v) = r.get(&u.field).filter(|v| !v.is_null()) else {
@@ -190,24 +185,15 @@ fn unreadable(
     };
     // The example is the export's own value: a secret one is never shown, a personal one not under --redact.
     let value = super::confidential::masked(check, &u.dataset, &u.field, &value).unwrap_or(value);
-    let hint = if matches!(ty, ValueType::Date | ValueType::Datetime) && looks_us(&value) {
-        " These look like US dates (month first, with AM/PM), which are never guessed: declare `dates: us` on \
-         dataset `DATASET` in assure.yaml, or export dates in ISO 8601 (in PowerShell, \
-         `@{n='FIELD';e={$_.FIELD.ToString('o')}}` in Select-Object) or from a UK-locale session."
-            .replace("FIELD", &u.field)
-            .replace("DATASET", &u.dataset)
-    } else {
-        String::new()
-    };
-    Err(format!(
-        "no value of field `{}` in dataset `{}` can be read as a {} (e.g. `{value}` at {}:{}); the check would \
-         fail or skip every record.{hint}",
-        u.field,
-        u.dataset,
-        type_name(ty),
-        evidence.file_path(r.file()),
-        r.line()
-    ))
+    Err(EvalError::FieldUnreadable {
+        field: u.field.clone(),
+        dataset: u.dataset.clone(),
+        ty,
+        us_dates: matches!(ty, ValueType::Date | ValueType::Datetime) && looks_us(&value),
+        example: value,
+        file: evidence.file_path(r.file()).to_string(),
+        line: r.line(),
+    })
 }
 
 /// `4/13/2021 9:00:00 AM`: a slashed date followed by a 12-hour clock.

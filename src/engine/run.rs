@@ -7,6 +7,7 @@
 use super::check::{Aggregate, Check, Comparison, MESSAGE, REMEDIATION, SUMMARY};
 use super::condition::{Explain, Memo, Scope, View, Why};
 use super::deadline::{self, Clock};
+use super::error::EvalError;
 use super::result::{CheckResult, Expectation, Finding, Pending, State};
 use super::types::{Typed, convert, scalar_text};
 use crate::core::path::Segment;
@@ -293,7 +294,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
         // Looked up once: the environment's template store is behind a lock.
         let message = check.templates.get_template(MESSAGE).ok();
         // Collected before the first error is taken, so that error does not depend on the threads.
-        let findings: Vec<Result<Finding, String>> = culprits
+        let findings: Vec<Result<Finding, EvalError>> = culprits
             .par_iter()
             .map(|r| finding(check, &scope, evidence, message.as_ref(), r))
             .collect();
@@ -314,7 +315,7 @@ fn pending_items(
     scope: &Scope<'_>,
     evidence: &Evidence,
     records: &[(&Record, jiff::Timestamp)],
-) -> Result<Vec<Pending>, String> {
+) -> Result<Vec<Pending>, EvalError> {
     let message = check.templates.get_template(MESSAGE).ok();
     let mut items: Vec<(jiff::Timestamp, Pending)> = records
         .par_iter()
@@ -336,7 +337,7 @@ fn pending_items(
                 },
             ))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, EvalError>>()?;
     items.sort_by(|(a, x), (b, y)| (a, &x.file, x.line, &x.key).cmp(&(b, &y.file, y.line, &y.key)));
     Ok(items.into_iter().map(|(_, p)| p).collect())
 }
@@ -369,7 +370,8 @@ fn distinct_counts(records: &[Record], marks: &[Mark], field: &crate::core::path
     (states.len(), passing, failing)
 }
 
-fn at(evidence: &Evidence, record: &Record, e: String) -> String {
+/// A record's cause as the check's error: where the record is, after what went wrong.
+fn at(evidence: &Evidence, record: &Record, e: EvalError) -> String {
     format!("{} (at {}:{})", e, evidence.file_path(record.file()), record.line())
 }
 
@@ -417,7 +419,7 @@ fn aggregate<'r>(
 
 /// Why a record is a finding: its `assert` outcome, then its deadline, or for a count-only check the `where`
 /// that selected it.
-fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> Result<(bool, Why), String> {
+fn explain(check: &Check, scope: &Scope<'_>, view: View<'_>, depth: Explain) -> Result<(bool, Why), EvalError> {
     if let Some(a) = &check.assert {
         let o = scope.eval(a, view, depth)?;
         if !o.holds || check.deadline.is_none() {
@@ -455,7 +457,7 @@ fn finding<'r>(
     evidence: &Evidence,
     message: Option<&minijinja::Template<'_, '_>>,
     record: &'r Record,
-) -> Result<Finding, String> {
+) -> Result<Finding, EvalError> {
     let joined = scope.join(record);
     let view = View {
         record,

@@ -234,11 +234,12 @@ pub fn suggest_key<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
     if let Some(same) = allowed.iter().find(|a| **a == lower) {
         return Some(same.as_str());
     }
-    const COMPARISONS: [&str; 6] = ["eq", "ne", "gt", "ge", "lt", "le"];
+    let comparison = |k: &str| super::ops::op(k).is_some_and(|o| matches!(o.test, super::ops::Test::Compare(_)));
     let negated = |k: &str| k.starts_with("not_") || k.starts_with("not");
-    let candidates = allowed.iter().map(String::as_str).filter(|c| {
-        negated(c) == negated(&lower) && !(COMPARISONS.contains(c) && lower.len() > 2 && !lower.starts_with(c))
-    });
+    let candidates = allowed
+        .iter()
+        .map(String::as_str)
+        .filter(|c| negated(c) == negated(&lower) && !(comparison(c) && lower.len() > 2 && !lower.starts_with(c)));
     crate::core::suggest::did_you_mean(&lower, candidates)
 }
 

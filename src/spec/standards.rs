@@ -3,7 +3,8 @@
 //! These types are deserialized from YAML (through [`crate::core::yaml`]) and generate the JSON Schemas in
 //! `standards/schema/`. They carry no behaviour: [`crate::pack::compile`] turns a [`CheckSpec`] into a runnable
 //! [`crate::engine::Check`]. A condition is one flat object ([`ConditionSpec`]) rather than an untagged enum so
-//! that schema errors name the exact unexpected key; `compile` enforces "exactly one op".
+//! that schema errors name the exact unexpected key; its op keys come from the op table ([`ops`](super::ops)),
+//! and `compile` enforces "exactly one op".
 
 use crate::core::vocab::{OneOrMany, Quantifier, Severity, ValueType, WhenEmpty};
 use schemars::JsonSchema;
@@ -453,8 +454,10 @@ pub struct VersionPrefixSpec {
 }
 
 /// A condition: `all`, `any`, `not`, `expr`, or a leaf `{ field, <op>: value }`.
+// Unknown keys are refused by the flattened ops (serde's `deny_unknown_fields` does not combine with
+// `flatten`), and by the schema, which closes the object.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ConditionSpec {
     /// Every condition holds.
     #[serde(default)]
@@ -488,47 +491,9 @@ pub struct ConditionSpec {
     /// With `quantifier: count`, the comparison on the number of items that hold.
     #[serde(default)]
     pub count: Option<ComparisonSpec>,
-    #[serde(default)]
-    pub eq: Option<Value>,
-    #[serde(default)]
-    pub ne: Option<Value>,
-    #[serde(default)]
-    pub lt: Option<Value>,
-    #[serde(default)]
-    pub le: Option<Value>,
-    #[serde(default)]
-    pub gt: Option<Value>,
-    #[serde(default)]
-    pub ge: Option<Value>,
-    #[serde(default, rename = "in")]
-    pub in_: Option<Vec<Value>>,
-    #[serde(default)]
-    pub not_in: Option<Vec<Value>>,
-    #[serde(default)]
-    pub contains: Option<Value>,
-    #[serde(default)]
-    pub not_contains: Option<Value>,
-    #[serde(default)]
-    pub starts_with: Option<String>,
-    #[serde(default)]
-    pub ends_with: Option<String>,
-    /// Rust regex, unanchored.
-    #[serde(default)]
-    pub matches: Option<String>,
-    #[serde(default)]
-    pub not_matches: Option<String>,
-    #[serde(default)]
-    pub subnet_of: Option<String>,
-    #[serde(default)]
-    pub exists: Option<bool>,
-    #[serde(default)]
-    pub absent: Option<bool>,
-    #[serde(default)]
-    pub empty: Option<bool>,
-    #[serde(default)]
-    pub exists_in: Option<ExistsInSpec>,
-    #[serde(default)]
-    pub not_exists_in: Option<ExistsInSpec>,
+    /// The op and its operand (`eq: true`), one key per row of the op table ([`super::ops`]).
+    #[serde(flatten)]
+    pub ops: super::ops::OpValues,
 }
 
 /// The other side of `exists_in` / `not_exists_in`.

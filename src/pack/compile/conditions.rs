@@ -65,7 +65,7 @@ impl Compiler<'_> {
         .into_iter()
         .filter_map(|(n, on)| on.then_some(n))
         .collect();
-        let ops: Vec<&str> = crate::spec::ops::present(spec).iter().map(|o| o.name).collect();
+        let ops: Vec<&str> = spec.ops.present().map(|o| o.name).collect();
         if forms.len() != 1 {
             let message = if forms.is_empty() && !ops.is_empty() {
                 format!("`{}` needs a `field` to test", ops[0])
@@ -157,14 +157,14 @@ impl Compiler<'_> {
             Some(m) => Some(self.path(m, &format!("{ptr}/minus"))?),
             None => None,
         };
-        let ops: Vec<&str> = crate::spec::ops::present(spec).iter().map(|o| o.name).collect();
+        let ops: Vec<&'static OpDef> = spec.ops.present().collect();
         let quantifier = spec.quantifier;
         if ops.len() > 1 {
             for extra in &ops[1..] {
                 self.key_problem(
                     Code::Condition,
-                    format!("{ptr}/{extra}"),
-                    format!("a leaf takes exactly one op, but this one also has `{}`", ops[0]),
+                    format!("{ptr}/{}", extra.name),
+                    format!("a leaf takes exactly one op, but this one also has `{}`", ops[0].name),
                     Some("combine several tests with `all: [...]`".into()),
                 );
             }
@@ -209,17 +209,14 @@ impl Compiler<'_> {
             );
             return None;
         }
-        if minus.is_some()
-            && (quantifier.is_some()
-                || !ops
-                    .first()
-                    .and_then(|name| crate::spec::ops::op(name))
-                    .is_some_and(crate::spec::ops::OpDef::compares))
-        {
+        if minus.is_some() && (quantifier.is_some() || !ops.first().is_some_and(|d| d.test.compares())) {
             self.problem(
                 Code::Minus,
                 format!("{ptr}/minus"),
-                "`minus` gives a duration: compare it with eq ne lt le gt ge in or not_in, without a quantifier".into(),
+                format!(
+                    "`minus` gives a duration: compare it with {}, without a quantifier",
+                    crate::spec::ops::comparing_names()
+                ),
                 None,
             );
             return None;
@@ -229,13 +226,15 @@ impl Compiler<'_> {
             None => None,
         };
         let ic = spec.ignore_case.unwrap_or(false);
-        let op_name = ops.first().copied().unwrap_or("count");
+        // A leaf has no op only with `quantifier: count`; problems then point at its `count`.
+        let def = ops.first().copied();
+        let op_name = def.map_or("count", |d| d.name);
         let op_ptr = format!("{ptr}/{op_name}");
 
         // Substitute params in the op's value(s) before inferring the type.
-        let def = crate::spec::ops::op(op_name);
-        let operand = def.map(|d| d.operand);
-        let raw: Vec<Value> = match (def.and_then(|d| (d.value)(spec)), operand) {
+        let operand = def.map(OpDef::operand);
+        let written = def.and_then(|d| spec.ops.get(d.name));
+        let raw: Vec<Value> = match (written.cloned(), operand) {
             (_, None | Some(Operand::Flag | Operand::Dataset)) => Vec::new(),
             (Some(Value::Array(items)), Some(Operand::List)) => items,
             (Some(v), _) => vec![v],
@@ -258,7 +257,7 @@ impl Compiler<'_> {
         let ty = spec.as_type.unwrap_or_else(|| {
             if minus.is_some() {
                 ValueType::Duration
-            } else if op_name == "subnet_of" {
+            } else if operand == Some(Operand::Network) {
                 ValueType::Cidr
             } else {
                 values.first().map_or(ValueType::String, |(v, _)| infer(v))
@@ -316,17 +315,13 @@ impl Compiler<'_> {
                 .ok()
         };
         let lower = |s: String| if ic { s.to_lowercase() } else { s };
-        let op = match op_name {
-            "eq" | "ne" | "lt" | "le" | "gt" | "ge" => {
-                let cmp = match op_name {
-                    "eq" => CmpOp::Eq,
-                    "ne" => CmpOp::Ne,
-                    "lt" => CmpOp::Lt,
-                    "le" => CmpOp::Le,
-                    "gt" => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
-                if matches!(ty, ValueType::Cidr) && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
+        let arg = match operand {
+            None => None,
+            Some(Operand::Scalar) => {
+                if let Some(Test::Compare(cmp)) = def.map(|d| d.test)
+                    && ty == ValueType::Cidr
+                    && cmp.orders()
+                {
                     self.problem(
                         Code::Value,
                         op_ptr.clone(),
@@ -335,41 +330,24 @@ impl Compiler<'_> {
                     );
                     return None;
                 }
-                Op::Cmp(cmp, literal(self, &values[0], ty)?)
+                Some(Arg::Value(literal(self, &values[0], ty)?))
             }
-            "in" | "not_in" => {
+            Some(Operand::List) => {
                 let list: Option<Vec<_>> = values
                     .iter()
                     .map(|v| literal(self, v, ty))
                     .collect::<Vec<_>>()
                     .into_iter()
                     .collect();
-                if op_name == "in" {
-                    Op::In(list?)
-                } else {
-                    Op::NotIn(list?)
-                }
+                Some(Arg::List(list?))
             }
-            "contains" | "not_contains" => {
-                let t = literal(self, &values[0], ty)?;
-                if op_name == "contains" {
-                    Op::Contains(t)
-                } else {
-                    Op::NotContains(t)
-                }
-            }
-            "starts_with" => Op::StartsWith(lower(text(self)?)),
-            "ends_with" => Op::EndsWith(lower(text(self)?)),
-            "matches" => {
+            Some(Operand::Text) => Some(Arg::Text(lower(text(self)?))),
+            Some(Operand::Regex) => {
                 let t = text(self)?;
-                Op::Matches(regex(self, t)?)
-            }
-            "not_matches" => {
-                let t = text(self)?;
-                Op::NotMatches(regex(self, t)?)
+                Some(Arg::Regex(regex(self, t)?))
             }
             // One network, or a list (`"{{ lists.internal_networks }}"`): the value is within any of them.
-            "subnet_of" => {
+            Some(Operand::Network) => {
                 let items: Vec<(Value, String)> = match &values[0] {
                     (Value::Array(items), p) => items.iter().map(|i| (i.clone(), p.clone())).collect(),
                     one => vec![one.clone()],
@@ -381,38 +359,32 @@ impl Compiler<'_> {
                         _ => return None,
                     }
                 }
-                Op::SubnetOf(nets)
+                Some(Arg::Networks(nets))
             }
-            "exists" => {
-                if spec.exists == Some(false) {
+            Some(Operand::Flag) => {
+                let def = def?;
+                let flag = written.and_then(Value::as_bool).unwrap_or(true);
+                // `exists: false` is `absent: true`: one way to write each test.
+                if def.test == Test::Exists && !flag {
+                    let other = crate::spec::ops::opposite(def).map_or("", |o| o.name);
                     self.problem(
                         Code::Condition,
                         op_ptr,
-                        "write `absent: true` rather than `exists: false`".into(),
+                        format!("write `{other}: true` rather than `{}: false`", def.name),
                         None,
                     );
                     return None;
                 }
-                Op::Exists
+                Some(Arg::Flag(flag))
             }
-            "absent" => {
-                if spec.absent == Some(false) {
-                    self.problem(
-                        Code::Condition,
-                        op_ptr,
-                        "write `exists: true` rather than `absent: false`".into(),
-                        None,
-                    );
-                    return None;
-                }
-                Op::Absent
-            }
-            "empty" => Op::Empty(spec.empty.unwrap_or(true)),
-            "exists_in" | "not_exists_in" => {
-                let e = if op_name == "exists_in" {
-                    spec.exists_in.as_ref()?
-                } else {
-                    spec.not_exists_in.as_ref()?
+            Some(Operand::Dataset) => {
+                // Its shape was checked when the leaf was read; a failure here is said, not dropped.
+                let e: ExistsInSpec = match serde_json::from_value(written?.clone()) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        self.problem(Code::Value, op_ptr, e.to_string(), None);
+                        return None;
+                    }
                 };
                 self.dataset(&e.dataset, &format!("{op_ptr}/dataset"));
                 let field = self.path(&e.field, &format!("{op_ptr}/field"))?;
@@ -427,15 +399,10 @@ impl Compiler<'_> {
                     host_names: e.host_names,
                     where_,
                 });
-                let i = self.sets.len() - 1;
-                if op_name == "exists_in" {
-                    Op::ExistsIn(i)
-                } else {
-                    Op::NotExistsIn(i)
-                }
+                Some(Arg::Set(self.sets.len() - 1))
             }
-            _ => Op::Always,
         };
+        let op = def.zip(arg).map(|(def, arg)| Op { def, arg });
         let plus = match &spec.plus {
             None => None,
             Some(text) => {
@@ -457,7 +424,7 @@ impl Compiler<'_> {
                 }
             }
         };
-        let mut expected = describe_expected(op_name, &values, &op, &count);
+        let mut expected = describe_expected(&values, op.as_ref(), &count);
         if let Some(text) = &spec.plus {
             expected = format!("{expected} (after adding {} to it)", text.trim());
         }
@@ -484,33 +451,29 @@ pub(super) fn infer(v: &Value) -> ValueType {
     }
 }
 
-fn describe_expected(op: &str, values: &[(Value, String)], compiled: &Op, count: &Option<Comparison>) -> String {
+/// How the leaf's expectation reads in findings, as its op's row says.
+fn describe_expected(values: &[(Value, String)], op: Option<&Op>, count: &Option<Comparison>) -> String {
     let shown = |v: &Value| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let resolved = |t: &crate::engine::types::Typed, v: &Value| {
-        if shown(v).trim_start().starts_with("as_of") {
-            format!(" ({t})")
-        } else {
-            String::new()
-        }
-    };
-    let base = match (compiled, values.first()) {
-        (Op::Cmp(_, t), Some((v, _))) => format!("{op} {}{}", shown(v), resolved(t, v)),
-        (Op::In(_) | Op::NotIn(_), _) => format!(
-            "{op} [{}]",
-            values.iter().map(|(v, _)| shown(v)).collect::<Vec<_>>().join(", ")
-        ),
-        (Op::Exists, _) => "to exist".to_string(),
-        (Op::Absent, _) => "to be absent".to_string(),
-        (Op::Empty(true), _) => "to be empty".to_string(),
-        (Op::Empty(false), _) => "to be non-empty".to_string(),
-        (Op::ExistsIn(_), _) => "to exist in the other dataset".to_string(),
-        (Op::NotExistsIn(_), _) => "not to exist in the other dataset".to_string(),
-        (Op::Always, _) => String::new(),
-        (_, Some((v, _))) => format!("{op} {}", shown(v)),
-        (_, None) => op.to_string(),
+    let base = match op {
+        None => String::new(),
+        Some(op) => match (op.def.reads, &op.arg, values.first()) {
+            (Reads::Words(words), _, _) => words.to_string(),
+            (Reads::Flag(yes, no), Arg::Flag(flag), _) => (if *flag { yes } else { no }).to_string(),
+            (_, Arg::List(_), _) => format!(
+                "{} [{}]",
+                op.def.name,
+                values.iter().map(|(v, _)| shown(v)).collect::<Vec<_>>().join(", ")
+            ),
+            // An operand counted from `as_of` also shows the date it stands for.
+            (Reads::Resolved, Arg::Value(t), Some((v, _))) if shown(v).trim_start().starts_with("as_of") => {
+                format!("{} {} ({t})", op.def.name, shown(v))
+            }
+            (_, _, Some((v, _))) => format!("{} {}", op.def.name, shown(v)),
+            (_, _, None) => op.def.name.to_string(),
+        },
     };
     match count {
         Some(c) => format!("{base} with count {} {}", c.op.name(), c.value)

@@ -22,7 +22,7 @@ use crate::core::path::FieldPath;
 use crate::core::suggest::did_you_mean;
 use crate::engine::check::*;
 use crate::engine::types::{parse_literal, parse_time};
-use crate::spec::ops::Operand;
+use crate::spec::ops::{OpDef, Operand, Reads, Test};
 use crate::spec::*;
 use jiff::Timestamp;
 use serde_json::Value;

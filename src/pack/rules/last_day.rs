@@ -55,8 +55,8 @@ pub fn warnings(def: &CheckDef, datasets: Option<&BTreeMap<String, DatasetSpec>>
         let Some(named) = last_day(dataset, field) else {
             continue;
         };
-        for (op, value, better) in [("gt", &leaf.gt, "ge"), ("le", &leaf.le, "lt")] {
-            let Some(Value::String(v)) = value else {
+        for (op, better) in [("gt", "ge"), ("le", "lt")] {
+            let Some(Value::String(v)) = leaf.ops.get(op) else {
                 continue;
             };
             // Offsets (`as_of + 180d`) ask a different question (within a horizon), so only `as_of` itself counts.
