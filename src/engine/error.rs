@@ -1,5 +1,5 @@
 //! Why a check could not be evaluated, as a small set of causes. Each says itself as results show it
-//! ([`std::fmt::Display`]); where a caller still speaks in text (a check's `error`, the lookup indexes) the
+//! ([`std::fmt::Display`]); where a caller still speaks in text (a check's `error`) the
 //! cause becomes its sentence through `From`.
 
 use crate::core::vocab::ValueType;

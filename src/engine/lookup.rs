@@ -5,6 +5,7 @@
 
 use super::check::Lookup;
 use super::condition::{Scope, lowercase};
+use super::error::EvalError;
 use super::types::{Typed, Version, convert, scalar_text};
 use crate::core::path::FieldPath;
 use crate::core::vocab::ValueType;
@@ -37,7 +38,7 @@ impl<'a> Scope<'a> {
     /// Builds the check's lookup indexes. With `needing`, the only records that will read a join (those a
     /// `where` naming no lookup selects), a lookup into a larger dataset keeps just the keys they ask for:
     /// eight role holders then index eight staff, not all 50,000.
-    pub fn add_lookups(&mut self, needing: Option<&[&'a Record]>) -> Result<(), String> {
+    pub fn add_lookups(&mut self, needing: Option<&[&'a Record]>) -> Result<(), EvalError> {
         let check = self.check;
         for lookup in &check.lookups {
             let others = self.records(&lookup.dataset)?;
@@ -58,7 +59,7 @@ impl<'a> Scope<'a> {
                 && lookup.earliest.is_none();
             let mut map: HashMap<Cow<'a, str>, Vec<Candidate<'_>>> = HashMap::default();
             for slice in others.chunks(CANDIDATES_AT_ONCE) {
-                let keyed: Vec<Result<Option<Keyed<'a>>, String>> = slice
+                let keyed: Vec<Result<Option<Keyed<'a>>, EvalError>> = slice
                     .par_iter()
                     .map(|r| self.keyed_candidate(lookup, r, wanted.as_ref()))
                     .collect();
@@ -90,7 +91,7 @@ impl<'a> Scope<'a> {
         lookup: &Lookup,
         r: &'a Record,
         wanted: Option<&HashSet<Cow<'a, str>>>,
-    ) -> Result<Option<Keyed<'a>>, String> {
+    ) -> Result<Option<Keyed<'a>>, EvalError> {
         if !self.selected_joined(&lookup.dataset, lookup.where_.as_ref(), r)? {
             return Ok(None);
         }
