@@ -187,7 +187,7 @@ fn evaluate<'c>(check: &'c Check, evidence: &Evidence, result: &mut CheckResult)
     if let Some(d) = &check.deadline
         && !pending.is_empty()
     {
-        result.pending = pending_items(check, d, &scope, evidence, &pending)?;
+        result.pending = pending_items(check, d, &scope, evidence, &pending);
     }
 
     let expect = &check.expect;
@@ -315,31 +315,36 @@ fn pending_items(
     scope: &Scope<'_>,
     evidence: &Evidence,
     records: &[(&Record, jiff::Timestamp)],
-) -> Result<Vec<Pending>, EvalError> {
+) -> Vec<Pending> {
     let message = check.templates.get_template(MESSAGE).ok();
+    // What a finding prints, without the explanation a finding also works out: a record still on the clock
+    // met its assertion, and a patch window can hold 150,000 of them.
     let mut items: Vec<(jiff::Timestamp, Pending)> = records
         .par_iter()
         .map(|&(r, due)| {
-            let f = finding(check, scope, evidence, message.as_ref(), r)?;
+            let joined = scope.join(r);
+            let printable = Printable::of(check, r, &joined);
+            let refs = printable.refs();
+            let view = View {
+                record: &printable.record,
+                joined: &refs,
+            };
             let due_text = deadline::due_text(d, due);
-            Ok((
-                due,
-                Pending {
-                    key: f.key,
-                    file: f.file,
-                    line: r.line(),
-                    message: if message.is_some() {
-                        f.message
-                    } else {
-                        format!("due {due_text} ({} from {})", d.within_text, d.from)
-                    },
-                    due: due_text,
+            let pending = Pending {
+                key: record_key(check, scope, view),
+                file: evidence.file_path(r.file()).to_string(),
+                line: r.line(),
+                message: match &message {
+                    Some(template) => rendered(MESSAGE, template.render(scope.context(view))),
+                    None => format!("due {due_text} ({} from {})", d.within_text, d.from),
                 },
-            ))
+                due: due_text,
+            };
+            (due, pending)
         })
-        .collect::<Result<_, EvalError>>()?;
+        .collect();
     items.sort_by(|(a, x), (b, y)| (a, &x.file, x.line, &x.key).cmp(&(b, &y.file, y.line, &y.key)));
-    Ok(items.into_iter().map(|(_, p)| p).collect())
+    items.into_iter().map(|(_, p)| p).collect()
 }
 
 /// (selected, passing, failing) counted over the distinct values of `field` among the selected records: a value
@@ -478,31 +483,15 @@ fn finding<'r>(
 
     // Everything printed comes from a copy with secret fields hidden and, with --redact, personal ones
     // pseudonymised. If hiding a value changes the outcome, the explanation withholds it.
-    let confidential = super::confidential::any(check);
-    let printable = |r: &'r Record, i: usize| match confidential {
-        true => super::confidential::printable(check, i, r),
-        false => Cow::Borrowed(r),
-    };
-    let clean_record = printable(record, 0);
-    let clean_joined: Vec<Option<Cow<'_, Record>>> = match confidential {
-        true => joined
-            .iter()
-            .enumerate()
-            .map(|(i, j)| j.map(|r| printable(r, i + 1)))
-            .collect(),
-        false => Vec::new(),
-    };
-    // Whether anything was hidden: a record holding no confidential value is printed as it is.
-    let masked =
-        matches!(clean_record, Cow::Owned(_)) || clean_joined.iter().flatten().any(|c| matches!(c, Cow::Owned(_)));
-    let clean_refs: Vec<Option<&Record>> = clean_joined.iter().map(|c| c.as_deref()).collect();
+    let printable = Printable::of(check, record, &joined);
+    let clean_refs = printable.refs();
     // Waivers name records by their real keys; the key printed may be pseudonymised.
-    let match_key = masked.then(|| record_key(check, scope, view));
-    let (print_view, why) = if !masked {
+    let match_key = printable.masked.then(|| record_key(check, scope, view));
+    let (print_view, why) = if !printable.masked {
         (view, why)
     } else {
         let v = View {
-            record: &clean_record,
+            record: &printable.record,
             joined: &clean_refs,
         };
         let (clean_holds, clean_why) = explain(check, scope, v, depth)?;
@@ -539,6 +528,36 @@ fn finding<'r>(
         waived_by: None,
         baseline: None,
     })
+}
+
+/// A record and the records it joins as they may be printed: copies with confidential values hidden, for a
+/// check over confidential fields and records that hold one (`masked`), else the records themselves.
+struct Printable<'r> {
+    record: Cow<'r, Record>,
+    joined: Vec<Option<Cow<'r, Record>>>,
+    masked: bool,
+}
+
+impl<'r> Printable<'r> {
+    fn of(check: &Check, record: &'r Record, joined: &[Option<&'r Record>]) -> Printable<'r> {
+        let confidential = super::confidential::any(check);
+        let printable = |r: &'r Record, i: usize| match confidential {
+            true => super::confidential::printable(check, i, r),
+            false => Cow::Borrowed(r),
+        };
+        let record = printable(record, 0);
+        let joined: Vec<Option<Cow<'r, Record>>> = joined
+            .iter()
+            .enumerate()
+            .map(|(i, j)| j.map(|r| printable(r, i + 1)))
+            .collect();
+        let masked = matches!(record, Cow::Owned(_)) || joined.iter().flatten().any(|c| matches!(c, Cow::Owned(_)));
+        Printable { record, joined, masked }
+    }
+
+    fn refs(&self) -> Vec<Option<&Record>> {
+        self.joined.iter().map(|c| c.as_deref()).collect()
+    }
 }
 
 /// The record's key fields joined by ` / `, or `file:line` when it has none.
