@@ -221,11 +221,11 @@ pub fn validate(kind: Kind, value: &Value) -> Vec<Violation> {
     out
 }
 
-/// Other spellings of the ops (from SQL, jq, Python, MongoDB ...) and the op of the same meaning. A fuzzy match
-/// alone would offer `gt` for `gte`: close in spelling, another meaning.
 /// The key to suggest for unknown key `key` among `allowed`: the op of the same meaning when `key` is another
 /// spelling of one, else the closest allowed key that does not flip a negation (`not_in` is never offered for
-/// `in`, nor `in` for `not_in`) or turn one comparison into another.
+/// `in`, nor `in` for `not_in`) or turn one comparison into another. The ops table's aliases are the other
+/// spellings (from SQL, jq, Python, MongoDB ...): a fuzzy match alone would offer `gt` for `gte`, close in
+/// spelling but another meaning.
 pub fn suggest_key<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
     if let Some(op) = super::ops::alias(&lower) {
