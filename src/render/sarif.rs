@@ -46,15 +46,32 @@ pub fn render(assessment: &Assessment, base: &str) -> String {
     out
 }
 
+/// The most results GitHub code scanning accepts in one run: it rejects an upload with more.
+pub const MAX_RESULTS: usize = 25_000;
+
 fn run(a: &Assessment, base: &str) -> Value {
+    let (results, left_out) = within_limit(results(a, base), MAX_RESULTS);
+    let mut invocation = invocation(a);
+    if left_out.pending + left_out.findings > 0
+        && let Some(notes) = invocation["toolExecutionNotifications"].as_array_mut()
+    {
+        notes.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} result(s) left out ({} pending, {} finding(s) of the least severe failing checks): a SARIF run \
+                 holds at most {MAX_RESULTS}, as GitHub code scanning accepts no more; the JSON output lists them all",
+                left_out.pending + left_out.findings, left_out.pending, left_out.findings
+            ) },
+        }));
+    }
     json!({
         "tool": { "driver": driver(a) },
         "originalUriBaseIds": {
             SRCROOT: { "description": { "text": "The root of the checkout holding the config repo." } }
         },
         "artifacts": artifacts(a, base),
-        "results": results(a, base),
-        "invocations": [invocation(a)],
+        "results": results,
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "properties": run_properties(a),
     })
@@ -171,6 +188,46 @@ fn capitalise(word: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Results left out to keep a run within the limit.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct LeftOut {
+    pending: usize,
+    findings: usize,
+}
+
+/// `results` cut to `limit` when over it: pending (`open`) results go first, as they are not failures yet, then
+/// the findings of the least severe checks, the last in the run first; what is kept stays in its order.
+fn within_limit(results: Vec<Value>, limit: usize) -> (Vec<Value>, LeftOut) {
+    if results.len() <= limit {
+        return (results, LeftOut::default());
+    }
+    let open = |r: &Value| r["kind"] == "open";
+    let severity = |r: &Value| match r["level"].as_str() {
+        Some("error") => 0,
+        Some("warning") => 1,
+        _ => 2,
+    };
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by_key(|&i| (open(&results[i]), severity(&results[i]), i));
+    let mut kept = vec![false; results.len()];
+    order.iter().take(limit).for_each(|&i| kept[i] = true);
+    let mut left_out = LeftOut::default();
+    let results = results
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(r, keep)| {
+            if !keep {
+                match open(&r) {
+                    true => left_out.pending += 1,
+                    false => left_out.findings += 1,
+                }
+            }
+            keep.then_some(r)
+        })
+        .collect();
+    (results, left_out)
 }
 
 fn results(a: &Assessment, base: &str) -> Vec<Value> {
@@ -393,4 +450,56 @@ pub fn file_uri(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LeftOut, within_limit};
+    use serde_json::{Value, json};
+
+    fn result(id: &str, level: &str, open: bool) -> Value {
+        match open {
+            true => json!({ "ruleId": id, "level": level, "kind": "open" }),
+            false => json!({ "ruleId": id, "level": level }),
+        }
+    }
+
+    fn ids(results: &[Value]) -> Vec<&str> {
+        results.iter().filter_map(|r| r["ruleId"].as_str()).collect()
+    }
+
+    #[test]
+    fn a_run_over_the_limit_drops_pending_results_then_the_least_severe_findings() {
+        let results = vec![
+            result("p1", "none", true),
+            result("low1", "note", false),
+            result("crit1", "error", false),
+            result("p2", "none", true),
+            result("med1", "warning", false),
+            result("low2", "note", false),
+        ];
+        // At the limit nothing is left out.
+        let (kept, left) = within_limit(results.clone(), 6);
+        assert_eq!((kept.len(), left), (6, LeftOut::default()));
+        // One over: the last pending result goes first, and the order of what is kept stays.
+        let (kept, left) = within_limit(results.clone(), 5);
+        assert_eq!(ids(&kept), ["p1", "low1", "crit1", "med1", "low2"]);
+        assert_eq!(
+            left,
+            LeftOut {
+                pending: 1,
+                findings: 0
+            }
+        );
+        // Then every pending one, then the least severe findings, the last of them first.
+        let (kept, left) = within_limit(results, 3);
+        assert_eq!(ids(&kept), ["low1", "crit1", "med1"]);
+        assert_eq!(
+            left,
+            LeftOut {
+                pending: 2,
+                findings: 1
+            }
+        );
+    }
 }
