@@ -319,7 +319,8 @@ fn pending_items(
     let message = check.templates.get_template(MESSAGE).ok();
     // What a finding prints, without the explanation a finding also works out: a record still on the clock
     // met its assertion, and a patch window can hold 150,000 of them.
-    let mut items: Vec<(jiff::Timestamp, Pending)> = records
+    let by_path = path_ranks(evidence);
+    let items: Vec<(jiff::Timestamp, u32, Pending)> = records
         .par_iter()
         .map(|&(r, due)| {
             let joined = scope.join(r);
@@ -340,11 +341,46 @@ fn pending_items(
                 },
                 due: due_text,
             };
-            (due, pending)
+            (
+                due,
+                by_path.get(r.file() as usize).copied().unwrap_or(u32::MAX),
+                pending,
+            )
         })
         .collect();
-    items.sort_by(|(a, x), (b, y)| (a, &x.file, x.line, &x.key).cmp(&(b, &y.file, y.line, &y.key)));
-    items.into_iter().map(|(_, p)| p).collect()
+    // By due time, then file (by the rank of its path, which orders as the path does but compares as a
+    // number), line and key. A patch window holds 150,000 records: small sort keys are moved, not the items.
+    let mut order: Vec<(jiff::Timestamp, u32, u32, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (due, file, p))| (*due, *file, p.line, i))
+        .collect();
+    let key = |i: usize| items.get(i).map_or("", |(_, _, p)| p.key.as_str());
+    order.sort_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| key(a.3).cmp(key(b.3)))
+    });
+    let mut slots: Vec<Option<Pending>> = items.into_iter().map(|(_, _, p)| Some(p)).collect();
+    order
+        .iter()
+        .filter_map(|&(_, _, _, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// Each evidence file's rank in the order of the paths (equal paths, equal ranks), by its index.
+fn path_ranks(evidence: &Evidence) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..evidence.files.len()).collect();
+    order.sort_by_key(|&i| evidence.files[i].path.as_str());
+    let mut ranks = vec![0; order.len()];
+    let mut rank = 0;
+    for (k, &i) in order.iter().enumerate() {
+        if k > 0 && evidence.files[order[k - 1]].path != evidence.files[i].path {
+            rank += 1;
+        }
+        ranks[i] = rank;
+    }
+    ranks
 }
 
 /// (selected, passing, failing) counted over the distinct values of `field` among the selected records: a value
