@@ -208,6 +208,28 @@ fn deadline_passes_in_time_fails_late_or_overdue_and_leaves_a_running_clock_pend
 }
 
 #[test]
+fn pending_records_are_ordered_by_due_time_then_line_then_key() {
+    // All on one line, as a minified JSON export puts them: equal due times fall back to the key, not to the
+    // records' order in the file.
+    let data = "incidents:
+  - { id: Z, detected_at: '2026-10-31T09:00:00Z', reported_at: '' }
+  - { id: M, detected_at: '2026-10-30T09:00:00Z' }
+  - { id: A, detected_at: '2026-10-31T09:00:00Z' }
+  - { id: B, detected_at: '2026-10-31T09:00:00Z' }
+";
+    let on_one_line = |records: &mut Vec<assure::evidence::Record>| {
+        for (i, r) in records.iter_mut().enumerate() {
+            // B stays on a line of its own, after the others.
+            let line = if i == 3 { 2 } else { 1 };
+            *r = assure::evidence::Record::from_value(r.to_value(), r.file(), line, Vec::new());
+        }
+    };
+    let r = common::run_edited(ICO_CLOCK, data, on_one_line);
+    let keys: Vec<String> = pending(&r).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["M", "A", "Z", "B"]);
+}
+
+#[test]
 fn deadline_with_only_clocks_running_passes_and_says_when_the_first_is_due() {
     let r = run(
         ICO_CLOCK,

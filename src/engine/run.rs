@@ -317,12 +317,24 @@ fn pending_items(
     records: &[(&Record, jiff::Timestamp)],
 ) -> Vec<Pending> {
     let message = check.templates.get_template(MESSAGE).ok();
-    // What a finding prints, without the explanation a finding also works out: a record still on the clock
-    // met its assertion, and a patch window can hold 150,000 of them.
+    // In order of due time, then file (by the rank of its path, which orders as the path does but compares as
+    // a number), line and key. A patch window holds 150,000 records: they are put in order by small keys
+    // before they are printed, so the items are never moved or copied.
     let by_path = path_ranks(evidence);
-    let items: Vec<(jiff::Timestamp, u32, Pending)> = records
+    let place = |&(r, due): &(&Record, jiff::Timestamp)| {
+        (
+            due,
+            by_path.get(r.file() as usize).copied().unwrap_or(u32::MAX),
+            r.line(),
+        )
+    };
+    let mut order: Vec<&(&Record, jiff::Timestamp)> = records.iter().collect();
+    order.sort_by_key(|item| place(item));
+    // What a finding prints, without the explanation a finding also works out: a record still on the clock
+    // met its assertion.
+    let mut items: Vec<Pending> = order
         .par_iter()
-        .map(|&(r, due)| {
+        .map(|&&(r, due)| {
             let joined = scope.join(r);
             let printable = Printable::of(check, r, &joined);
             let refs = printable.refs();
@@ -331,7 +343,7 @@ fn pending_items(
                 joined: &refs,
             };
             let due_text = deadline::due_text(d, due);
-            let pending = Pending {
+            Pending {
                 key: record_key(check, scope, view),
                 file: evidence.file_path(r.file()).to_string(),
                 line: r.line(),
@@ -340,32 +352,23 @@ fn pending_items(
                     None => format!("due {due_text} ({} from {})", d.within_text, d.from),
                 },
                 due: due_text,
-            };
-            (
-                due,
-                by_path.get(r.file() as usize).copied().unwrap_or(u32::MAX),
-                pending,
-            )
+            }
         })
         .collect();
-    // By due time, then file (by the rank of its path, which orders as the path does but compares as a
-    // number), line and key. A patch window holds 150,000 records: small sort keys are moved, not the items.
-    let mut order: Vec<(jiff::Timestamp, u32, u32, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, (due, file, p))| (*due, *file, p.line, i))
-        .collect();
-    let key = |i: usize| items.get(i).map_or("", |(_, _, p)| p.key.as_str());
-    order.sort_by(|a, b| {
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then_with(|| key(a.3).cmp(key(b.3)))
-    });
-    let mut slots: Vec<Option<Pending>> = items.into_iter().map(|(_, _, p)| Some(p)).collect();
-    order
-        .iter()
-        .filter_map(|&(_, _, _, i)| slots.get_mut(i).and_then(Option::take))
-        .collect()
+    // Records on one line (a minified JSON export) tie on all three: each such run is put in key order.
+    let mut start = 0;
+    while start < order.len() {
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|o| place(o) == place(order[start]))
+                .count();
+        if let Some(run) = items.get_mut(start..end).filter(|run| run.len() > 1) {
+            run.sort_by(|a, b| a.key.cmp(&b.key));
+        }
+        start = end;
+    }
+    items
 }
 
 /// Each evidence file's rank in the order of the paths (equal paths, equal ranks), by its index.

@@ -4,7 +4,7 @@
 use assure::assess::{CheckResult, State};
 use assure::core::diagnostic::Diagnostic;
 use assure::engine::run_check;
-use assure::evidence::Evidence;
+use assure::evidence::{Evidence, Record};
 use assure::pack::{Pack, load_files};
 use std::collections::BTreeMap;
 
@@ -77,6 +77,22 @@ pub fn pack_with(check_yaml: &str) -> Pack {
 
 /// Runs the single check of `check_yaml` on `data` (a YAML mapping dataset -> records) at `as_of`.
 pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> CheckResult {
+    run_with_edited(check_yaml, data, as_of, params, |_| {})
+}
+
+/// [`run`] with each dataset's records edited first (to place them on other lines, say).
+#[allow(dead_code)]
+pub fn run_edited(check_yaml: &str, data: &str, edit: impl Fn(&mut Vec<Record>)) -> CheckResult {
+    run_with_edited(check_yaml, data, "2026-11-01", "", edit)
+}
+
+fn run_with_edited(
+    check_yaml: &str,
+    data: &str,
+    as_of: &str,
+    params: &str,
+    edit: impl Fn(&mut Vec<Record>),
+) -> CheckResult {
     let pack = pack_with(check_yaml);
     let data: BTreeMap<String, Vec<serde_json::Value>> =
         serde_json::from_value(assure::core::yaml::parse(data, usize::MAX).expect("test data").value)
@@ -102,6 +118,9 @@ pub fn run_with(check_yaml: &str, data: &str, as_of: &str, params: &str) -> Chec
         diags.iter().map(|d| d.one_line()).collect::<Vec<_>>().join("\n")
     );
     let mut evidence = Evidence::from_inline(&data);
+    for dataset in evidence.datasets.values_mut() {
+        edit(&mut dataset.records);
+    }
     for name in &checks[0].datasets {
         evidence.datasets.entry(name.clone()).or_default();
     }
