@@ -357,16 +357,11 @@ fn pending_items(
         .collect();
     // Records on one line (a minified JSON export) tie on all three: each such run is put in key order.
     let mut start = 0;
-    while start < order.len() {
-        let end = start
-            + order[start..]
-                .iter()
-                .take_while(|o| place(o) == place(order[start]))
-                .count();
-        if let Some(run) = items.get_mut(start..end).filter(|run| run.len() > 1) {
+    for tied in order.chunk_by(|a, b| place(a) == place(b)) {
+        if let Some(run) = items.get_mut(start..start + tied.len()) {
             run.sort_by(|a, b| a.key.cmp(&b.key));
         }
-        start = end;
+        start += tied.len();
     }
     items
 }
@@ -579,11 +574,7 @@ struct Printable<'r> {
 
 impl<'r> Printable<'r> {
     fn of(check: &Check, record: &'r Record, joined: &[Option<&'r Record>]) -> Printable<'r> {
-        let confidential = super::confidential::any(check);
-        let printable = |r: &'r Record, i: usize| match confidential {
-            true => super::confidential::printable(check, i, r),
-            false => Cow::Borrowed(r),
-        };
+        let printable = |r: &'r Record, i: usize| super::confidential::printable(check, i, r);
         let record = printable(record, 0);
         let joined: Vec<Option<Cow<'r, Record>>> = joined
             .iter()

@@ -51,19 +51,6 @@ pub const MAX_RESULTS: usize = 25_000;
 
 fn run(a: &Assessment, base: &str) -> Value {
     let (results, left_out) = within_limit(results(a, base), MAX_RESULTS);
-    let mut invocation = invocation(a);
-    if left_out.pending + left_out.findings > 0
-        && let Some(notes) = invocation["toolExecutionNotifications"].as_array_mut()
-    {
-        notes.push(json!({
-            "level": "warning",
-            "message": { "text": format!(
-                "{} result(s) left out ({} pending, {} finding(s) of the least severe failing checks): a SARIF run \
-                 holds at most {MAX_RESULTS}, as GitHub code scanning accepts no more; the JSON output lists them all",
-                left_out.pending + left_out.findings, left_out.pending, left_out.findings
-            ) },
-        }));
-    }
     json!({
         "tool": { "driver": driver(a) },
         "originalUriBaseIds": {
@@ -71,7 +58,7 @@ fn run(a: &Assessment, base: &str) -> Value {
         },
         "artifacts": artifacts(a, base),
         "results": results,
-        "invocations": [invocation],
+        "invocations": [invocation(a, &left_out)],
         "columnKind": "unicodeCodePoints",
         "properties": run_properties(a),
     })
@@ -396,7 +383,7 @@ fn artifacts(a: &Assessment, base: &str) -> Vec<Value> {
         .collect()
 }
 
-fn invocation(a: &Assessment) -> Value {
+fn invocation(a: &Assessment, left_out: &LeftOut) -> Value {
     let mut notifications: Vec<Value> = a
         .results
         .iter()
@@ -415,6 +402,16 @@ fn invocation(a: &Assessment) -> Value {
         let level = serde_json::to_value(d.level).unwrap_or_else(|_| json!("error"));
         json!({ "level": level, "message": { "text": message_text(&text) } })
     }));
+    if left_out.pending + left_out.findings > 0 {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} result(s) left out ({} pending, {} finding(s) of the least severe failing checks): a SARIF run \
+                 holds at most {MAX_RESULTS}, as GitHub code scanning accepts no more; the JSON output lists them all",
+                left_out.pending + left_out.findings, left_out.pending, left_out.findings
+            ) },
+        }));
+    }
     json!({ "executionSuccessful": true, "toolExecutionNotifications": notifications })
 }
 
